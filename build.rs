@@ -1,0 +1,33 @@
+//! Generates the payload types from `schemas/` into `OUT_DIR/<provider>.rs`.
+
+#[path = "src/codegen.rs"]
+mod codegen;
+
+use std::path::{Path, PathBuf};
+
+fn main() {
+    let schema_dir = Path::new("schemas");
+    println!("cargo:rerun-if-changed=schemas");
+    println!("cargo:rerun-if-changed=src/codegen.rs");
+
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let generated = match codegen::generate(schema_dir) {
+        Ok(generated) => generated,
+        Err(e) => {
+            // One readable line that names the file, instead of a panic trace.
+            println!("cargo:warning=vidapi schema error: {e}");
+            eprintln!("error: vidapi schema error: {e}");
+            std::process::exit(1);
+        }
+    };
+    for provider in generated {
+        for input in &provider.inputs {
+            println!("cargo:rerun-if-changed={}", input.display());
+        }
+        let out = out_dir.join(format!("{}.rs", provider.provider));
+        if let Err(e) = std::fs::write(&out, provider.code) {
+            eprintln!("error: cannot write {}: {e}", out.display());
+            std::process::exit(1);
+        }
+    }
+}

@@ -1,0 +1,198 @@
+//! Schema → Rust generator, shared by `build.rs` and the codegen tests.
+//!
+//! This file is not a module of the library: `build.rs` and `tests/codegen.rs`
+//! each include it with `#[path]`, so the generator stays a plain function that
+//! tests can run on a temporary directory while the shipped crate carries no
+//! code-generation dependencies.
+//!
+//! Every sub-directory of the schema folder is one provider and becomes one
+//! Rust file (one typify `TypeSpace`) named after it. Every `*.json` file in it
+//! is a draft-07 schema whose `title` names the root type.
+
+use std::fmt;
+use std::fs;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+use schemars::schema::RootSchema;
+use typify::{TypeSpace, TypeSpaceImpl, TypeSpaceSettings};
+
+/// Schema definitions that are not generated but mapped onto the tolerant,
+/// hand-written types of `vidapi::wire`: the definition name and the Rust
+/// path it becomes, with the traits that type implements.
+const TOLERANT: &[(&str, &str)] = &[
+    ("FlexText", "crate::wire::FlexText"),
+    ("FlexInt", "crate::wire::FlexInt"),
+    ("FlexNumber", "crate::wire::FlexNumber"),
+    ("FlexBool", "crate::wire::FlexBool"),
+    ("NullableText", "crate::wire::NullableText"),
+];
+
+/// Generated Rust source of one provider.
+#[derive(Debug)]
+pub struct Generated {
+    /// The provider folder's name, also the output file's stem.
+    pub provider: String,
+    /// Every schema file that fed this provider, for `rerun-if-changed`.
+    pub inputs: Vec<PathBuf>,
+    /// Formatted Rust source.
+    pub code: String,
+}
+
+/// Why a schema could not be turned into Rust; always names the file.
+#[derive(Debug)]
+pub struct SchemaError {
+    /// The offending file (or folder, for I/O errors on it).
+    pub path: PathBuf,
+    /// What is wrong with it.
+    pub problem: String,
+}
+
+impl fmt::Display for SchemaError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.problem)
+    }
+}
+
+impl std::error::Error for SchemaError {}
+
+fn fail(path: &Path, problem: impl Into<String>) -> SchemaError {
+    SchemaError {
+        path: path.to_path_buf(),
+        problem: problem.into(),
+    }
+}
+
+/// Generates one Rust module's source per provider folder under `schema_dir`.
+pub fn generate(schema_dir: &Path) -> Result<Vec<Generated>, SchemaError> {
+    let mut providers = sorted_entries(schema_dir)?
+        .into_iter()
+        .filter(|p| p.is_dir())
+        .collect::<Vec<_>>();
+    providers.sort();
+    providers
+        .iter()
+        .map(|dir| generate_provider(dir))
+        .collect()
+}
+
+fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, SchemaError> {
+    let entries = fs::read_dir(dir).map_err(|e| fail(dir, format!("cannot read folder: {e}")))?;
+    let mut paths = entries
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| fail(dir, format!("cannot read folder: {e}")))?;
+    paths.sort();
+    Ok(paths)
+}
+
+fn settings() -> TypeSpaceSettings {
+    let mut settings = TypeSpaceSettings::default();
+    settings.with_derive("PartialEq".to_string());
+    for (name, path) in TOLERANT {
+        settings.with_replacement(
+            *name,
+            *path,
+            [TypeSpaceImpl::Display, TypeSpaceImpl::FromStr].into_iter(),
+        );
+    }
+    settings
+}
+
+fn generate_provider(dir: &Path) -> Result<Generated, SchemaError> {
+    let provider = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| fail(dir, "provider folder name is not UTF-8"))?
+        .to_string();
+    let inputs = sorted_entries(dir)?
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect::<Vec<_>>();
+    if inputs.is_empty() {
+        return Err(fail(dir, "provider folder holds no *.json schema"));
+    }
+
+    let mut space = TypeSpace::new(&settings());
+    for path in &inputs {
+        let root = read_schema(path)?;
+        // typify panics on some schema shapes (external references, for one);
+        // turn that into an error that names the file rather than a build
+        // script backtrace.
+        let added = catch_unwind(AssertUnwindSafe(|| space.add_root_schema(root)));
+        match added {
+            Ok(Ok(Some(_))) => {}
+            Ok(Ok(None)) => return Err(fail(path, "root schema has no `title` to name its type")),
+            Ok(Err(e)) => return Err(fail(path, format!("typify rejected the schema: {e}"))),
+            Err(panic) => {
+                let why = panic
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_else(|| "unknown reason".into());
+                return Err(fail(path, format!("typify could not convert the schema: {why}")));
+            }
+        }
+    }
+
+    let tokens = catch_unwind(AssertUnwindSafe(|| space.to_stream()))
+        .map_err(|_| fail(dir, "typify failed while emitting the provider's types"))?;
+    let file = syn::parse2::<syn::File>(tokens)
+        .map_err(|e| fail(dir, format!("generated code does not parse: {e}")))?;
+    Ok(Generated {
+        provider,
+        inputs,
+        code: prettyplease::unparse(&file),
+    })
+}
+
+/// Reads one schema file and checks it for the shapes typify 0.8 mishandles,
+/// so the author learns what to change instead of getting a panic or a
+/// silently wrong type.
+fn read_schema(path: &Path) -> Result<RootSchema, SchemaError> {
+    let text = fs::read_to_string(path).map_err(|e| fail(path, format!("cannot read: {e}")))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| fail(path, format!("not valid JSON: {e}")))?;
+    lint(&value, "#").map_err(|problem| fail(path, problem))?;
+    serde_json::from_value(value).map_err(|e| fail(path, format!("not a draft-07 JSON Schema: {e}")))
+}
+
+fn lint(value: &serde_json::Value, at: &str) -> Result<(), String> {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                let here = format!("{at}/{key}");
+                match key.as_str() {
+                    "$defs" => {
+                        return Err(format!("{here}: use `definitions` (draft-07), not `$defs`"));
+                    }
+                    "$ref" => match child.as_str() {
+                        Some(r) if r.starts_with("#/definitions/") => {}
+                        _ => {
+                            return Err(format!(
+                                "{here}: only local `#/definitions/…` references are supported, got {child}"
+                            ));
+                        }
+                    },
+                    "if" | "then" | "else" => {
+                        return Err(format!("{here}: `if`/`then`/`else` is not supported by typify"));
+                    }
+                    "additionalProperties" if child == &Value::Bool(false) => {
+                        return Err(format!(
+                            "{here}: `additionalProperties: false` breaks on every new field a provider adds"
+                        ));
+                    }
+                    _ => {}
+                }
+                lint(child, &here)?;
+            }
+            Ok(())
+        }
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, item)| lint(item, &format!("{at}/{i}"))),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,309 @@
+//! The crate's one error type.
+
+use std::fmt;
+use std::time::Duration;
+
+/// The providers vidapi speaks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Provider {
+    /// MiniMax (hailuoai.video) through useapi.net v1.
+    MiniMax,
+    /// PixVerse through useapi.net v2.
+    PixVerse,
+    /// Hour One (makereals.com).
+    HourOne,
+    /// memories.ai.
+    Memories,
+}
+
+impl Provider {
+    /// Every provider, in display order.
+    pub const ALL: [Provider; 4] = [
+        Provider::MiniMax,
+        Provider::PixVerse,
+        Provider::HourOne,
+        Provider::Memories,
+    ];
+
+    /// A short lowercase name, as used on the command line.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Provider::MiniMax => "minimax",
+            Provider::PixVerse => "pixverse",
+            Provider::HourOne => "hourone",
+            Provider::Memories => "memories",
+        }
+    }
+}
+
+impl fmt::Display for Provider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Provider::MiniMax => "MiniMax",
+            Provider::PixVerse => "PixVerse",
+            Provider::HourOne => "Hour One",
+            Provider::Memories => "memories.ai",
+        })
+    }
+}
+
+/// Which call an error came from: the provider and the endpoint's name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Endpoint {
+    /// The provider that was called.
+    pub provider: Provider,
+    /// The endpoint, named as its doc page names it (`list videos`).
+    pub name: &'static str,
+}
+
+impl Endpoint {
+    pub(crate) const fn new(provider: Provider, name: &'static str) -> Self {
+        Endpoint { provider, name }
+    }
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.provider, self.name)
+    }
+}
+
+/// Everything that can go wrong in a call. Every variant that comes from a
+/// call names the [`Endpoint`]; none ever contains a credential.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The provider answered with an error (a non-2xx status, or a failure
+    /// envelope under HTTP 200 for memories.ai).
+    #[error("{endpoint}: HTTP {status}{}: {message}", code_suffix(code))]
+    Api {
+        /// The call.
+        endpoint: Endpoint,
+        /// The HTTP status of the answer.
+        status: u16,
+        /// The API's own error code, when it sent one.
+        code: Option<String>,
+        /// The API's own message, or a description of the body it sent.
+        message: String,
+    },
+
+    /// The credential was missing, wrong or not allowed (HTTP 401/403, or
+    /// memories.ai codes 0401/0403).
+    #[error("{endpoint}: unauthorized (HTTP {status}{}): {message}", code_suffix(code))]
+    Unauthorized {
+        /// The call.
+        endpoint: Endpoint,
+        /// The HTTP status of the answer.
+        status: u16,
+        /// The API's own error code, when it sent one.
+        code: Option<String>,
+        /// The API's own message.
+        message: String,
+    },
+
+    /// The provider asked to slow down (HTTP 429, or memories.ai code 0429),
+    /// and retrying within the configured budget did not help.
+    #[error("{endpoint}: rate limited (HTTP {status}{}){}: {message}", code_suffix(code), retry_suffix(retry_after))]
+    RateLimited {
+        /// The call.
+        endpoint: Endpoint,
+        /// The HTTP status of the answer.
+        status: u16,
+        /// The API's own error code, when it sent one.
+        code: Option<String>,
+        /// The API's own message.
+        message: String,
+        /// How long the provider asked to wait (`Retry-After`), when it said.
+        retry_after: Option<Duration>,
+    },
+
+    /// The call did not finish within the configured timeout.
+    #[error("{endpoint}: timed out ({phase})")]
+    Timeout {
+        /// The call.
+        endpoint: Endpoint,
+        /// What was under way when time ran out.
+        phase: String,
+    },
+
+    /// The request could not be sent or the answer could not be read: DNS,
+    /// refused or reset connections, TLS, malformed HTTP.
+    #[error("{endpoint}: transport failure: {message}")]
+    Transport {
+        /// The call.
+        endpoint: Endpoint,
+        /// What failed.
+        message: String,
+        /// True when no connection could be made, so the request surely did
+        /// not reach the provider.
+        connect: bool,
+    },
+
+    /// A 2xx answer whose body is not the JSON the endpoint documents.
+    #[error("{endpoint}: HTTP {status}: undecodable body ({reason}); body starts {snippet:?}")]
+    Decode {
+        /// The call.
+        endpoint: Endpoint,
+        /// The HTTP status of the answer.
+        status: u16,
+        /// What the decoder objected to.
+        reason: String,
+        /// The first bytes of the body, lossily decoded and shortened.
+        snippet: String,
+    },
+
+    /// The body was larger than the configured limit; reading stopped there.
+    #[error("{endpoint}: HTTP {status}: body exceeds the {limit}-byte limit")]
+    BodyTooLarge {
+        /// The call.
+        endpoint: Endpoint,
+        /// The HTTP status of the answer.
+        status: u16,
+        /// The configured limit, in bytes.
+        limit: u64,
+    },
+
+    /// The provider answered with a redirect. vidapi does not follow
+    /// redirects: following one would send the credential to wherever it points.
+    #[error("{endpoint}: HTTP {status}: redirect to {location:?} not followed")]
+    Redirect {
+        /// The call.
+        endpoint: Endpoint,
+        /// The HTTP status of the answer.
+        status: u16,
+        /// Where the provider pointed.
+        location: String,
+    },
+
+    /// An argument or setting was rejected before any request was sent.
+    #[error("invalid {name}: {reason}")]
+    InvalidArgument {
+        /// The argument or setting.
+        name: &'static str,
+        /// Why it was rejected.
+        reason: String,
+    },
+}
+
+fn code_suffix(code: &Option<String>) -> String {
+    code.as_ref().map(|c| format!(", code {c}")).unwrap_or_default()
+}
+
+fn retry_suffix(after: &Option<Duration>) -> String {
+    after
+        .map(|d| format!(", retry after {}s", d.as_secs_f64()))
+        .unwrap_or_default()
+}
+
+impl Error {
+    /// Whether the same call may succeed if tried again later: rate limits,
+    /// the gateway statuses 502, 503 and 504, and failures to connect.
+    /// Timeouts are not: the request may have been processed.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::RateLimited { .. } => true,
+            Error::Api { status, .. } => matches!(status, 502..=504),
+            Error::Transport { connect, .. } => *connect,
+            _ => false,
+        }
+    }
+
+    /// The HTTP status of the answer, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api { status, .. }
+            | Error::Unauthorized { status, .. }
+            | Error::RateLimited { status, .. }
+            | Error::Decode { status, .. }
+            | Error::BodyTooLarge { status, .. }
+            | Error::Redirect { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The call the error came from, unless it was rejected before one.
+    pub fn endpoint(&self) -> Option<Endpoint> {
+        match self {
+            Error::Api { endpoint, .. }
+            | Error::Unauthorized { endpoint, .. }
+            | Error::RateLimited { endpoint, .. }
+            | Error::Timeout { endpoint, .. }
+            | Error::Transport { endpoint, .. }
+            | Error::Decode { endpoint, .. }
+            | Error::BodyTooLarge { endpoint, .. }
+            | Error::Redirect { endpoint, .. } => Some(*endpoint),
+            Error::InvalidArgument { .. } => None,
+        }
+    }
+
+    /// Whether the provider said the resource does not exist (HTTP 404).
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(404) && matches!(self, Error::Api { .. })
+    }
+
+    /// How long the provider asked to wait before trying again.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::RateLimited { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    pub(crate) fn invalid(name: &'static str, reason: impl Into<String>) -> Self {
+        Error::InvalidArgument {
+            name,
+            reason: reason.into(),
+        }
+    }
+
+    /// The error for a provider's failure answer, classified by what the
+    /// status (or the provider's own code mapped onto one) means.
+    pub(crate) fn from_answer(failure: Failure) -> Self {
+        let Failure {
+            endpoint,
+            status,
+            meaning,
+            code,
+            message,
+            retry_after,
+        } = failure;
+        match meaning {
+            401 | 403 => Error::Unauthorized {
+                endpoint,
+                status,
+                code,
+                message,
+            },
+            429 => Error::RateLimited {
+                endpoint,
+                status,
+                code,
+                message,
+                retry_after,
+            },
+            _ => Error::Api {
+                endpoint,
+                status,
+                code,
+                message,
+            },
+        }
+    }
+}
+
+/// A provider's failure answer before it is classified into an [`Error`].
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub endpoint: Endpoint,
+    /// The HTTP status on the wire.
+    pub status: u16,
+    /// The status this failure means: the HTTP status, or for failures
+    /// reported inside a 200 envelope, the status the provider's code stands for.
+    pub meaning: u16,
+    pub code: Option<String>,
+    pub message: String,
+    pub retry_after: Option<Duration>,
+}
+
+/// Shorthand for results of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

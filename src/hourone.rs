@@ -1,0 +1,214 @@
+//! Hour One: create a video, read one or all, and read a video's metadata.
+//!
+//! ```no_run
+//! use vidapi::hourone::CreateVideoRequest;
+//! let hour = vidapi::HourOne::new("my-api-key");
+//! let body = CreateVideoRequest {
+//!     source_draft_id: Some("draft-123".into()),
+//!     name: Some("Quarterly update".into()),
+//!     ..Default::default()
+//! };
+//! let made = hour.create_video(&body, Some("workspace-1"), None)?;
+//! let id = made.id.as_deref().unwrap_or_default();
+//! let now = hour.video(id)?;
+//! println!("{:?} {:?}%", now.status(), now.progress());
+//! let meta = hour.video_metadata(id)?;
+//! let all = hour.videos()?;
+//! # Ok::<(), vidapi::Error>(())
+//! ```
+
+crate::generated!("hourone");
+
+use secrecy::SecretString;
+
+use crate::config::Config;
+use crate::error::{Endpoint, Provider, Result};
+use crate::transport::{AuthScheme, Request, Transport, segment};
+use crate::view::Stage;
+use crate::wire;
+
+const LIST_VIDEOS: Endpoint = Endpoint::new(Provider::HourOne, "list videos");
+const CREATE_VIDEO: Endpoint = Endpoint::new(Provider::HourOne, "create video");
+const GET_VIDEO: Endpoint = Endpoint::new(Provider::HourOne, "get video");
+const GET_METADATA: Endpoint = Endpoint::new(Provider::HourOne, "get video metadata");
+
+/// A blocking client for the Hour One API.
+#[derive(Clone, Debug)]
+pub struct HourOne {
+    transport: Transport,
+}
+
+impl HourOne {
+    /// The production base, including `/api/v1`.
+    pub const BASE_URL: &'static str = "https://api.makereals.com/api/v1";
+
+    /// A client for the production host with default settings; the key is
+    /// sent as the `api-key` header.
+    pub fn new(api_key: impl Into<String>) -> Self {
+        Self::with_config(api_key, Config::default())
+            .expect("the default configuration names a valid https host")
+    }
+
+    /// A client with the given settings; fails on an invalid base URL or proxy.
+    pub fn with_config(api_key: impl Into<String>, config: Config) -> Result<Self> {
+        let secret = SecretString::from(api_key.into());
+        let transport = Transport::new(Self::BASE_URL, AuthScheme::ApiKey, secret, config, error_body)?;
+        Ok(HourOne { transport })
+    }
+
+    /// `GET /videos`: every video, as one array without paging.
+    pub fn videos(&self) -> Result<Vec<Video>> {
+        self.transport.send(Request::get(LIST_VIDEOS, "/videos"))
+    }
+
+    /// `POST /videos`: creates a video from a source draft or a recipe, with
+    /// the optional `workspace-id` and `team-id` headers. Answers 201 with
+    /// the new video. Never retried automatically: a retry could create it twice.
+    pub fn create_video(
+        &self,
+        body: &CreateVideoRequest,
+        workspace_id: Option<&str>,
+        team_id: Option<&str>,
+    ) -> Result<Video> {
+        let request = Request::post(CREATE_VIDEO, "/videos")
+            .header("workspace-id", workspace_id)?
+            .header("team-id", team_id)?
+            .json(body)?;
+        self.transport.send(request)
+    }
+
+    /// `GET /videos/{video_id}`: one video.
+    pub fn video(&self, video_id: &str) -> Result<Video> {
+        let path = format!("/videos/{}", segment("video_id", video_id)?);
+        self.transport.send(Request::get(GET_VIDEO, path))
+    }
+
+    /// `GET /videos/{video_id}/metadata`: the video's metadata, an open object.
+    pub fn video_metadata(&self, video_id: &str) -> Result<VideoMetadata> {
+        let path = format!("/videos/{}/metadata", segment("video_id", video_id)?);
+        self.transport.send(Request::get(GET_METADATA, path))
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        self.transport.base_url()
+    }
+}
+
+/// Reads Hour One's error body: `{"detail": "…"}` or the validation form
+/// `{"detail": [{"loc": [...], "msg": "…", "type": "…"}]}`.
+fn error_body(body: &[u8]) -> Option<(Option<String>, String)> {
+    let parsed: ValidationError = serde_json::from_slice(body).ok()?;
+    let message = match parsed.detail? {
+        serde_json::Value::String(text) => text,
+        serde_json::Value::Array(problems) => problems
+            .iter()
+            .map(|p| {
+                let place = p["loc"]
+                    .as_array()
+                    .map(|loc| {
+                        loc.iter()
+                            .map(|part| part.as_str().map_or_else(|| part.to_string(), str::to_owned))
+                            .collect::<Vec<_>>()
+                            .join(".")
+                    })
+                    .unwrap_or_default();
+                let msg = p["msg"].as_str().unwrap_or("invalid");
+                if place.is_empty() { msg.to_owned() } else { format!("{place}: {msg}") }
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    };
+    Some((None, message))
+}
+
+/// An Hour One video's rendering status.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// `not_started`.
+    NotStarted,
+    /// `started`.
+    Started,
+    /// `processing`.
+    Processing,
+    /// `ready`: rendered.
+    Ready,
+    /// `published`.
+    Published,
+    /// `failed`.
+    Failed,
+    /// `stopped`.
+    Stopped,
+    /// `cancelled`.
+    Cancelled,
+    /// A value vidapi does not know, as sent.
+    Unknown(String),
+}
+
+impl Status {
+    /// The status for a raw `status` value.
+    pub fn parse(raw: &str) -> Status {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "not_started" => Status::NotStarted,
+            "started" => Status::Started,
+            "processing" => Status::Processing,
+            "ready" => Status::Ready,
+            "published" => Status::Published,
+            "failed" => Status::Failed,
+            "stopped" => Status::Stopped,
+            "cancelled" | "canceled" => Status::Cancelled,
+            _ => Status::Unknown(raw.to_owned()),
+        }
+    }
+
+    /// Where the status sits in the provider-neutral life cycle; stopped and
+    /// cancelled videos count as failed (final, with no video).
+    pub fn stage(&self) -> Stage {
+        match self {
+            Status::NotStarted => Stage::Queued,
+            Status::Started | Status::Processing => Stage::Processing,
+            Status::Ready | Status::Published => Stage::Completed,
+            Status::Failed | Status::Stopped | Status::Cancelled => Stage::Failed,
+            Status::Unknown(raw) => Stage::Unknown(raw.clone()),
+        }
+    }
+}
+
+impl Video {
+    /// The rendering status, or `None` when the video has none.
+    pub fn status(&self) -> Option<Status> {
+        wire::text(&self.status).map(Status::parse)
+    }
+
+    /// Whether the status will no longer change (ready, published, failed,
+    /// stopped, cancelled).
+    pub fn is_final(&self) -> bool {
+        self.status().is_some_and(|s| s.stage().is_final())
+    }
+
+    /// Whether rendering failed.
+    pub fn is_failed(&self) -> bool {
+        self.status() == Some(Status::Failed)
+    }
+
+    /// Rendering progress, 0 to 100; `None` when unknown (absent, or -1).
+    pub fn progress(&self) -> Option<u8> {
+        wire::int(&self.progress).and_then(|p| u8::try_from(p).ok()).filter(|p| *p <= 100)
+    }
+
+    /// Where to get the finished video: `download_url`, else the player page.
+    pub fn playable_url(&self) -> Option<&str> {
+        if !self.status().is_some_and(|s| s.stage() == Stage::Completed) {
+            return None;
+        }
+        wire::text(&self.download_url).or_else(|| wire::text(&self.video_player_url))
+    }
+}
+
+impl VideoMetadata {
+    /// The video's length in seconds, when the metadata says.
+    pub fn duration_secs(&self) -> Option<f64> {
+        self.duration.as_ref().and_then(wire::FlexNumber::get)
+    }
+}

@@ -1,0 +1,226 @@
+//! memories.ai: list uploaded videos, with filters, a page at a time or all.
+//!
+//! ```no_run
+//! use vidapi::memories::ListVideosRequest;
+//! let mem = vidapi::Memories::new("my-api-key");
+//! let filter = ListVideosRequest { status: Some("DONE".into()), ..Default::default() };
+//! let page = mem.list_videos(&filter)?;
+//! for video in mem.videos_iter(filter) {
+//!     let video = video?;
+//!     println!("{:?} {:?} {:?}", video.video_no, video.status(), video.created_at());
+//! }
+//! # Ok::<(), vidapi::Error>(())
+//! ```
+
+crate::generated!("memories");
+
+use chrono::{DateTime, Utc};
+use secrecy::SecretString;
+
+use crate::config::Config;
+use crate::error::{Endpoint, Failure, Provider, Result};
+use crate::paging::Paged;
+use crate::transport::{AuthScheme, Request, Transport, optional_text};
+use crate::view::Stage;
+use crate::wire;
+
+const LIST_VIDEOS: Endpoint = Endpoint::new(Provider::Memories, "list videos");
+
+/// The page size [`Memories::videos_iter`] asks for when the filter names
+/// none: the documented default.
+pub const DEFAULT_PAGE_SIZE: u32 = 20;
+
+/// A blocking client for the memories.ai API.
+#[derive(Clone, Debug)]
+pub struct Memories {
+    transport: Transport,
+}
+
+impl Memories {
+    /// The production host.
+    pub const BASE_URL: &'static str = "https://api.memories.ai";
+
+    /// A client for the production host with default settings; the key is
+    /// sent as `Authorization: <key>`, with no scheme.
+    pub fn new(api_key: impl Into<String>) -> Self {
+        Self::with_config(api_key, Config::default())
+            .expect("the default configuration names a valid https host")
+    }
+
+    /// A client with the given settings; fails on an invalid base URL or proxy.
+    pub fn with_config(api_key: impl Into<String>, config: Config) -> Result<Self> {
+        let secret = SecretString::from(api_key.into());
+        let transport = Transport::new(Self::BASE_URL, AuthScheme::Plain, secret, config, error_body)?;
+        Ok(Memories { transport })
+    }
+
+    /// `POST /serve/api/video/list_videos`: one page of videos matching the
+    /// filter, sent as a JSON body. A read, so retried like a GET. A failure
+    /// envelope (`code` other than "0000") under HTTP 200 is an error.
+    pub fn list_videos(&self, filter: &ListVideosRequest) -> Result<VideoPage> {
+        optional_text("video_name", filter.video_name.as_deref())?;
+        optional_text("video_no", filter.video_no.as_deref())?;
+        optional_text("status", filter.status.as_deref())?;
+        let request = Request::post(LIST_VIDEOS, "/serve/api/video/list_videos")
+            .json(filter)?
+            .retried(true);
+        let envelope: ListVideosResponse = self.transport.send_checked(request, failure)?;
+        Ok(envelope.data.unwrap_or_default())
+    }
+
+    /// Every video matching the filter, page after page from `filter.page`
+    /// (or 1), until `total_count` is reached or a page comes back short.
+    pub fn videos_iter(&self, filter: ListVideosRequest) -> impl Iterator<Item = Result<Video>> + '_ {
+        let size = filter.size.unwrap_or(DEFAULT_PAGE_SIZE).max(1);
+        let mut next = Some(ListVideosRequest {
+            page: Some(filter.page.unwrap_or(1).max(1)),
+            size: Some(size),
+            ..filter
+        });
+        Paged::new(move || {
+            let Some(filter) = next.take() else { return Ok(None) };
+            let page_no = filter.page.unwrap_or(1);
+            let page = self.list_videos(&filter)?;
+            let videos = page.videos.unwrap_or_default();
+            let seen = u64::from(page_no - 1) * u64::from(size) + videos.len() as u64;
+            let more = match wire::int(&page.total_count) {
+                Some(total) => (seen as i64) < total,
+                None => videos.len() as u64 >= u64::from(size),
+            };
+            if more && !videos.is_empty() {
+                next = Some(ListVideosRequest {
+                    page: Some(page_no + 1),
+                    ..filter
+                });
+            }
+            Ok((!videos.is_empty()).then_some(videos))
+        })
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        self.transport.base_url()
+    }
+}
+
+/// Codes that mean success: "0000" in the documented envelope; newer error
+/// pages use the HTTP status as the code, so 0 and 200 are accepted too.
+fn is_success_code(code: &str) -> bool {
+    matches!(code.trim(), "0000" | "0" | "200")
+}
+
+/// The failure an envelope reports under HTTP 200, if it reports one.
+fn failure(envelope: &ListVideosResponse) -> Option<Failure> {
+    let code = wire::text(&envelope.code);
+    let said_failed = envelope.success.as_ref().and_then(wire::FlexBool::get) == Some(false)
+        || envelope.failed.as_ref().and_then(wire::FlexBool::get) == Some(true);
+    if code.is_none_or(is_success_code) && !said_failed {
+        return None;
+    }
+    let meaning = match code.map(str::trim) {
+        Some("0401" | "401") => 401,
+        Some("0403" | "403" | "9009") => 403,
+        Some("0429" | "429") => 429,
+        Some(other) => other.parse::<u16>().ok().filter(|c| *c >= 400).unwrap_or(400),
+        None => 400,
+    };
+    Some(Failure {
+        endpoint: LIST_VIDEOS,
+        status: 200,
+        meaning,
+        code: code.map(str::to_owned),
+        message: wire::text(&envelope.msg).unwrap_or("request failed").to_owned(),
+        retry_after: None,
+    })
+}
+
+/// Reads the envelope on a non-2xx answer.
+fn error_body(body: &[u8]) -> Option<(Option<String>, String)> {
+    let parsed: ListVideosResponse = serde_json::from_slice(body).ok()?;
+    let message = wire::text(&parsed.msg)?.to_owned();
+    Some((wire::text(&parsed.code).map(str::to_owned), message))
+}
+
+/// A memories.ai video's processing status.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// `UNPARSE`: uploaded, not yet processed.
+    Unparsed,
+    /// `PARSE`: processed and indexed (what the documented samples show for
+    /// freshly listed uploads).
+    Parsed,
+    /// `DONE`.
+    Done,
+    /// `PARSE_ERROR`, `FAILED` or `FAIL` (the raw value stays in `status`).
+    Failed,
+    /// A value vidapi does not know, as sent.
+    Unknown(String),
+}
+
+impl Status {
+    /// The status for a raw `status` value.
+    pub fn parse(raw: &str) -> Status {
+        match raw.trim().to_ascii_uppercase().as_str() {
+            "UNPARSE" => Status::Unparsed,
+            "PARSE" => Status::Parsed,
+            "DONE" => Status::Done,
+            "PARSE_ERROR" | "FAILED" | "FAIL" => Status::Failed,
+            _ => Status::Unknown(raw.to_owned()),
+        }
+    }
+
+    /// Where the status sits in the provider-neutral life cycle.
+    pub fn stage(&self) -> Stage {
+        match self {
+            Status::Unparsed => Stage::Queued,
+            Status::Parsed | Status::Done => Stage::Completed,
+            Status::Failed => Stage::Failed,
+            Status::Unknown(raw) => Stage::Unknown(raw.clone()),
+        }
+    }
+}
+
+impl Video {
+    /// The processing status, or `None` when the video has none.
+    pub fn status(&self) -> Option<Status> {
+        wire::text(&self.status).map(Status::parse)
+    }
+
+    /// Whether the status will no longer change.
+    pub fn is_final(&self) -> bool {
+        self.status().is_some_and(|s| s.stage().is_final())
+    }
+
+    /// Whether processing failed.
+    pub fn is_failed(&self) -> bool {
+        self.status() == Some(Status::Failed)
+    }
+
+    /// Why processing failed; `None` when the provider sent `"null"` or nothing.
+    pub fn cause(&self) -> Option<&str> {
+        self.cause.as_ref().and_then(wire::NullableText::get)
+    }
+
+    /// `create_time` (Unix milliseconds, string or number) as a timestamp.
+    pub fn created_at(&self) -> Option<DateTime<Utc>> {
+        let millis = wire::text(&self.create_time)?.trim().parse::<i64>().ok()?;
+        DateTime::from_timestamp_millis(millis)
+    }
+
+    /// Length in seconds.
+    pub fn duration_secs(&self) -> Option<f64> {
+        self.duration.as_ref().and_then(wire::FlexNumber::get)
+    }
+
+    /// File size in bytes.
+    pub fn size_bytes(&self) -> Option<u64> {
+        wire::int(&self.size).and_then(|s| u64::try_from(s).ok())
+    }
+}
+
+impl VideoPage {
+    /// `total_count` as a number (it is a string in older versions).
+    pub fn total(&self) -> Option<u64> {
+        wire::int(&self.total_count).and_then(|t| u64::try_from(t).ok())
+    }
+}

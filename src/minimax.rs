@@ -1,0 +1,134 @@
+//! MiniMax (hailuoai.video) through useapi.net v1: list videos and list files.
+//!
+//! ```no_run
+//! let useapi = vidapi::UseApi::new("user:1234-…");
+//! for video in useapi.minimax().videos(Some("my-account"))? {
+//!     println!("{:?} {:?} {:?}", video.id, video.status(), video.playable_url());
+//! }
+//! let images = useapi.minimax().files(Some("my-account"), Some(25))?;
+//! # Ok::<(), vidapi::Error>(())
+//! ```
+
+crate::generated!("minimax");
+
+use crate::error::{Endpoint, Provider, Result};
+use crate::transport::{Request, Transport, optional_text};
+use crate::view::Stage;
+use crate::wire;
+
+const LIST_VIDEOS: Endpoint = Endpoint::new(Provider::MiniMax, "list videos");
+const LIST_FILES: Endpoint = Endpoint::new(Provider::MiniMax, "list files");
+
+/// The MiniMax endpoints of a [`UseApi`](crate::UseApi) client.
+#[derive(Clone, Copy, Debug)]
+pub struct MiniMax<'a> {
+    pub(crate) transport: &'a Transport,
+}
+
+impl MiniMax<'_> {
+    /// `GET /v1/minimax/videos/?account=`: the account's videos, including
+    /// those still being generated. `account` may be left out when only one
+    /// MiniMax account is configured at useapi.net.
+    pub fn videos(&self, account: Option<&str>) -> Result<Vec<Video>> {
+        let query = VideosQuery {
+            account: optional_text("account", account)?.map(str::to_owned),
+        };
+        let request = Request::get(LIST_VIDEOS, "/v1/minimax/videos/").query(&query)?;
+        self.transport.send(request).map(|list: VideoList| list.0)
+    }
+
+    /// `GET /v1/minimax/files/?account=&limit=`: images used to generate
+    /// videos, at most `limit` of them (the server's default is 10).
+    pub fn files(&self, account: Option<&str>, limit: Option<u32>) -> Result<Vec<File>> {
+        let query = FilesQuery {
+            account: optional_text("account", account)?.map(str::to_owned),
+            limit,
+        };
+        let request = Request::get(LIST_FILES, "/v1/minimax/files/").query(&query)?;
+        self.transport.send(request).map(|list: FileList| list.0)
+    }
+}
+
+/// A MiniMax video's generation status, from its numeric `status` code.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// 0: waiting to start.
+    Pending,
+    /// 11: queued.
+    Queued,
+    /// 1 or 12: being generated.
+    Processing,
+    /// 2: done; the video URL is set.
+    Completed,
+    /// 3: generation failed.
+    Failed,
+    /// 5, 7 or 14: refused by moderation (the code is in `status`).
+    Moderated,
+    /// A code vidapi does not know, as sent.
+    Unknown(String),
+}
+
+impl Status {
+    /// The status for a raw `status` value.
+    pub fn from_code(code: &wire::FlexInt) -> Status {
+        match code.get() {
+            Some(0) => Status::Pending,
+            Some(11) => Status::Queued,
+            Some(1 | 12) => Status::Processing,
+            Some(2) => Status::Completed,
+            Some(3) => Status::Failed,
+            Some(5 | 7 | 14) => Status::Moderated,
+            _ => Status::Unknown(code.to_string()),
+        }
+    }
+
+    /// Where the status sits in the provider-neutral life cycle.
+    pub fn stage(&self) -> Stage {
+        match self {
+            Status::Pending | Status::Queued => Stage::Queued,
+            Status::Processing => Stage::Processing,
+            Status::Completed => Stage::Completed,
+            Status::Failed | Status::Moderated => Stage::Failed,
+            Status::Unknown(raw) => Stage::Unknown(raw.clone()),
+        }
+    }
+}
+
+impl Video {
+    /// The generation status, or `None` when the video has no `status`.
+    pub fn status(&self) -> Option<Status> {
+        self.status.as_ref().map(Status::from_code)
+    }
+
+    /// Whether the status will no longer change. For codes vidapi does not
+    /// know, falls back to the API's own `statusFinal`.
+    pub fn is_final(&self) -> bool {
+        match self.status().map(|s| s.stage()) {
+            Some(Stage::Completed | Stage::Failed) => true,
+            Some(Stage::Queued | Stage::Processing) => false,
+            Some(Stage::Unknown(_)) | None => {
+                self.status_final.as_ref().and_then(wire::FlexBool::get) == Some(true)
+            }
+        }
+    }
+
+    /// Whether generation failed or was moderated.
+    pub fn is_failed(&self) -> bool {
+        matches!(self.status(), Some(Status::Failed | Status::Moderated))
+    }
+
+    /// The URL of the finished video: `videoURL`, else `downloadURL`.
+    pub fn playable_url(&self) -> Option<&str> {
+        wire::text(&self.video_url).or_else(|| wire::text(&self.download_url))
+    }
+
+    /// The cover image URL, when there is one.
+    pub fn cover_url(&self) -> Option<&str> {
+        wire::text(&self.cover_url)
+    }
+
+    /// The id to show and to look the video up by: `id`, else `videoId`.
+    pub fn id(&self) -> Option<&str> {
+        wire::text(&self.id).or_else(|| wire::text(&self.video_id))
+    }
+}

@@ -1,0 +1,195 @@
+//! PixVerse through useapi.net v2: list videos, a page at a time or all of them.
+//!
+//! ```no_run
+//! let useapi = vidapi::UseApi::new("user:1234-…");
+//! let page = useapi.pixverse().videos(Some("me@example.com"), Some(40), None)?;
+//! println!("{} of {:?}", page.data.as_ref().map_or(0, Vec::len), page.total);
+//! for video in useapi.pixverse().videos_iter(Some("me@example.com")) {
+//!     let video = video?;
+//!     println!("{:?} {:?}", video.status(), video.playable_url());
+//! }
+//! # Ok::<(), vidapi::Error>(())
+//! ```
+
+crate::generated!("pixverse");
+
+use chrono::{DateTime, Utc};
+
+use crate::error::{Endpoint, Provider, Result};
+use crate::paging::Paged;
+use crate::transport::{Request, Transport, optional_text};
+use crate::view::Stage;
+use crate::wire;
+
+const LIST_VIDEOS: Endpoint = Endpoint::new(Provider::PixVerse, "list videos");
+
+/// The page size [`PixVerse::videos_iter`] asks for: the documented default.
+pub const DEFAULT_PAGE_SIZE: u32 = 40;
+
+/// The PixVerse endpoints of a [`UseApi`](crate::UseApi) client.
+#[derive(Clone, Copy, Debug)]
+pub struct PixVerse<'a> {
+    pub(crate) transport: &'a Transport,
+}
+
+impl<'a> PixVerse<'a> {
+    /// `GET /v2/pixverse/videos/?email=&limit=&offset=`: one page of the
+    /// account's videos, including those queued or generating. `email` may
+    /// be left out when only one PixVerse account is configured at useapi.net.
+    pub fn videos(&self, email: Option<&str>, limit: Option<u32>, offset: Option<u32>) -> Result<VideoPage> {
+        let query = VideosQuery {
+            email: optional_text("email", email)?.map(str::to_owned),
+            limit,
+            offset,
+        };
+        let request = Request::get(LIST_VIDEOS, "/v2/pixverse/videos/").query(&query)?;
+        self.transport.send(request)
+    }
+
+    /// Every video of the account, fetched [`DEFAULT_PAGE_SIZE`] at a time:
+    /// each page asks from the previous page's `next_offset`, until `total`
+    /// is reached, a page comes back empty, or the offset stops advancing.
+    pub fn videos_iter(&self, email: Option<&'a str>) -> impl Iterator<Item = Result<Video>> + 'a {
+        self.videos_pages(email, DEFAULT_PAGE_SIZE)
+    }
+
+    /// Like [`PixVerse::videos_iter`], with pages of `page_size` videos.
+    pub fn videos_pages(&self, email: Option<&'a str>, page_size: u32) -> impl Iterator<Item = Result<Video>> + 'a {
+        let client = *self;
+        let mut offset: Option<u32> = Some(0);
+        Paged::new(move || {
+            let Some(at) = offset else { return Ok(None) };
+            let page = client.videos(email, Some(page_size), Some(at))?;
+            let videos = page.data.unwrap_or_default();
+            let total = wire::int(&page.total);
+            let next = wire::int(&page.next_offset)
+                .unwrap_or(i64::from(at) + videos.len() as i64);
+            offset = match u32::try_from(next) {
+                Ok(next) if next > at && !videos.is_empty() && total.is_none_or(|t| i64::from(next) < t) => Some(next),
+                _ => None,
+            };
+            Ok((!videos.is_empty()).then_some(videos))
+        })
+    }
+}
+
+/// A PixVerse video's status, from its numeric `video_status`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// 5: waiting in the queue. The docs call this final; it is not.
+    Queued,
+    /// 10: being generated.
+    Generating,
+    /// 1: done; `url` is the video.
+    Completed,
+    /// 7: refused by moderation.
+    Moderated,
+    /// 8: generation failed.
+    Failed,
+    /// A code vidapi does not know, as sent.
+    Unknown(String),
+}
+
+impl Status {
+    /// The status for a raw `video_status`, falling back to useapi.net's
+    /// `video_status_name` when the code is missing or unknown.
+    pub fn from_parts(code: Option<&wire::FlexInt>, name: Option<&str>) -> Option<Status> {
+        let by_code = match code.and_then(wire::FlexInt::get) {
+            Some(1) => Some(Status::Completed),
+            Some(5) => Some(Status::Queued),
+            Some(10) => Some(Status::Generating),
+            Some(7) => Some(Status::Moderated),
+            Some(8) => Some(Status::Failed),
+            _ => None,
+        };
+        let by_name = || match name?.trim().to_ascii_uppercase().as_str() {
+            "COMPLETED" => Some(Status::Completed),
+            "QUEUED" => Some(Status::Queued),
+            "GENERATING" => Some(Status::Generating),
+            "MODERATED" => Some(Status::Moderated),
+            "FAILED" => Some(Status::Failed),
+            _ => None,
+        };
+        by_code.or_else(by_name).or_else(|| {
+            let raw = code.map(ToString::to_string).or_else(|| name.map(str::to_owned))?;
+            Some(Status::Unknown(raw))
+        })
+    }
+
+    /// Where the status sits in the provider-neutral life cycle.
+    pub fn stage(&self) -> Stage {
+        match self {
+            Status::Queued => Stage::Queued,
+            Status::Generating => Stage::Processing,
+            Status::Completed => Stage::Completed,
+            Status::Moderated | Status::Failed => Stage::Failed,
+            Status::Unknown(raw) => Stage::Unknown(raw.clone()),
+        }
+    }
+}
+
+impl Video {
+    /// The generation status, or `None` when the video carries neither
+    /// `video_status` nor `video_status_name`.
+    pub fn status(&self) -> Option<Status> {
+        Status::from_parts(self.video_status.as_ref(), wire::text(&self.video_status_name))
+    }
+
+    /// Whether the status will no longer change. Unlike useapi.net's
+    /// `video_status_final`, QUEUED is not final; for unknown codes the
+    /// API's flag decides.
+    pub fn is_final(&self) -> bool {
+        match self.status().map(|s| s.stage()) {
+            Some(Stage::Completed | Stage::Failed) => true,
+            Some(Stage::Queued | Stage::Processing) => false,
+            Some(Stage::Unknown(_)) | None => {
+                self.video_status_final.as_ref().and_then(wire::FlexBool::get) == Some(true)
+            }
+        }
+    }
+
+    /// Whether generation failed or was moderated.
+    pub fn is_failed(&self) -> bool {
+        matches!(self.status(), Some(Status::Failed | Status::Moderated))
+    }
+
+    /// The video file's URL, once the video is completed.
+    pub fn playable_url(&self) -> Option<&str> {
+        (self.status() == Some(Status::Completed))
+            .then(|| wire::text(&self.url))
+            .flatten()
+    }
+
+    /// The first frame or, failing that, the source image.
+    pub fn thumbnail_url(&self) -> Option<&str> {
+        wire::text(&self.first_frame).or_else(|| wire::text(&self.img_url))
+    }
+
+    /// `created_at` as a timestamp; `None` when absent or not RFC 3339.
+    pub fn created_at(&self) -> Option<DateTime<Utc>> {
+        let text = wire::text(&self.created_at)?;
+        DateTime::parse_from_rfc3339(text.trim())
+            .ok()
+            .map(|t| t.with_timezone(&Utc))
+    }
+
+    /// Whether this is an upscaled video (`upscaled` is 0 or 1 on the wire).
+    pub fn is_upscaled(&self) -> bool {
+        wire::int(&self.upscaled) == Some(1)
+    }
+
+    /// Whether the watermark was removed (`remove_watermark`, 0 or 1).
+    pub fn watermark_removed(&self) -> bool {
+        wire::int(&self.remove_watermark) == Some(1)
+    }
+
+    /// Whether this video extends another (`extended`, 0 or 1).
+    pub fn is_extended(&self) -> bool {
+        wire::int(&self.extended) == Some(1)
+    }
+
+    /// `template_i18n_json`, which is JSON encoded inside a string, decoded.
+    pub fn template_i18n(&self) -> Option<serde_json::Value> {
+        serde_json::from_str(wire::text(&self.template_i18n_json)?).ok()
+    }
+}

@@ -1,0 +1,687 @@
+//! The one place that speaks HTTP: one ureq agent per client, the provider's
+//! auth header, URL encoding, retries, body limits, decoding and error mapping.
+//! Endpoint methods describe a [`Request`]; everything else happens here.
+
+use std::io::{self, BufReader, Read};
+use std::sync::Arc;
+use std::time::Duration;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use ureq::Agent;
+use ureq::http::{HeaderMap, Response};
+
+use crate::config::Config;
+use crate::error::{Endpoint, Error, Failure, Result};
+
+/// Characters left as they are in a query value or path segment: RFC 3986's
+/// unreserved set. Everything else, `+`, `&`, `/`, `?`, `#` and `%` included,
+/// is percent-encoded, so a value can never change the URL's structure.
+const ENCODE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// How much of a non-2xx body is read to find the provider's message.
+const ERROR_BODY_LIMIT: u64 = 64 * 1024;
+/// How much of a body is quoted in a decode error.
+const SNIPPET_CHARS: usize = 200;
+
+/// How a provider wants its credential.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum AuthScheme {
+    /// `Authorization: Bearer <token>` (useapi.net).
+    Bearer,
+    /// `api-key: <key>` (Hour One).
+    ApiKey,
+    /// `Authorization: <key>`, no scheme (memories.ai).
+    Plain,
+}
+
+/// Reads a provider's error body into its code and message, if it has the
+/// provider's documented error shape.
+pub(crate) type ErrorBodyReader = fn(&[u8]) -> Option<(Option<String>, String)>;
+
+/// A blocking HTTP transport bound to one provider's host and credential.
+/// Cheap to clone; clones share the connection pool.
+#[derive(Clone)]
+pub(crate) struct Transport {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    agent: Agent,
+    base: String,
+    scheme: AuthScheme,
+    secret: SecretString,
+    config: Config,
+    error_body: ErrorBodyReader,
+}
+
+impl std::fmt::Debug for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transport")
+            .field("base", &self.inner.base)
+            .field("credential", &"[redacted]")
+            .field("config", &self.inner.config)
+            .finish()
+    }
+}
+
+/// One call, as an endpoint method describes it.
+pub(crate) struct Request {
+    endpoint: Endpoint,
+    post: bool,
+    path: String,
+    query: Vec<(String, String)>,
+    headers: Vec<(&'static str, String)>,
+    body: Option<Vec<u8>>,
+    retried: bool,
+}
+
+impl Request {
+    /// A GET of `path` (already encoded; see [`segment`]). Retried by default.
+    pub fn get(endpoint: Endpoint, path: impl Into<String>) -> Self {
+        Request {
+            endpoint,
+            post: false,
+            path: path.into(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            retried: true,
+        }
+    }
+
+    /// A POST of `path`. Not retried unless [`Request::retried`] says so.
+    pub fn post(endpoint: Endpoint, path: impl Into<String>) -> Self {
+        Request {
+            post: true,
+            retried: false,
+            ..Request::get(endpoint, path)
+        }
+    }
+
+    /// Adds the members of a generated query type as query parameters, in
+    /// name order, leaving out absent ones.
+    pub fn query(mut self, query: &impl Serialize) -> Result<Self> {
+        let value = serde_json::to_value(query)
+            .map_err(|e| Error::invalid("query", format!("cannot serialize: {e}")))?;
+        let serde_json::Value::Object(members) = value else {
+            return Err(Error::invalid("query", "not an object"));
+        };
+        for (name, value) in members {
+            let text = match value {
+                serde_json::Value::Null => continue,
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            };
+            self.query.push((name, text));
+        }
+        Ok(self)
+    }
+
+    /// Sends `body` as the JSON request body.
+    pub fn json(mut self, body: &impl Serialize) -> Result<Self> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| Error::invalid("request body", format!("cannot serialize: {e}")))?;
+        self.body = Some(bytes);
+        Ok(self)
+    }
+
+    /// Adds a header when `value` is given; a value that could split the
+    /// request (CR, LF, NUL or other control characters) is refused.
+    pub fn header(mut self, name: &'static str, value: Option<&str>) -> Result<Self> {
+        if let Some(value) = value {
+            check_header_value(name, value)?;
+            self.headers.push((name, value.to_owned()));
+        }
+        Ok(self)
+    }
+
+    /// Whether failures worth retrying are retried: a POST that is really a
+    /// read (memories.ai's list) opts in; a POST that creates never does.
+    pub fn retried(mut self, retried: bool) -> Self {
+        self.retried = retried;
+        self
+    }
+
+    fn url(&self, base: &str) -> String {
+        let mut url = format!("{base}{}", self.path);
+        for (i, (name, value)) in self.query.iter().enumerate() {
+            url.push(if i == 0 { '?' } else { '&' });
+            url.extend(utf8_percent_encode(name, ENCODE));
+            url.push('=');
+            url.extend(utf8_percent_encode(value, ENCODE));
+        }
+        url
+    }
+}
+
+/// Encodes a caller's value (a video id) as one path segment. Empty or blank
+/// values, `.` and `..`, and control characters are refused: no encoding
+/// makes those mean what the caller meant.
+pub(crate) fn segment(name: &'static str, value: &str) -> Result<String> {
+    if value.trim().is_empty() {
+        return Err(Error::invalid(name, "must not be empty"));
+    }
+    if value == "." || value == ".." {
+        return Err(Error::invalid(name, format!("{value:?} is not an id")));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(Error::invalid(name, "contains a control character"));
+    }
+    Ok(utf8_percent_encode(value, ENCODE).to_string())
+}
+
+/// Checks an optional text argument that goes into a query or body: it may
+/// be absent, but not present and blank.
+pub(crate) fn optional_text<'a>(name: &'static str, value: Option<&'a str>) -> Result<Option<&'a str>> {
+    match value {
+        Some(v) if v.trim().is_empty() => Err(Error::invalid(name, "must not be empty when given")),
+        Some(v) if v.contains('\0') => Err(Error::invalid(name, "contains a NUL character")),
+        other => Ok(other),
+    }
+}
+
+fn check_header_value(name: &'static str, value: &str) -> Result<()> {
+    if value.chars().any(|c| c.is_control() && c != '\t') {
+        return Err(Error::invalid(
+            name,
+            "contains a line break or control character and cannot be sent as a header",
+        ));
+    }
+    Ok(())
+}
+
+fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Validates a base URL: `https://`, or `http://` on loopback (or when the
+/// caller opted in). Returns it without a trailing slash.
+fn check_base_url(url: &str, allow_http: bool) -> Result<String> {
+    let invalid = |reason: &str| Error::invalid("base URL", format!("{url:?}: {reason}"));
+    let uri: ureq::http::Uri = url.parse().map_err(|_| invalid("not a URL"))?;
+    let host = uri.host().ok_or_else(|| invalid("has no host"))?;
+    match uri.scheme_str() {
+        Some("https") => {}
+        Some("http") if allow_http || is_loopback_host(host) => {}
+        Some("http") => {
+            return Err(invalid(
+                "plain http would send the credential unencrypted; use https, a loopback host, or Config::allow_http",
+            ));
+        }
+        _ => return Err(invalid("scheme must be https or http")),
+    }
+    if uri.query().is_some() {
+        return Err(invalid("must not have a query"));
+    }
+    Ok(url.trim_end_matches('/').to_owned())
+}
+
+impl Transport {
+    pub(crate) fn new(
+        default_base: &str,
+        scheme: AuthScheme,
+        secret: SecretString,
+        config: Config,
+        error_body: ErrorBodyReader,
+    ) -> Result<Self> {
+        let base = check_base_url(
+            config.base_url.as_deref().unwrap_or(default_base),
+            config.allow_http,
+        )?;
+        let proxy = match &config.proxy {
+            Some(url) => Some(ureq::Proxy::new(url).map_err(|e| Error::invalid("proxy", e.to_string()))?),
+            None => None,
+        };
+        let agent: Agent = Agent::config_builder()
+            // Non-2xx answers carry the provider's message and Retry-After.
+            .http_status_as_error(false)
+            // A redirect would take the credential (or drop it) somewhere the
+            // caller did not choose; surface it instead.
+            .max_redirects(0)
+            .proxy(proxy)
+            .user_agent(config.user_agent.as_str())
+            .timeout_connect(Some(config.connect_timeout))
+            .timeout_global(Some(config.timeout))
+            .build()
+            .into();
+        Ok(Transport {
+            inner: Arc::new(Inner {
+                agent,
+                base,
+                scheme,
+                secret,
+                config,
+                error_body,
+            }),
+        })
+    }
+
+    /// The base URL requests go to.
+    pub(crate) fn base_url(&self) -> &str {
+        &self.inner.base
+    }
+
+    /// Sends the request and decodes a 2xx answer as `T`.
+    pub(crate) fn send<T: DeserializeOwned>(&self, request: Request) -> Result<T> {
+        self.send_checked(request, |_| None)
+    }
+
+    /// Like [`Transport::send`], and then asks `check` whether the decoded
+    /// answer is a failure in disguise (an error envelope under HTTP 200).
+    pub(crate) fn send_checked<T: DeserializeOwned>(
+        &self,
+        request: Request,
+        check: impl Fn(&T) -> Option<Failure>,
+    ) -> Result<T> {
+        self.check_credential()?;
+        let policy = &self.inner.config.retry;
+        let mut retry = 0;
+        loop {
+            let outcome = self
+                .attempt(&request)
+                .and_then(|value| match check(&value) {
+                    Some(failure) => Err(self.redact_error(Error::from_answer(failure))),
+                    None => Ok(value),
+                });
+            match outcome {
+                Err(error) if request.retried && retry < policy.max_retries && error.is_retryable() => {
+                    match policy.delay(retry, error.retry_after()) {
+                        Some(wait) => std::thread::sleep(wait),
+                        None => return Err(error),
+                    }
+                    retry += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn check_credential(&self) -> Result<()> {
+        let secret = self.inner.secret.expose_secret();
+        if secret.trim().is_empty() {
+            return Err(Error::invalid("credential", "is empty"));
+        }
+        // The message must not quote the credential.
+        check_header_value("credential", secret)
+    }
+
+    fn attempt<T: DeserializeOwned>(&self, request: &Request) -> Result<T> {
+        let url = request.url(&self.inner.base);
+        let secret = self.inner.secret.expose_secret();
+        let (auth_name, auth_value) = match self.inner.scheme {
+            AuthScheme::Bearer => ("authorization", format!("Bearer {secret}")),
+            AuthScheme::ApiKey => ("api-key", secret.to_owned()),
+            AuthScheme::Plain => ("authorization", secret.to_owned()),
+        };
+        let endpoint = request.endpoint;
+        let sent = if request.post {
+            let mut builder = self
+                .inner
+                .agent
+                .post(&url)
+                .header(auth_name, &auth_value)
+                .header("accept", "application/json")
+                .header("content-type", "application/json");
+            for (name, value) in &request.headers {
+                builder = builder.header(*name, value);
+            }
+            builder.send(request.body.as_deref().unwrap_or(b"{}"))
+        } else {
+            let mut builder = self
+                .inner
+                .agent
+                .get(&url)
+                .header(auth_name, &auth_value)
+                .header("accept", "application/json");
+            for (name, value) in &request.headers {
+                builder = builder.header(*name, value);
+            }
+            builder.call()
+        };
+        let response = sent.map_err(|e| self.call_error(endpoint, None, e))?;
+        self.read(endpoint, response)
+    }
+
+    fn read<T: DeserializeOwned>(&self, endpoint: Endpoint, response: Response<ureq::Body>) -> Result<T> {
+        let status = response.status().as_u16();
+        if (300..400).contains(&status) {
+            let location = header_text(response.headers(), "location").unwrap_or_default();
+            return Err(Error::Redirect {
+                endpoint,
+                status,
+                location,
+            });
+        }
+        if !(200..300).contains(&status) {
+            return Err(self.failure(endpoint, response));
+        }
+        let limit = self.inner.config.max_body_bytes;
+        let mut tap = Tap::new(response.into_body().into_with_config().limit(limit).reader());
+        // Decoded straight off the stream; serde_json reads to the end to
+        // check for trailing data, which also returns the connection to the pool.
+        let decoded = serde_json::from_reader(BufReader::new(&mut tap));
+        decoded.map_err(|e| match tap.fault.take() {
+            Some(fault) => self.call_error(endpoint, Some(status), fault),
+            None => self.redact_error(Error::Decode {
+                endpoint,
+                status,
+                reason: decode_reason(&tap.head, &e),
+                snippet: snippet(&tap.head),
+            }),
+        })
+    }
+
+    /// Turns a non-2xx answer into an error carrying the provider's message.
+    fn failure(&self, endpoint: Endpoint, response: Response<ureq::Body>) -> Error {
+        let status = response.status().as_u16();
+        let retry_after = retry_after(response.headers());
+        let content_type = header_text(response.headers(), "content-type");
+        let mut head = Vec::new();
+        let read = response
+            .into_body()
+            .into_with_config()
+            .limit(ERROR_BODY_LIMIT)
+            .reader()
+            .take(ERROR_BODY_LIMIT)
+            .read_to_end(&mut head);
+        let parsed = (self.inner.error_body)(&head);
+        let (code, message) = match (parsed, read) {
+            (Some(found), _) => found,
+            (None, Err(e)) => (None, format!("error body unreadable: {e}")),
+            (None, Ok(_)) if head.iter().all(u8::is_ascii_whitespace) => {
+                (None, reason_phrase(status).to_owned())
+            }
+            (None, Ok(_)) => (
+                None,
+                format!(
+                    "{} instead of the documented JSON error: {}",
+                    describe_body(content_type.as_deref(), &head),
+                    snippet(&head)
+                ),
+            ),
+        };
+        self.redact_error(Error::from_answer(Failure {
+            endpoint,
+            status,
+            meaning: status,
+            code,
+            message,
+            retry_after,
+        }))
+    }
+
+    fn call_error(&self, endpoint: Endpoint, status: Option<u16>, error: ureq::Error) -> Error {
+        let error = match error {
+            ureq::Error::Timeout(phase) => Error::Timeout {
+                endpoint,
+                phase: phase.to_string(),
+            },
+            ureq::Error::BodyExceedsLimit(limit) => Error::BodyTooLarge {
+                endpoint,
+                status: status.unwrap_or(200),
+                limit,
+            },
+            ureq::Error::ConnectionFailed | ureq::Error::HostNotFound => Error::Transport {
+                endpoint,
+                message: error.to_string(),
+                connect: true,
+            },
+            ureq::Error::Io(e) => Error::Transport {
+                endpoint,
+                connect: status.is_none()
+                    && matches!(
+                        e.kind(),
+                        io::ErrorKind::ConnectionRefused | io::ErrorKind::AddrNotAvailable
+                    ),
+                message: e.to_string(),
+            },
+            other => Error::Transport {
+                endpoint,
+                message: other.to_string(),
+                connect: false,
+            },
+        };
+        self.redact_error(error)
+    }
+
+    /// Removes the credential from every text an error carries, in case a
+    /// server (or a proxy) echoed it back.
+    fn redact_error(&self, error: Error) -> Error {
+        let secret = self.inner.secret.expose_secret();
+        if secret.is_empty() {
+            return error;
+        }
+        let scrub = |text: String| {
+            if text.contains(secret) {
+                text.replace(secret, "[redacted]")
+            } else {
+                text
+            }
+        };
+        match error {
+            Error::Api {
+                endpoint,
+                status,
+                code,
+                message,
+            } => Error::Api {
+                endpoint,
+                status,
+                code: code.map(scrub),
+                message: scrub(message),
+            },
+            Error::Unauthorized {
+                endpoint,
+                status,
+                code,
+                message,
+            } => Error::Unauthorized {
+                endpoint,
+                status,
+                code: code.map(scrub),
+                message: scrub(message),
+            },
+            Error::RateLimited {
+                endpoint,
+                status,
+                code,
+                message,
+                retry_after,
+            } => Error::RateLimited {
+                endpoint,
+                status,
+                code: code.map(scrub),
+                message: scrub(message),
+                retry_after,
+            },
+            Error::Decode {
+                endpoint,
+                status,
+                reason,
+                snippet,
+            } => Error::Decode {
+                endpoint,
+                status,
+                reason: scrub(reason),
+                snippet: scrub(snippet),
+            },
+            Error::Transport {
+                endpoint,
+                message,
+                connect,
+            } => Error::Transport {
+                endpoint,
+                message: scrub(message),
+                connect,
+            },
+            Error::Redirect {
+                endpoint,
+                status,
+                location,
+            } => Error::Redirect {
+                endpoint,
+                status,
+                location: scrub(location),
+            },
+            other => other,
+        }
+    }
+}
+
+fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_owned())
+}
+
+/// `Retry-After` as seconds or as an HTTP date; a date in the past means now.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = header_text(headers, "retry-after")?;
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = httpdate::parse_http_date(&value).ok()?;
+    Some(
+        when.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+fn reason_phrase(status: u16) -> &'static str {
+    ureq::http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("no message")
+}
+
+fn looks_like_html(head: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(&head[..head.len().min(512)]).to_ascii_lowercase();
+    let text = text.trim_start();
+    text.starts_with("<!doctype html") || text.starts_with("<html") || text.starts_with('<')
+}
+
+fn describe_body(content_type: Option<&str>, head: &[u8]) -> String {
+    let kind = if looks_like_html(head) { "an HTML page" } else { "a non-JSON body" };
+    match content_type {
+        Some(ct) => format!("{kind} ({ct})"),
+        None => kind.to_owned(),
+    }
+}
+
+fn decode_reason(head: &[u8], error: &serde_json::Error) -> String {
+    if head.iter().all(u8::is_ascii_whitespace) {
+        "empty body".to_owned()
+    } else if looks_like_html(head) {
+        format!("an HTML page instead of JSON: {error}")
+    } else {
+        error.to_string()
+    }
+}
+
+fn snippet(head: &[u8]) -> String {
+    let text = String::from_utf8_lossy(head);
+    let mut short: String = text.chars().take(SNIPPET_CHARS).collect();
+    if text.chars().nth(SNIPPET_CHARS).is_some() {
+        short.push('…');
+    }
+    short
+}
+
+/// Passes a body through while keeping its first bytes (for error messages)
+/// and the transport fault behind a failed read (a limit or a timeout shows
+/// up inside serde_json as a plain I/O error otherwise).
+struct Tap<R> {
+    inner: R,
+    head: Vec<u8>,
+    fault: Option<ureq::Error>,
+}
+
+impl<R: Read> Tap<R> {
+    fn new(inner: R) -> Self {
+        Tap {
+            inner,
+            head: Vec::new(),
+            fault: None,
+        }
+    }
+}
+
+impl<R: Read> Read for Tap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self.inner.read(buf) {
+            Ok(n) => {
+                let room = (SNIPPET_CHARS * 4).saturating_sub(self.head.len());
+                self.head.extend_from_slice(&buf[..n.min(room)]);
+                Ok(n)
+            }
+            Err(e) => {
+                let kind = e.kind();
+                let text = e.to_string();
+                self.fault = Some(ureq::Error::from(e));
+                Err(io::Error::new(kind, text))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_values_cannot_change_the_url() {
+        let endpoint = Endpoint::new(crate::Provider::PixVerse, "list videos");
+        let query = serde_json::json!({"email": "me+tag@example.com", "account": "a&b=c#d e/é"});
+        let request = Request::get(endpoint, "/videos/").query(&query).unwrap();
+        assert_eq!(
+            request.url("https://h"),
+            "https://h/videos/?account=a%26b%3Dc%23d%20e%2F%C3%A9&email=me%2Btag%40example.com"
+        );
+    }
+
+    #[test]
+    fn segments_are_encoded_or_refused() {
+        assert_eq!(segment("id", "a/b?c#d%").unwrap(), "a%2Fb%3Fc%23d%25");
+        assert_eq!(segment("id", "..x").unwrap(), "..x");
+        for bad in ["", "  ", ".", "..", "a\nb", "a\0b"] {
+            assert!(matches!(segment("id", bad), Err(Error::InvalidArgument { .. })), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn base_urls_must_be_https_or_loopback() {
+        assert!(check_base_url("https://api.example.com/", false).is_ok());
+        assert!(check_base_url("http://127.0.0.1:9/api", false).is_ok());
+        assert!(check_base_url("http://localhost:9", false).is_ok());
+        assert!(check_base_url("http://[::1]:9", false).is_ok());
+        assert!(check_base_url("http://api.example.com", false).is_err());
+        assert!(check_base_url("http://api.example.com", true).is_ok());
+        assert!(check_base_url("ftp://x", true).is_err());
+        assert!(check_base_url("not a url", true).is_err());
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", "7".parse().unwrap());
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(7)));
+        let later = std::time::SystemTime::now() + Duration::from_secs(120);
+        headers.insert("retry-after", httpdate::fmt_http_date(later).parse().unwrap());
+        let wait = retry_after(&headers).unwrap();
+        assert!(wait > Duration::from_secs(100) && wait <= Duration::from_secs(120));
+        headers.insert("retry-after", "soon".parse().unwrap());
+        assert_eq!(retry_after(&headers), None);
+    }
+}

@@ -1,0 +1,480 @@
+//! Tolerant wire types: what providers really send, read without failing.
+//!
+//! The schemas name these as definitions (`FlexText`, `FlexInt`, …) and the
+//! generator maps each onto the type here instead of generating one. Each type
+//! reads every JSON value: a value it cannot interpret is kept raw rather than
+//! failing the whole response, because one odd field the caller never looks at
+//! must not cost them the other forty-seven.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::Value;
+
+/// One JSON value as it came off the wire, before a tolerant type interprets it.
+enum Scalar {
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Text(String),
+    Other(Value),
+}
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ScalarVisitor;
+
+        impl<'de> Visitor<'de> for ScalarVisitor {
+            type Value = Scalar;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Scalar, E> {
+                Ok(Scalar::Bool(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar::Int(v))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Scalar, E> {
+                Ok(i64::try_from(v).map_or_else(|_| Scalar::Other(Value::from(v)), Scalar::Int))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
+                Ok(Scalar::Float(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar::Text(v.to_owned()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Scalar, E> {
+                Ok(Scalar::Text(v))
+            }
+            fn visit_unit<E>(self) -> Result<Scalar, E> {
+                Ok(Scalar::Other(Value::Null))
+            }
+            fn visit_none<E>(self) -> Result<Scalar, E> {
+                Ok(Scalar::Other(Value::Null))
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Scalar, D::Error> {
+                d.deserialize_any(self)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Scalar, A::Error> {
+                Value::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(Scalar::Other)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Scalar, A::Error> {
+                Value::deserialize(de::value::MapAccessDeserializer::new(map)).map(Scalar::Other)
+            }
+        }
+
+        deserializer.deserialize_any(ScalarVisitor)
+    }
+}
+
+fn float_value(v: f64) -> Value {
+    serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
+}
+
+/// A whole number in `i64` range, if `v` is one exactly.
+fn exact_int(v: f64) -> Option<i64> {
+    // 2^63 is exactly representable; anything at or beyond it does not fit.
+    (v.is_finite() && v.fract() == 0.0 && v >= -(2f64.powi(63)) && v < 2f64.powi(63))
+        .then_some(v as i64)
+}
+
+/// A whole number sent as a JSON number (`12`, `12.0`, `1e3`) or as a
+/// numeric string (`"12"`). Anything else is kept as [`FlexInt::Other`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum FlexInt {
+    /// The value, read as a whole number.
+    Int(i64),
+    /// What was sent when it is not a whole number in `i64` range.
+    Other(Value),
+}
+
+impl FlexInt {
+    /// The number, when the provider sent one.
+    pub fn get(&self) -> Option<i64> {
+        match self {
+            FlexInt::Int(v) => Some(*v),
+            FlexInt::Other(_) => None,
+        }
+    }
+
+    fn from_text(text: String) -> Self {
+        let trimmed = text.trim();
+        trimmed
+            .parse::<i64>()
+            .ok()
+            .or_else(|| trimmed.parse::<f64>().ok().and_then(exact_int))
+            .map_or(FlexInt::Other(Value::String(text)), FlexInt::Int)
+    }
+}
+
+impl From<i64> for FlexInt {
+    fn from(v: i64) -> Self {
+        FlexInt::Int(v)
+    }
+}
+
+impl From<Scalar> for FlexInt {
+    fn from(s: Scalar) -> Self {
+        match s {
+            Scalar::Int(v) => FlexInt::Int(v),
+            Scalar::Float(v) => exact_int(v).map_or(FlexInt::Other(float_value(v)), FlexInt::Int),
+            Scalar::Text(t) => FlexInt::from_text(t),
+            Scalar::Bool(b) => FlexInt::Other(Value::Bool(b)),
+            Scalar::Other(v) => FlexInt::Other(v),
+        }
+    }
+}
+
+/// A number sent as a JSON number or as a numeric string (`"12.5"`).
+/// Anything else is kept as [`FlexNumber::Other`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum FlexNumber {
+    /// The value, read as a finite number.
+    Number(f64),
+    /// What was sent when it is not a number.
+    Other(Value),
+}
+
+impl FlexNumber {
+    /// The number, when the provider sent one.
+    pub fn get(&self) -> Option<f64> {
+        match self {
+            FlexNumber::Number(v) => Some(*v),
+            FlexNumber::Other(_) => None,
+        }
+    }
+}
+
+impl From<f64> for FlexNumber {
+    fn from(v: f64) -> Self {
+        FlexNumber::Number(v)
+    }
+}
+
+impl From<Scalar> for FlexNumber {
+    fn from(s: Scalar) -> Self {
+        match s {
+            Scalar::Int(v) => FlexNumber::Number(v as f64),
+            Scalar::Float(v) => FlexNumber::Number(v),
+            Scalar::Text(t) => match t.trim().parse::<f64>() {
+                Ok(v) if v.is_finite() => FlexNumber::Number(v),
+                _ => FlexNumber::Other(Value::String(t)),
+            },
+            Scalar::Bool(b) => FlexNumber::Other(Value::Bool(b)),
+            Scalar::Other(v) => FlexNumber::Other(v),
+        }
+    }
+}
+
+/// A flag sent as a JSON boolean, as `0`/`1`, or as `"true"`/`"false"`/`"0"`/`"1"`.
+/// Anything else is kept as [`FlexBool::Other`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum FlexBool {
+    /// The flag.
+    Bool(bool),
+    /// What was sent when it is not a recognisable flag.
+    Other(Value),
+}
+
+impl FlexBool {
+    /// The flag, when the provider sent a recognisable one.
+    pub fn get(&self) -> Option<bool> {
+        match self {
+            FlexBool::Bool(v) => Some(*v),
+            FlexBool::Other(_) => None,
+        }
+    }
+}
+
+impl From<bool> for FlexBool {
+    fn from(v: bool) -> Self {
+        FlexBool::Bool(v)
+    }
+}
+
+impl From<Scalar> for FlexBool {
+    fn from(s: Scalar) -> Self {
+        match s {
+            Scalar::Bool(b) => FlexBool::Bool(b),
+            Scalar::Int(0) => FlexBool::Bool(false),
+            Scalar::Int(1) => FlexBool::Bool(true),
+            Scalar::Int(v) => FlexBool::Other(Value::from(v)),
+            Scalar::Float(v) => FlexBool::Other(float_value(v)),
+            Scalar::Text(t) => match t.trim().to_ascii_lowercase().as_str() {
+                "true" | "1" => FlexBool::Bool(true),
+                "false" | "0" => FlexBool::Bool(false),
+                _ => FlexBool::Other(Value::String(t)),
+            },
+            Scalar::Other(v) => FlexBool::Other(v),
+        }
+    }
+}
+
+/// Text as the provider sends it. Numbers and booleans are read as their
+/// JSON text (`12` becomes `"12"`), objects and arrays as their JSON text.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FlexText(String);
+
+impl FlexText {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The text, or `None` when it is empty: providers send `""` for
+    /// "not there yet" (a URL before rendering, for one).
+    pub fn non_empty(&self) -> Option<&str> {
+        (!self.0.trim().is_empty()).then_some(self.0.as_str())
+    }
+
+    /// The text as an owned `String`.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl std::ops::Deref for FlexText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for FlexText {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for FlexText {
+    fn from(v: &str) -> Self {
+        FlexText(v.to_owned())
+    }
+}
+
+impl From<String> for FlexText {
+    fn from(v: String) -> Self {
+        FlexText(v)
+    }
+}
+
+impl From<Scalar> for FlexText {
+    fn from(s: Scalar) -> Self {
+        FlexText(match s {
+            Scalar::Text(t) => t,
+            Scalar::Int(v) => v.to_string(),
+            Scalar::Float(v) => float_value(v).to_string(),
+            Scalar::Bool(b) => b.to_string(),
+            Scalar::Other(Value::Null) => String::new(),
+            Scalar::Other(v) => v.to_string(),
+        })
+    }
+}
+
+/// Text where the provider writes the string `"null"` (or `""`) to mean
+/// "no value" — memories.ai's `cause`, for one.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct NullableText(Option<String>);
+
+impl NullableText {
+    /// The text, or `None` when the provider meant "no value".
+    pub fn get(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+}
+
+impl From<Option<String>> for NullableText {
+    fn from(v: Option<String>) -> Self {
+        NullableText(v.filter(|t| !means_absent(t)))
+    }
+}
+
+fn means_absent(text: &str) -> bool {
+    let t = text.trim();
+    t.is_empty() || t.eq_ignore_ascii_case("null")
+}
+
+impl From<Scalar> for NullableText {
+    fn from(s: Scalar) -> Self {
+        match s {
+            Scalar::Other(Value::Null) => NullableText(None),
+            other => Some(FlexText::from(other).0).into(),
+        }
+    }
+}
+
+/// Each tolerant type reads through [`Scalar`], serializes in its normalized
+/// form (numbers as numbers, text as text), and parses from text the same way
+/// it reads a JSON string.
+macro_rules! tolerant {
+    ($($ty:ident),*) => {$(
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                Scalar::deserialize(deserializer).map($ty::from)
+            }
+        }
+
+        impl FromStr for $ty {
+            type Err = std::convert::Infallible;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Ok($ty::from(Scalar::Text(s.to_owned())))
+            }
+        }
+    )*};
+}
+
+tolerant!(FlexInt, FlexNumber, FlexBool, FlexText, NullableText);
+
+impl Serialize for FlexInt {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            FlexInt::Int(v) => s.serialize_i64(*v),
+            FlexInt::Other(v) => v.serialize(s),
+        }
+    }
+}
+
+impl Serialize for FlexNumber {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            FlexNumber::Number(v) => s.serialize_f64(*v),
+            FlexNumber::Other(v) => v.serialize(s),
+        }
+    }
+}
+
+impl Serialize for FlexBool {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            FlexBool::Bool(v) => s.serialize_bool(*v),
+            FlexBool::Other(v) => v.serialize(s),
+        }
+    }
+}
+
+impl Serialize for FlexText {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl Serialize for NullableText {
+    /// Writes the provider's own spelling of "no value", the string `"null"`,
+    /// so that a re-serialized payload reads back the same.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0.as_deref().unwrap_or("null"))
+    }
+}
+
+impl fmt::Display for FlexInt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FlexInt::Int(v) => write!(f, "{v}"),
+            FlexInt::Other(v) => write!(f, "{v}"),
+        }
+    }
+}
+
+impl fmt::Display for FlexNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FlexNumber::Number(v) => write!(f, "{v}"),
+            FlexNumber::Other(v) => write!(f, "{v}"),
+        }
+    }
+}
+
+impl fmt::Display for FlexBool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FlexBool::Bool(v) => write!(f, "{v}"),
+            FlexBool::Other(v) => write!(f, "{v}"),
+        }
+    }
+}
+
+impl fmt::Display for FlexText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Display for NullableText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.as_deref().unwrap_or(""))
+    }
+}
+
+/// The text of an optional tolerant field, `None` when absent or empty.
+pub(crate) fn text(field: &Option<FlexText>) -> Option<&str> {
+    field.as_ref().and_then(FlexText::non_empty)
+}
+
+/// The number of an optional tolerant field, `None` when absent or not a number.
+pub(crate) fn int(field: &Option<FlexInt>) -> Option<i64> {
+    field.as_ref().and_then(FlexInt::get)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read<T: serde::de::DeserializeOwned>(json: &str) -> T {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn int_reads_numbers_strings_and_keeps_junk() {
+        assert_eq!(read::<FlexInt>("12").get(), Some(12));
+        assert_eq!(read::<FlexInt>("\" 12 \"").get(), Some(12));
+        assert_eq!(read::<FlexInt>("12.0").get(), Some(12));
+        assert_eq!(read::<FlexInt>("1e3").get(), Some(1000));
+        assert_eq!(read::<FlexInt>("\"1e3\"").get(), Some(1000));
+        assert_eq!(read::<FlexInt>("-1").get(), Some(-1));
+        assert_eq!(read::<FlexInt>("12.5"), FlexInt::Other(Value::from(12.5)));
+        assert_eq!(read::<FlexInt>("\"abc\""), FlexInt::Other(Value::from("abc")));
+        assert_eq!(read::<FlexInt>("18446744073709551615").get(), None);
+        assert_eq!(read::<FlexInt>("1e300").get(), None);
+        assert_eq!(read::<FlexInt>("{\"a\":1}").get(), None);
+        assert_eq!(read::<FlexInt>("true").get(), None);
+    }
+
+    #[test]
+    fn number_bool_text_and_nullable() {
+        assert_eq!(read::<FlexNumber>("\"61\"").get(), Some(61.0));
+        assert_eq!(read::<FlexNumber>("\"NaN\"").get(), None);
+        assert_eq!(read::<FlexBool>("1").get(), Some(true));
+        assert_eq!(read::<FlexBool>("\"false\"").get(), Some(false));
+        assert_eq!(read::<FlexBool>("2").get(), None);
+        assert_eq!(read::<FlexText>("42").as_str(), "42");
+        assert_eq!(read::<FlexText>("true").as_str(), "true");
+        assert_eq!(read::<FlexText>("[1,2]").as_str(), "[1,2]");
+        assert_eq!(read::<FlexText>("\"\"").non_empty(), None);
+        assert_eq!(read::<NullableText>("\"null\"").get(), None);
+        assert_eq!(read::<NullableText>("\"NULL\"").get(), None);
+        assert_eq!(read::<NullableText>("\"\"").get(), None);
+        assert_eq!(read::<NullableText>("\"disk full\"").get(), Some("disk full"));
+        assert_eq!(read::<Option<NullableText>>("null"), None);
+    }
+
+    #[test]
+    fn serializing_then_reading_gives_the_same_value() {
+        for json in ["12", "\"12\"", "12.5", "\"x\"", "{\"a\":[1]}", "true", "null", "1e300"] {
+            let int: FlexInt = read(json);
+            assert_eq!(read::<FlexInt>(&serde_json::to_string(&int).unwrap()), int, "{json}");
+            let num: FlexNumber = read(json);
+            assert_eq!(read::<FlexNumber>(&serde_json::to_string(&num).unwrap()), num, "{json}");
+            let flag: FlexBool = read(json);
+            assert_eq!(read::<FlexBool>(&serde_json::to_string(&flag).unwrap()), flag, "{json}");
+            let text: FlexText = read(json);
+            assert_eq!(read::<FlexText>(&serde_json::to_string(&text).unwrap()), text, "{json}");
+            let nullable: NullableText = read(json);
+            let again = serde_json::to_string(&nullable).unwrap();
+            assert_eq!(read::<NullableText>(&again), nullable, "{json}");
+        }
+    }
+}
