@@ -1,1 +1,261 @@
-//! x
+//! A local emulator of every provider, for demos and tests — yours included.
+//!
+//! It serves the eight documented endpoints over loopback HTTP from the
+//! documented samples, checks credentials the way each provider does, pages
+//! like the real APIs, and can be told to misbehave for the next few answers.
+//! Every request it receives is recorded, and the TCP connections are
+//! counted, so tests can assert exactly what a client sent.
+//!
+//! ```
+//! use vidapi::emulator::{Emulator, Fault};
+//! use vidapi::{Config, Memories, RetryPolicy};
+//!
+//! let emulator = Emulator::start()?;
+//! let config = Config::new().base_url(emulator.base_url()).retry(RetryPolicy::none());
+//! let mem = Memories::with_config(vidapi::emulator::MEMORIES_KEY, config)?;
+//!
+//! emulator.fail_next(1, Fault::html(502));
+//! let err = mem.list_videos(&Default::default()).unwrap_err();
+//! assert_eq!(err.status(), Some(502));
+//!
+//! let page = mem.list_videos(&Default::default())?;
+//! assert!(page.total().unwrap() > 0);
+//! assert_eq!(emulator.requests().len(), 2);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod data;
+mod fault;
+mod http;
+mod routes;
+
+use std::collections::VecDeque;
+use std::io::BufReader;
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+pub use fault::Fault;
+
+/// The useapi.net token the emulator accepts (MiniMax and PixVerse).
+pub const USEAPI_TOKEN: &str = "user:1-emulator-token";
+/// The Hour One API key the emulator accepts.
+pub const HOURONE_KEY: &str = "emulator-hourone-key";
+/// The memories.ai API key the emulator accepts.
+pub const MEMORIES_KEY: &str = "emulator-memories-key";
+
+/// One request as the emulator received it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordedRequest {
+    /// `GET`, `POST`, …
+    pub method: String,
+    /// The path as sent, still percent-encoded, without the query.
+    pub path: String,
+    /// The query as sent, still encoded (empty when there was none).
+    pub raw_query: String,
+    /// The query, decoded, in order.
+    pub query: Vec<(String, String)>,
+    /// Every header, names in lowercase, in order.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl RecordedRequest {
+    /// The first header of that name (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The first query parameter of that name, decoded.
+    pub fn query_param(&self, name: &str) -> Option<&str> {
+        self.query.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The body parsed as JSON, if it is JSON.
+    pub fn json(&self) -> Option<serde_json::Value> {
+        serde_json::from_slice(&self.body).ok()
+    }
+}
+
+/// State shared between the emulator handle and its server threads.
+pub(crate) struct Shared {
+    data: data::Data,
+    faults: Mutex<VecDeque<Fault>>,
+    requests: Mutex<Vec<RecordedRequest>>,
+    connections: AtomicUsize,
+}
+
+/// A running emulator. It listens on `127.0.0.1` until dropped.
+pub struct Emulator {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    stop: Arc<AtomicBool>,
+    accept: Option<JoinHandle<()>>,
+    base_url: String,
+}
+
+impl std::fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Emulator").field("base_url", &self.base_url).finish()
+    }
+}
+
+/// Locks a mutex even if a handler thread panicked while holding it: the
+/// recorded data stays usable for the test that wants to see it.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Emulator {
+    /// Starts on a free port of `127.0.0.1`.
+    pub fn start() -> std::io::Result<Emulator> {
+        Self::start_on(0)
+    }
+
+    /// Starts on the given port of `127.0.0.1` (0 picks a free one).
+    pub fn start_on(port: u16) -> std::io::Result<Emulator> {
+        let listener = TcpListener::bind(("127.0.0.1", port))?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            data: data::Data::load(),
+            faults: Mutex::new(VecDeque::new()),
+            requests: Mutex::new(Vec::new()),
+            connections: AtomicUsize::new(0),
+        });
+        let stop = Arc::new(AtomicBool::new(false));
+        let accept = {
+            let (shared, stop) = (shared.clone(), stop.clone());
+            std::thread::Builder::new()
+                .name("vidapi-emulator".into())
+                .spawn(move || accept_loop(&listener, &shared, &stop))?
+        };
+        Ok(Emulator {
+            addr,
+            shared,
+            stop,
+            accept: Some(accept),
+            base_url: format!("http://{addr}"),
+        })
+    }
+
+    /// `http://127.0.0.1:<port>`: the base URL for every client
+    /// ([`Config::base_url`](crate::Config::base_url)); the paths below it
+    /// are the providers' own (`/v1/minimax/…`, `/v2/pixverse/…`, `/videos…`,
+    /// `/serve/api/…`).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Makes the next `times` answers misbehave as `fault` says, whatever
+    /// the endpoint. Faults queue in the order given.
+    pub fn fail_next(&self, times: usize, fault: Fault) {
+        let mut queue = lock(&self.shared.faults);
+        queue.extend(std::iter::repeat_n(fault, times));
+    }
+
+    /// Drops faults that have not been used yet.
+    pub fn clear_faults(&self) {
+        lock(&self.shared.faults).clear();
+    }
+
+    /// Every request received so far, oldest first.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.shared.requests).clone()
+    }
+
+    /// Forgets recorded requests and connections.
+    pub fn reset_records(&self) {
+        lock(&self.shared.requests).clear();
+        self.shared.connections.store(0, Ordering::SeqCst);
+    }
+
+    /// How many distinct TCP connections carried the requests so far.
+    pub fn connections(&self) -> usize {
+        self.shared.connections.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the accept loop with a connection of our own.
+        let _ = TcpStream::connect(self.addr);
+        if let Some(accept) = self.accept.take() {
+            let _ = accept.join();
+        }
+    }
+}
+
+/// How long an idle keep-alive connection is kept before the emulator closes it.
+const IDLE: Duration = Duration::from_secs(30);
+
+/// Accepts connections until stopped; each one is served on its own thread,
+/// so a stalled answer never holds up the others.
+fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>, stop: &Arc<AtomicBool>) {
+    for stream in listener.incoming() {
+        if stop.load(Ordering::SeqCst) {
+            break;
+        }
+        let Ok(stream) = stream else { continue };
+        shared.connections.fetch_add(1, Ordering::SeqCst);
+        let (shared, stop) = (shared.clone(), stop.clone());
+        // Out of threads: the connection is dropped and its client sees it
+        // close, which is what an overloaded server does.
+        let _ = std::thread::Builder::new()
+            .name("vidapi-emulator-conn".into())
+            .spawn(move || serve_connection(stream, &shared, &stop));
+    }
+}
+
+fn serve_connection(stream: TcpStream, shared: &Shared, stop: &AtomicBool) {
+    let _ = stream.set_read_timeout(Some(IDLE));
+    let _ = stream.set_nodelay(true);
+    let Ok(mut writer) = stream.try_clone() else { return };
+    let mut reader = BufReader::new(stream);
+    while !stop.load(Ordering::SeqCst) {
+        let Ok(Some(incoming)) = http::read_request(&mut reader) else { break };
+        let close = incoming.wants_close();
+        let recorded = record(shared, &incoming);
+        let fault = lock(&shared.faults).pop_front();
+        let outcome = match fault {
+            Some(fault) => fault::act(fault, &mut writer),
+            None => fault::Outcome::Answer,
+        };
+        let keep = match outcome {
+            fault::Outcome::Answered => true,
+            fault::Outcome::Close => false,
+            fault::Outcome::Answer => routes::answer(&shared.data, &recorded)
+                .write_to(&mut writer, close)
+                .is_ok(),
+        };
+        if !keep || close {
+            break;
+        }
+    }
+    let _ = writer.shutdown(Shutdown::Both);
+}
+
+fn record(shared: &Shared, incoming: &http::Incoming) -> RecordedRequest {
+    let (path, raw_query) = incoming
+        .target
+        .split_once('?')
+        .unwrap_or((incoming.target.as_str(), ""));
+    let recorded = RecordedRequest {
+        method: incoming.method.clone(),
+        path: path.to_owned(),
+        raw_query: raw_query.to_owned(),
+        query: form_urlencoded::parse(raw_query.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect(),
+        headers: incoming.headers.clone(),
+        body: incoming.body.clone(),
+    };
+    lock(&shared.requests).push(recorded.clone());
+    recorded
+}

@@ -1,0 +1,159 @@
+//! What the emulator serves: the documented samples, grown into data sets
+//! large enough to page through, and Hour One's videos, which change.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use serde_json::{Value, json};
+
+const MINIMAX_VIDEOS: &str = include_str!("../../tests/fixtures/minimax/videos.json");
+const MINIMAX_FILES: &str = include_str!("../../tests/fixtures/minimax/files.json");
+const PIXVERSE_VIDEOS: &str = include_str!("../../tests/fixtures/pixverse/videos.json");
+const HOURONE_VIDEOS: &str = include_str!("../../tests/fixtures/hourone/videos.json");
+const HOURONE_METADATA: &str = include_str!("../../tests/fixtures/hourone/metadata.json");
+const MEMORIES_VIDEOS: &str = include_str!("../../tests/fixtures/memories/list-videos.json");
+
+/// How many files MiniMax has (more than the default `limit` of 10).
+pub(crate) const MINIMAX_FILE_COUNT: usize = 12;
+/// How many videos PixVerse has: the `total` of the documented sample.
+pub(crate) const PIXVERSE_VIDEO_COUNT: usize = 55;
+/// How many videos memories.ai has.
+pub(crate) const MEMORIES_VIDEO_COUNT: usize = 45;
+
+/// The stages a created Hour One video goes through, one per read.
+const HOURONE_STAGES: [(&str, i64); 4] = [
+    ("not_started", 0),
+    ("started", 10),
+    ("processing", 60),
+    ("ready", 100),
+];
+
+pub(crate) struct Data {
+    pub minimax_videos: Value,
+    pub minimax_files: Vec<Value>,
+    pub pixverse_videos: Vec<Value>,
+    /// Each video with the folder it is in (memories.ai filters by folder
+    /// but does not list it).
+    pub memories_videos: Vec<(Value, i64)>,
+    pub hourone_metadata: Value,
+    pub hourone: Mutex<HourOneStore>,
+}
+
+pub(crate) struct HourOneStore {
+    pub videos: Vec<Value>,
+    /// Stage index of each video this emulator created.
+    stages: HashMap<String, usize>,
+    created: u32,
+}
+
+fn parse(text: &str) -> Value {
+    // The fixtures are compiled in and checked by the tests.
+    serde_json::from_str(text).expect("emulator fixture is valid JSON")
+}
+
+fn items(value: Value) -> Vec<Value> {
+    match value {
+        Value::Array(items) => items,
+        _ => Vec::new(),
+    }
+}
+
+impl Data {
+    pub fn load() -> Data {
+        let files = items(parse(MINIMAX_FILES));
+        let minimax_files = (0..MINIMAX_FILE_COUNT)
+            .map(|i| {
+                let mut file = files[i % files.len()].clone();
+                file["file_id"] = json!(format!("user:user_id-minimax:account-file:file_id_#{}", i + 1));
+                file["file_name"] = json!(format!("image-{}.{}", i + 1, file["file_type"].as_str().unwrap_or("png")));
+                file
+            })
+            .collect();
+
+        let sample = parse(PIXVERSE_VIDEOS);
+        let templates = items(sample["data"].clone());
+        let pixverse_videos = (0..PIXVERSE_VIDEO_COUNT)
+            .map(|i| {
+                let mut video = templates[i % templates.len()].clone();
+                video["video_id"] = json!(format!("user:<userid>-pixverse:<email>-video:{}", 1000 + i));
+                video["prompt"] = json!(format!("prompt #{}", i + 1));
+                video
+            })
+            .collect();
+
+        let memories = parse(MEMORIES_VIDEOS);
+        let documented = items(memories["data"]["videos"].clone());
+        let statuses = ["PARSE", "UNPARSE", "DONE", "PARSE_ERROR"];
+        let memories_videos = (0..MEMORIES_VIDEO_COUNT)
+            .map(|i| {
+                let mut video = documented[i % documented.len()].clone();
+                if i >= documented.len() {
+                    video["video_no"] = json!(format!("VI7000000000000{i:05}"));
+                    video["video_name"] = json!(format!("upload-{i:02}"));
+                    video["status"] = json!(statuses[i % statuses.len()]);
+                    video["create_time"] = json!((1_754_037_217_992_i64 - i as i64 * 60_000).to_string());
+                }
+                (video, (i % 3) as i64 + 1)
+            })
+            .collect();
+
+        Data {
+            minimax_videos: parse(MINIMAX_VIDEOS),
+            minimax_files,
+            pixverse_videos,
+            memories_videos,
+            hourone_metadata: parse(HOURONE_METADATA),
+            hourone: Mutex::new(HourOneStore {
+                videos: items(parse(HOURONE_VIDEOS)),
+                stages: HashMap::new(),
+                created: 0,
+            }),
+        }
+    }
+}
+
+impl HourOneStore {
+    /// Adds a video for a create request and returns it.
+    pub fn create(&mut self, body: &serde_json::Map<String, Value>) -> Value {
+        self.created += 1;
+        let id = format!("vid_emu_{:04}", self.created);
+        let (status, progress) = HOURONE_STAGES[0];
+        let mut video = json!({
+            "id": id,
+            "status": status,
+            "progress": progress,
+            "req_id": format!("req_emu_{:04}", self.created),
+            "draft_id": format!("draft_emu_{:04}", self.created),
+            "video_player_url": format!("https://app.hourone.example/player/{id}"),
+        });
+        for field in ["name", "source_draft_id", "recipe_id", "palette_id", "character_id", "voice_id"] {
+            if let Some(value) = body.get(field) {
+                video[field] = value.clone();
+            }
+        }
+        self.stages.insert(id, 0);
+        self.videos.push(video.clone());
+        video
+    }
+
+    /// Whether a video with this id exists.
+    pub fn contains(&self, id: &str) -> bool {
+        self.videos.iter().any(|v| v["id"] == id)
+    }
+
+    /// The video with this id; a video this emulator created moves one
+    /// stage on with every read, until it is ready.
+    pub fn read(&mut self, id: &str) -> Option<Value> {
+        let video = self.videos.iter_mut().find(|v| v["id"] == id)?;
+        if let Some(stage) = self.stages.get_mut(id) {
+            *stage = (*stage + 1).min(HOURONE_STAGES.len() - 1);
+            let (status, progress) = HOURONE_STAGES[*stage];
+            video["status"] = json!(status);
+            video["progress"] = json!(progress);
+            if status == "ready" {
+                video["download_url"] = json!(format!("https://cdn.hourone.example/{id}.mp4"));
+            }
+        }
+        Some(video.clone())
+    }
+}

@@ -1,0 +1,190 @@
+//! The emulated endpoints: auth, parameters and answers as each provider's
+//! docs describe them.
+
+use serde_json::{Value, json};
+
+use super::data::Data;
+use super::http::Answer;
+use super::{HOURONE_KEY, MEMORIES_KEY, RecordedRequest, USEAPI_TOKEN, lock};
+
+const USEAPI_401: &str = include_str!("../../tests/fixtures/useapi/error-401.json");
+const MEMORIES_0401: &str = include_str!("../../tests/fixtures/memories/error-0401.json");
+
+/// The answer to one request.
+pub(crate) fn answer(data: &Data, request: &RecordedRequest) -> Answer {
+    let method = request.method.as_str();
+    let path = request.path.as_str();
+    // Hour One's documented base ends in /api/v1; accept its paths with or
+    // without it so one emulator base URL serves every client.
+    let hourone_path = path.strip_prefix("/api/v1").unwrap_or(path);
+    match (method, path) {
+        ("GET", "/v1/minimax/videos/" | "/v1/minimax/videos") => useapi(request, || minimax_videos(data)),
+        ("GET", "/v1/minimax/files/" | "/v1/minimax/files") => useapi(request, || minimax_files(data, request)),
+        ("GET", "/v2/pixverse/videos/" | "/v2/pixverse/videos") => {
+            useapi(request, || pixverse_videos(data, request))
+        }
+        ("POST", "/serve/api/video/list_videos") => memories(data, request),
+        _ if hourone_path.starts_with("/videos") => hourone(data, request, method, hourone_path),
+        _ => Answer::json(404, &json!({"error": format!("no route for {method} {path}"), "code": 404})),
+    }
+}
+
+fn bad_request(message: &str) -> Answer {
+    Answer::json(400, &json!({"error": message, "code": 400}))
+}
+
+/// Checks useapi.net's bearer token, then answers.
+fn useapi(request: &RecordedRequest, answer: impl FnOnce() -> Answer) -> Answer {
+    let expected = format!("Bearer {USEAPI_TOKEN}");
+    if request.header("authorization") != Some(expected.as_str()) {
+        let body: Value = serde_json::from_str(USEAPI_401).unwrap_or_default();
+        return Answer::json(401, &body);
+    }
+    answer()
+}
+
+/// A non-negative integer query parameter, its default when absent.
+fn number_param(request: &RecordedRequest, name: &str, default: usize) -> Result<usize, Answer> {
+    match request.query_param(name) {
+        None => Ok(default),
+        Some(text) => text
+            .parse()
+            .map_err(|_| bad_request(&format!("{name} must be a non-negative integer, got {text:?}"))),
+    }
+}
+
+fn minimax_videos(data: &Data) -> Answer {
+    Answer::json(200, &data.minimax_videos)
+}
+
+fn minimax_files(data: &Data, request: &RecordedRequest) -> Answer {
+    match number_param(request, "limit", 10) {
+        Ok(limit) => Answer::json(200, &Value::from(data.minimax_files[..limit.min(data.minimax_files.len())].to_vec())),
+        Err(answer) => answer,
+    }
+}
+
+fn pixverse_videos(data: &Data, request: &RecordedRequest) -> Answer {
+    let (limit, offset) = match (number_param(request, "limit", 40), number_param(request, "offset", 0)) {
+        (Ok(limit), Ok(offset)) => (limit, offset),
+        (Err(answer), _) | (_, Err(answer)) => return answer,
+    };
+    let email = request.query_param("email").unwrap_or("me@example.com");
+    let all = &data.pixverse_videos;
+    let page: Vec<Value> = all
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|video| {
+            let mut video = video.clone();
+            if let Some(id) = video["video_id"].as_str() {
+                video["video_id"] = json!(id.replace("<email>", email));
+            }
+            video
+        })
+        .collect();
+    let next_offset = offset.min(all.len()) + page.len();
+    Answer::json(200, &json!({"data": page, "next_offset": next_offset, "total": all.len()}))
+}
+
+fn memories_error(code: &str, msg: &str) -> Answer {
+    Answer::json(
+        200,
+        &json!({"code": code, "msg": msg, "data": null, "success": false, "failed": true}),
+    )
+}
+
+fn memories(data: &Data, request: &RecordedRequest) -> Answer {
+    // memories.ai reports a bad key inside an HTTP 200 envelope.
+    if request.header("authorization") != Some(MEMORIES_KEY) {
+        return Answer::json(200, &serde_json::from_str(MEMORIES_0401).unwrap_or_default());
+    }
+    let filter = match request.json() {
+        Some(Value::Object(filter)) => filter,
+        None if request.body.is_empty() => serde_json::Map::new(),
+        _ => return memories_error("0001", "request body must be a JSON object"),
+    };
+    let page = filter.get("page").map_or(Some(1), Value::as_u64);
+    let size = filter.get("size").map_or(Some(20), Value::as_u64);
+    let (Some(page @ 1..), Some(size @ 1..)) = (page, size) else {
+        return memories_error("0001", "page and size must be positive integers");
+    };
+    let text = |name: &str| filter.get(name).and_then(Value::as_str);
+    let folder = filter.get("folder_id").and_then(Value::as_i64);
+    let matching: Vec<&Value> = data
+        .memories_videos
+        .iter()
+        .filter(|(video, in_folder)| {
+            text("video_name").is_none_or(|n| video["video_name"].as_str().unwrap_or("").contains(n))
+                && text("video_no").is_none_or(|n| video["video_no"] == n)
+                && text("status").is_none_or(|s| video["status"] == s)
+                && folder.is_none_or(|f| f == *in_folder)
+        })
+        .map(|(video, _)| video)
+        .collect();
+    let start = usize::try_from((page - 1).saturating_mul(size)).unwrap_or(usize::MAX);
+    let videos: Vec<&Value> = matching
+        .iter()
+        .copied()
+        .skip(start)
+        .take(usize::try_from(size).unwrap_or(usize::MAX))
+        .collect();
+    Answer::json(
+        200,
+        &json!({
+            "code": "0000",
+            "msg": "success",
+            "data": {
+                "videos": videos,
+                "current_page": page,
+                "page_size": size,
+                // The documented (older) version sends the count as a string.
+                "total_count": matching.len().to_string(),
+            },
+            "success": true,
+            "failed": false,
+        }),
+    )
+}
+
+fn hourone(data: &Data, request: &RecordedRequest, method: &str, path: &str) -> Answer {
+    if request.header("api-key") != Some(HOURONE_KEY) {
+        return Answer::json(401, &json!({"detail": "Invalid or missing api-key"}));
+    }
+    let rest = path.trim_start_matches("/videos").trim_start_matches('/');
+    let segments: Vec<String> = if rest.is_empty() {
+        Vec::new()
+    } else {
+        rest.split('/')
+            .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned())
+            .collect()
+    };
+    let mut store = lock(&data.hourone);
+    match (method, segments.as_slice()) {
+        ("GET", []) => Answer::json(200, &Value::from(store.videos.clone())),
+        ("POST", []) => {
+            let Some(Value::Object(body)) = request.json() else {
+                return Answer::json(
+                    422,
+                    &json!({"detail": [{"loc": ["body"], "msg": "value is not a valid dict", "type": "type_error.dict"}]}),
+                );
+            };
+            if !body.contains_key("source_draft_id") && !body.contains_key("recipe_id") {
+                return Answer::json(
+                    422,
+                    &json!({"detail": [{"loc": ["body", "source_draft_id"], "msg": "source_draft_id or recipe_id is required", "type": "value_error.missing"}]}),
+                );
+            }
+            Answer::json(201, &store.create(&body))
+        }
+        ("GET", [id]) => match store.read(id) {
+            Some(video) => Answer::json(200, &video),
+            None => Answer::json(404, &json!({"detail": "Video not found"})),
+        },
+        ("GET", [id, tail]) if tail == "metadata" => match store.contains(id) {
+            true => Answer::json(200, &data.hourone_metadata),
+            false => Answer::json(404, &json!({"detail": "Video not found"})),
+        },
+        _ => Answer::json(405, &json!({"detail": "Method Not Allowed"})),
+    }
+}
