@@ -1,0 +1,101 @@
+//! The generator, run on copies of the schemas in a temporary directory.
+
+#[path = "../src/codegen.rs"]
+#[allow(dead_code)]
+mod codegen;
+
+use std::fs;
+use std::path::Path;
+
+fn copy_schemas(to: &Path) {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
+    for provider in fs::read_dir(from).unwrap() {
+        let provider = provider.unwrap().path();
+        let target = to.join(provider.file_name().unwrap());
+        fs::create_dir_all(&target).unwrap();
+        for file in fs::read_dir(&provider).unwrap() {
+            let file = file.unwrap().path();
+            fs::copy(&file, target.join(file.file_name().unwrap())).unwrap();
+        }
+    }
+}
+
+fn provider_code(dir: &Path, provider: &str) -> String {
+    codegen::generate(dir)
+        .unwrap()
+        .into_iter()
+        .find(|g| g.provider == provider)
+        .unwrap()
+        .code
+}
+
+#[test]
+fn generates_one_module_per_provider() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_schemas(dir.path());
+    let generated = codegen::generate(dir.path()).unwrap();
+    let names: Vec<_> = generated.iter().map(|g| g.provider.as_str()).collect();
+    assert_eq!(names, ["hourone", "memories", "minimax", "pixverse", "useapi"]);
+    let pixverse = &generated.iter().find(|g| g.provider == "pixverse").unwrap().code;
+    assert!(pixverse.contains("pub struct VideoPage"));
+    assert!(pixverse.contains("pub video_status_final: ::std::option::Option<crate::wire::FlexBool>"));
+    // Descriptions become rustdoc.
+    assert!(pixverse.contains("///useapi.net's name for `video_status`"));
+}
+
+#[test]
+fn changing_a_field_type_in_a_schema_changes_the_generated_type() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_schemas(dir.path());
+    let before = provider_code(dir.path(), "minimax");
+    assert!(before.contains("pub desc: ::std::option::Option<crate::wire::FlexText>"));
+
+    let path = dir.path().join("minimax/videos.json");
+    let mut schema: serde_json::Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    schema["definitions"]["Video"]["properties"]["desc"] = serde_json::json!({"type": "integer"});
+    fs::write(&path, schema.to_string()).unwrap();
+
+    let after = provider_code(dir.path(), "minimax");
+    assert!(after.contains("pub desc: ::std::option::Option<i64>"), "{after}");
+}
+
+fn broken(file: &str, text: &str, expect: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    copy_schemas(dir.path());
+    fs::write(dir.path().join(file), text).unwrap();
+    let err = codegen::generate(dir.path()).unwrap_err();
+    let message = err.to_string();
+    assert!(message.contains(file.rsplit('/').next().unwrap()), "{message}");
+    assert!(message.contains(expect), "{message}");
+}
+
+#[test]
+fn broken_schemas_fail_with_the_file_and_the_problem() {
+    broken("minimax/videos.json", "{ not json", "not valid JSON");
+    broken(
+        "pixverse/broken.json",
+        r#"{"title": "X", "type": "object", "properties": {"a": {"$ref": "other.json#/definitions/A"}}}"#,
+        "only local",
+    );
+    broken(
+        "memories/defs.json",
+        r#"{"title": "X", "$defs": {"A": {"type": "string"}}}"#,
+        "use `definitions`",
+    );
+    broken(
+        "hourone/untitled.json",
+        r#"{"type": "object", "properties": {"a": {"type": "string"}}}"#,
+        "no `title`",
+    );
+    broken(
+        "useapi/closed.json",
+        r#"{"title": "X", "type": "object", "additionalProperties": false}"#,
+        "additionalProperties: false",
+    );
+    broken(
+        "useapi/cond.json",
+        r#"{"title": "X", "if": {"type": "string"}, "then": {"minLength": 1}}"#,
+        "if",
+    );
+    broken("useapi/wrong.json", r#"{"title": "X", "type": 12}"#, "not a draft-07 JSON Schema");
+}
