@@ -70,10 +70,7 @@ pub fn generate(schema_dir: &Path) -> Result<Vec<Generated>, SchemaError> {
         .filter(|p| p.is_dir())
         .collect::<Vec<_>>();
     providers.sort();
-    providers
-        .iter()
-        .map(|dir| generate_provider(dir))
-        .collect()
+    providers.iter().map(|dir| generate_provider(dir)).collect()
 }
 
 fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, SchemaError> {
@@ -130,7 +127,10 @@ fn generate_provider(dir: &Path) -> Result<Generated, SchemaError> {
                     .cloned()
                     .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
                     .unwrap_or_else(|| "unknown reason".into());
-                return Err(fail(path, format!("typify could not convert the schema: {why}")));
+                return Err(fail(
+                    path,
+                    format!("typify could not convert the schema: {why}"),
+                ));
             }
         }
     }
@@ -154,7 +154,8 @@ fn read_schema(path: &Path) -> Result<RootSchema, SchemaError> {
     let value: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| fail(path, format!("not valid JSON: {e}")))?;
     lint(&value, "#").map_err(|problem| fail(path, problem))?;
-    serde_json::from_value(value).map_err(|e| fail(path, format!("not a draft-07 JSON Schema: {e}")))
+    serde_json::from_value(value)
+        .map_err(|e| fail(path, format!("not a draft-07 JSON Schema: {e}")))
 }
 
 fn lint(value: &serde_json::Value, at: &str) -> Result<(), String> {
@@ -176,7 +177,9 @@ fn lint(value: &serde_json::Value, at: &str) -> Result<(), String> {
                         }
                     },
                     "if" | "then" | "else" => {
-                        return Err(format!("{here}: `if`/`then`/`else` is not supported by typify"));
+                        return Err(format!(
+                            "{here}: `if`/`then`/`else` is not supported by typify"
+                        ));
                     }
                     "additionalProperties" if child == &Value::Bool(false) => {
                         return Err(format!(

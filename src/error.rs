@@ -89,7 +89,10 @@ pub enum Error {
 
     /// The credential was missing, wrong or not allowed (HTTP 401/403, or
     /// memories.ai codes 0401/0403).
-    #[error("{endpoint}: unauthorized (HTTP {status}{}): {message}", code_suffix(code))]
+    #[error(
+        "{endpoint}: unauthorized (HTTP {status}{}): {message}",
+        code_suffix(code)
+    )]
     Unauthorized {
         /// The call.
         endpoint: Endpoint,
@@ -103,7 +106,11 @@ pub enum Error {
 
     /// The provider asked to slow down (HTTP 429, or memories.ai code 0429),
     /// and retrying within the configured budget did not help.
-    #[error("{endpoint}: rate limited (HTTP {status}{}){}: {message}", code_suffix(code), retry_suffix(retry_after))]
+    #[error(
+        "{endpoint}: rate limited (HTTP {status}{}){}: {message}",
+        code_suffix(code),
+        retry_suffix(retry_after)
+    )]
     RateLimited {
         /// The call.
         endpoint: Endpoint,
@@ -186,7 +193,9 @@ pub enum Error {
 }
 
 fn code_suffix(code: &Option<String>) -> String {
-    code.as_ref().map(|c| format!(", code {c}")).unwrap_or_default()
+    code.as_ref()
+        .map(|c| format!(", code {c}"))
+        .unwrap_or_default()
 }
 
 fn retry_suffix(after: &Option<Duration>) -> String {

@@ -52,7 +52,13 @@ impl HourOne {
     /// A client with the given settings; fails on an invalid base URL or proxy.
     pub fn with_config(api_key: impl Into<String>, config: Config) -> Result<Self> {
         let secret = SecretString::from(api_key.into());
-        let transport = Transport::new(Self::BASE_URL, AuthScheme::ApiKey, secret, config, error_body)?;
+        let transport = Transport::new(
+            Self::BASE_URL,
+            AuthScheme::ApiKey,
+            secret,
+            config,
+            error_body,
+        )?;
         Ok(HourOne { transport })
     }
 
@@ -108,13 +114,20 @@ fn error_body(body: &[u8]) -> Option<(Option<String>, String)> {
                     .as_array()
                     .map(|loc| {
                         loc.iter()
-                            .map(|part| part.as_str().map_or_else(|| part.to_string(), str::to_owned))
+                            .map(|part| {
+                                part.as_str()
+                                    .map_or_else(|| part.to_string(), str::to_owned)
+                            })
                             .collect::<Vec<_>>()
                             .join(".")
                     })
                     .unwrap_or_default();
                 let msg = p["msg"].as_str().unwrap_or("invalid");
-                if place.is_empty() { msg.to_owned() } else { format!("{place}: {msg}") }
+                if place.is_empty() {
+                    msg.to_owned()
+                } else {
+                    format!("{place}: {msg}")
+                }
             })
             .collect::<Vec<_>>()
             .join("; "),
@@ -194,7 +207,9 @@ impl Video {
 
     /// Rendering progress, 0 to 100; `None` when unknown (absent, or -1).
     pub fn progress(&self) -> Option<u8> {
-        wire::int(&self.progress).and_then(|p| u8::try_from(p).ok()).filter(|p| *p <= 100)
+        wire::int(&self.progress)
+            .and_then(|p| u8::try_from(p).ok())
+            .filter(|p| *p <= 100)
     }
 
     /// Where to get the finished video: `download_url`, else the player page.

@@ -50,7 +50,13 @@ impl Memories {
     /// A client with the given settings; fails on an invalid base URL or proxy.
     pub fn with_config(api_key: impl Into<String>, config: Config) -> Result<Self> {
         let secret = SecretString::from(api_key.into());
-        let transport = Transport::new(Self::BASE_URL, AuthScheme::Plain, secret, config, error_body)?;
+        let transport = Transport::new(
+            Self::BASE_URL,
+            AuthScheme::Plain,
+            secret,
+            config,
+            error_body,
+        )?;
         Ok(Memories { transport })
     }
 
@@ -70,7 +76,10 @@ impl Memories {
 
     /// Every video matching the filter, page after page from `filter.page`
     /// (or 1), until `total_count` is reached or a page comes back short.
-    pub fn videos_iter(&self, filter: ListVideosRequest) -> impl Iterator<Item = Result<Video>> + '_ {
+    pub fn videos_iter(
+        &self,
+        filter: ListVideosRequest,
+    ) -> impl Iterator<Item = Result<Video>> + '_ {
         let size = filter.size.unwrap_or(DEFAULT_PAGE_SIZE).max(1);
         let mut next = Some(ListVideosRequest {
             page: Some(filter.page.unwrap_or(1).max(1)),
@@ -78,7 +87,9 @@ impl Memories {
             ..filter
         });
         Paged::new(move || {
-            let Some(filter) = next.take() else { return Ok(None) };
+            let Some(filter) = next.take() else {
+                return Ok(None);
+            };
             let page_no = filter.page.unwrap_or(1);
             let page = self.list_videos(&filter)?;
             let videos = page.videos.unwrap_or_default();
@@ -121,7 +132,11 @@ fn failure(envelope: &ListVideosResponse) -> Option<Failure> {
         Some("0401" | "401") => 401,
         Some("0403" | "403" | "9009") => 403,
         Some("0429" | "429") => 429,
-        Some(other) => other.parse::<u16>().ok().filter(|c| *c >= 400).unwrap_or(400),
+        Some(other) => other
+            .parse::<u16>()
+            .ok()
+            .filter(|c| *c >= 400)
+            .unwrap_or(400),
         None => 400,
     };
     Some(Failure {
@@ -129,7 +144,9 @@ fn failure(envelope: &ListVideosResponse) -> Option<Failure> {
         status: 200,
         meaning,
         code: code.map(str::to_owned),
-        message: wire::text(&envelope.msg).unwrap_or("request failed").to_owned(),
+        message: wire::text(&envelope.msg)
+            .unwrap_or("request failed")
+            .to_owned(),
         retry_after: None,
     })
 }

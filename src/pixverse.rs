@@ -36,7 +36,12 @@ impl<'a> PixVerse<'a> {
     /// `GET /v2/pixverse/videos/?email=&limit=&offset=`: one page of the
     /// account's videos, including those queued or generating. `email` may
     /// be left out when only one PixVerse account is configured at useapi.net.
-    pub fn videos(&self, email: Option<&str>, limit: Option<u32>, offset: Option<u32>) -> Result<VideoPage> {
+    pub fn videos(
+        &self,
+        email: Option<&str>,
+        limit: Option<u32>,
+        offset: Option<u32>,
+    ) -> Result<VideoPage> {
         let query = VideosQuery {
             email: optional_text("email", email)?.map(str::to_owned),
             limit,
@@ -54,7 +59,11 @@ impl<'a> PixVerse<'a> {
     }
 
     /// Like [`PixVerse::videos_iter`], with pages of `page_size` videos.
-    pub fn videos_pages(&self, email: Option<&'a str>, page_size: u32) -> impl Iterator<Item = Result<Video>> + 'a {
+    pub fn videos_pages(
+        &self,
+        email: Option<&'a str>,
+        page_size: u32,
+    ) -> impl Iterator<Item = Result<Video>> + 'a {
         let client = *self;
         let mut offset: Option<u32> = Some(0);
         Paged::new(move || {
@@ -62,10 +71,15 @@ impl<'a> PixVerse<'a> {
             let page = client.videos(email, Some(page_size), Some(at))?;
             let videos = page.data.unwrap_or_default();
             let total = wire::int(&page.total);
-            let next = wire::int(&page.next_offset)
-                .unwrap_or(i64::from(at) + videos.len() as i64);
+            let next = wire::int(&page.next_offset).unwrap_or(i64::from(at) + videos.len() as i64);
             offset = match u32::try_from(next) {
-                Ok(next) if next > at && !videos.is_empty() && total.is_none_or(|t| i64::from(next) < t) => Some(next),
+                Ok(next)
+                    if next > at
+                        && !videos.is_empty()
+                        && total.is_none_or(|t| i64::from(next) < t) =>
+                {
+                    Some(next)
+                }
                 _ => None,
             };
             Ok((!videos.is_empty()).then_some(videos))
@@ -111,7 +125,9 @@ impl Status {
             _ => None,
         };
         by_code.or_else(by_name).or_else(|| {
-            let raw = code.map(ToString::to_string).or_else(|| name.map(str::to_owned))?;
+            let raw = code
+                .map(ToString::to_string)
+                .or_else(|| name.map(str::to_owned))?;
             Some(Status::Unknown(raw))
         })
     }
@@ -132,7 +148,10 @@ impl Video {
     /// The generation status, or `None` when the video carries neither
     /// `video_status` nor `video_status_name`.
     pub fn status(&self) -> Option<Status> {
-        Status::from_parts(self.video_status.as_ref(), wire::text(&self.video_status_name))
+        Status::from_parts(
+            self.video_status.as_ref(),
+            wire::text(&self.video_status_name),
+        )
     }
 
     /// Whether the status will no longer change. Unlike useapi.net's
@@ -143,7 +162,10 @@ impl Video {
             Some(Stage::Completed | Stage::Failed) => true,
             Some(Stage::Queued | Stage::Processing) => false,
             Some(Stage::Unknown(_)) | None => {
-                self.video_status_final.as_ref().and_then(wire::FlexBool::get) == Some(true)
+                self.video_status_final
+                    .as_ref()
+                    .and_then(wire::FlexBool::get)
+                    == Some(true)
             }
         }
     }

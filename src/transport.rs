@@ -179,7 +179,10 @@ pub(crate) fn segment(name: &'static str, value: &str) -> Result<String> {
 
 /// Checks an optional text argument that goes into a query or body: it may
 /// be absent, but not present and blank.
-pub(crate) fn optional_text<'a>(name: &'static str, value: Option<&'a str>) -> Result<Option<&'a str>> {
+pub(crate) fn optional_text<'a>(
+    name: &'static str,
+    value: Option<&'a str>,
+) -> Result<Option<&'a str>> {
     match value {
         Some(v) if v.trim().is_empty() => Err(Error::invalid(name, "must not be empty when given")),
         Some(v) if v.contains('\0') => Err(Error::invalid(name, "contains a NUL character")),
@@ -240,7 +243,9 @@ impl Transport {
             config.allow_http,
         )?;
         let proxy = match &config.proxy {
-            Some(url) => Some(ureq::Proxy::new(url).map_err(|e| Error::invalid("proxy", e.to_string()))?),
+            Some(url) => {
+                Some(ureq::Proxy::new(url).map_err(|e| Error::invalid("proxy", e.to_string()))?)
+            }
             None => None,
         };
         let agent: Agent = Agent::config_builder()
@@ -295,7 +300,9 @@ impl Transport {
                     None => Ok(value),
                 });
             match outcome {
-                Err(error) if request.retried && retry < policy.max_retries && error.is_retryable() => {
+                Err(error)
+                    if request.retried && retry < policy.max_retries && error.is_retryable() =>
+                {
                     match policy.delay(retry, error.retry_after()) {
                         Some(wait) => std::thread::sleep(wait),
                         None => return Err(error),
@@ -353,7 +360,11 @@ impl Transport {
         self.read(endpoint, response)
     }
 
-    fn read<T: DeserializeOwned>(&self, endpoint: Endpoint, response: Response<ureq::Body>) -> Result<T> {
+    fn read<T: DeserializeOwned>(
+        &self,
+        endpoint: Endpoint,
+        response: Response<ureq::Body>,
+    ) -> Result<T> {
         let status = response.status().as_u16();
         if (300..400).contains(&status) {
             let location = header_text(response.headers(), "location").unwrap_or_default();
@@ -367,7 +378,13 @@ impl Transport {
             return Err(self.failure(endpoint, response));
         }
         let limit = self.inner.config.max_body_bytes;
-        let mut tap = Tap::new(response.into_body().into_with_config().limit(limit).reader());
+        let mut tap = Tap::new(
+            response
+                .into_body()
+                .into_with_config()
+                .limit(limit)
+                .reader(),
+        );
         // Decoded straight off the stream; serde_json reads to the end to
         // check for trailing data, which also returns the connection to the pool.
         let decoded = serde_json::from_reader(BufReader::new(&mut tap));
@@ -573,7 +590,11 @@ fn looks_like_html(head: &[u8]) -> bool {
 }
 
 fn describe_body(content_type: Option<&str>, head: &[u8]) -> String {
-    let kind = if looks_like_html(head) { "an HTML page" } else { "a non-JSON body" };
+    let kind = if looks_like_html(head) {
+        "an HTML page"
+    } else {
+        "a non-JSON body"
+    };
     match content_type {
         Some(ct) => format!("{kind} ({ct})"),
         None => kind.to_owned(),
@@ -656,7 +677,10 @@ mod tests {
         assert_eq!(segment("id", "a/b?c#d%").unwrap(), "a%2Fb%3Fc%23d%25");
         assert_eq!(segment("id", "..x").unwrap(), "..x");
         for bad in ["", "  ", ".", "..", "a\nb", "a\0b"] {
-            assert!(matches!(segment("id", bad), Err(Error::InvalidArgument { .. })), "{bad:?}");
+            assert!(
+                matches!(segment("id", bad), Err(Error::InvalidArgument { .. })),
+                "{bad:?}"
+            );
         }
     }
 
@@ -678,7 +702,10 @@ mod tests {
         headers.insert("retry-after", "7".parse().unwrap());
         assert_eq!(retry_after(&headers), Some(Duration::from_secs(7)));
         let later = std::time::SystemTime::now() + Duration::from_secs(120);
-        headers.insert("retry-after", httpdate::fmt_http_date(later).parse().unwrap());
+        headers.insert(
+            "retry-after",
+            httpdate::fmt_http_date(later).parse().unwrap(),
+        );
         let wait = retry_after(&headers).unwrap();
         assert!(wait > Duration::from_secs(100) && wait <= Duration::from_secs(120));
         headers.insert("retry-after", "soon".parse().unwrap());

@@ -39,7 +39,13 @@ impl UseApi {
     /// A client with the given settings; fails on an invalid base URL or proxy.
     pub fn with_config(token: impl Into<String>, config: Config) -> Result<Self> {
         let secret = SecretString::from(token.into());
-        let transport = Transport::new(Self::BASE_URL, AuthScheme::Bearer, secret, config, error_body)?;
+        let transport = Transport::new(
+            Self::BASE_URL,
+            AuthScheme::Bearer,
+            secret,
+            config,
+            error_body,
+        )?;
         Ok(UseApi { transport })
     }
 

@@ -94,7 +94,9 @@ impl From<&pixverse::Video> for Video {
     fn from(v: &pixverse::Video) -> Self {
         Video {
             provider: Provider::PixVerse,
-            id: crate::wire::text(&v.video_id).unwrap_or_default().to_owned(),
+            id: crate::wire::text(&v.video_id)
+                .unwrap_or_default()
+                .to_owned(),
             stage: stage_of(v.status().map(|s| s.stage())),
             is_final: v.is_final(),
             title: owned(crate::wire::text(&v.prompt)),
@@ -124,7 +126,9 @@ impl From<&memories::Video> for Video {
     fn from(v: &memories::Video) -> Self {
         Video {
             provider: Provider::Memories,
-            id: crate::wire::text(&v.video_no).unwrap_or_default().to_owned(),
+            id: crate::wire::text(&v.video_no)
+                .unwrap_or_default()
+                .to_owned(),
             stage: stage_of(v.status().map(|s| s.stage())),
             is_final: v.is_final(),
             title: owned(crate::wire::text(&v.video_name)),

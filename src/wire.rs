@@ -436,7 +436,10 @@ mod tests {
         assert_eq!(read::<FlexInt>("\"1e3\"").get(), Some(1000));
         assert_eq!(read::<FlexInt>("-1").get(), Some(-1));
         assert_eq!(read::<FlexInt>("12.5"), FlexInt::Other(Value::from(12.5)));
-        assert_eq!(read::<FlexInt>("\"abc\""), FlexInt::Other(Value::from("abc")));
+        assert_eq!(
+            read::<FlexInt>("\"abc\""),
+            FlexInt::Other(Value::from("abc"))
+        );
         assert_eq!(read::<FlexInt>("18446744073709551615").get(), None);
         assert_eq!(read::<FlexInt>("1e300").get(), None);
         assert_eq!(read::<FlexInt>("{\"a\":1}").get(), None);
@@ -457,21 +460,49 @@ mod tests {
         assert_eq!(read::<NullableText>("\"null\"").get(), None);
         assert_eq!(read::<NullableText>("\"NULL\"").get(), None);
         assert_eq!(read::<NullableText>("\"\"").get(), None);
-        assert_eq!(read::<NullableText>("\"disk full\"").get(), Some("disk full"));
+        assert_eq!(
+            read::<NullableText>("\"disk full\"").get(),
+            Some("disk full")
+        );
         assert_eq!(read::<Option<NullableText>>("null"), None);
     }
 
     #[test]
     fn serializing_then_reading_gives_the_same_value() {
-        for json in ["12", "\"12\"", "12.5", "\"x\"", "{\"a\":[1]}", "true", "null", "1e300"] {
+        for json in [
+            "12",
+            "\"12\"",
+            "12.5",
+            "\"x\"",
+            "{\"a\":[1]}",
+            "true",
+            "null",
+            "1e300",
+        ] {
             let int: FlexInt = read(json);
-            assert_eq!(read::<FlexInt>(&serde_json::to_string(&int).unwrap()), int, "{json}");
+            assert_eq!(
+                read::<FlexInt>(&serde_json::to_string(&int).unwrap()),
+                int,
+                "{json}"
+            );
             let num: FlexNumber = read(json);
-            assert_eq!(read::<FlexNumber>(&serde_json::to_string(&num).unwrap()), num, "{json}");
+            assert_eq!(
+                read::<FlexNumber>(&serde_json::to_string(&num).unwrap()),
+                num,
+                "{json}"
+            );
             let flag: FlexBool = read(json);
-            assert_eq!(read::<FlexBool>(&serde_json::to_string(&flag).unwrap()), flag, "{json}");
+            assert_eq!(
+                read::<FlexBool>(&serde_json::to_string(&flag).unwrap()),
+                flag,
+                "{json}"
+            );
             let text: FlexText = read(json);
-            assert_eq!(read::<FlexText>(&serde_json::to_string(&text).unwrap()), text, "{json}");
+            assert_eq!(
+                read::<FlexText>(&serde_json::to_string(&text).unwrap()),
+                text,
+                "{json}"
+            );
             let nullable: NullableText = read(json);
             let again = serde_json::to_string(&nullable).unwrap();
             assert_eq!(read::<NullableText>(&again), nullable, "{json}");

@@ -35,10 +35,19 @@ fn generates_one_module_per_provider() {
     copy_schemas(dir.path());
     let generated = codegen::generate(dir.path()).unwrap();
     let names: Vec<_> = generated.iter().map(|g| g.provider.as_str()).collect();
-    assert_eq!(names, ["hourone", "memories", "minimax", "pixverse", "useapi"]);
-    let pixverse = &generated.iter().find(|g| g.provider == "pixverse").unwrap().code;
+    assert_eq!(
+        names,
+        ["hourone", "memories", "minimax", "pixverse", "useapi"]
+    );
+    let pixverse = &generated
+        .iter()
+        .find(|g| g.provider == "pixverse")
+        .unwrap()
+        .code;
     assert!(pixverse.contains("pub struct VideoPage"));
-    assert!(pixverse.contains("pub video_status_final: ::std::option::Option<crate::wire::FlexBool>"));
+    assert!(
+        pixverse.contains("pub video_status_final: ::std::option::Option<crate::wire::FlexBool>")
+    );
     // Descriptions become rustdoc.
     assert!(pixverse.contains("///useapi.net's name for `video_status`"));
 }
@@ -51,12 +60,16 @@ fn changing_a_field_type_in_a_schema_changes_the_generated_type() {
     assert!(before.contains("pub desc: ::std::option::Option<crate::wire::FlexText>"));
 
     let path = dir.path().join("minimax/videos.json");
-    let mut schema: serde_json::Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    let mut schema: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
     schema["definitions"]["Video"]["properties"]["desc"] = serde_json::json!({"type": "integer"});
     fs::write(&path, schema.to_string()).unwrap();
 
     let after = provider_code(dir.path(), "minimax");
-    assert!(after.contains("pub desc: ::std::option::Option<i64>"), "{after}");
+    assert!(
+        after.contains("pub desc: ::std::option::Option<i64>"),
+        "{after}"
+    );
 }
 
 fn broken(file: &str, text: &str, expect: &str) {
@@ -65,7 +78,10 @@ fn broken(file: &str, text: &str, expect: &str) {
     fs::write(dir.path().join(file), text).unwrap();
     let err = codegen::generate(dir.path()).unwrap_err();
     let message = err.to_string();
-    assert!(message.contains(file.rsplit('/').next().unwrap()), "{message}");
+    assert!(
+        message.contains(file.rsplit('/').next().unwrap()),
+        "{message}"
+    );
     assert!(message.contains(expect), "{message}");
 }
 
@@ -97,5 +113,9 @@ fn broken_schemas_fail_with_the_file_and_the_problem() {
         r#"{"title": "X", "if": {"type": "string"}, "then": {"minLength": 1}}"#,
         "if",
     );
-    broken("useapi/wrong.json", r#"{"title": "X", "type": 12}"#, "not a draft-07 JSON Schema");
+    broken(
+        "useapi/wrong.json",
+        r#"{"title": "X", "type": 12}"#,
+        "not a draft-07 JSON Schema",
+    );
 }

@@ -19,7 +19,8 @@ fn fixture_text(name: &str) -> String {
 }
 
 fn fixture<T: DeserializeOwned>(name: &str) -> T {
-    serde_json::from_str(&fixture_text(name)).unwrap_or_else(|e| panic!("{name} does not decode: {e}"))
+    serde_json::from_str(&fixture_text(name))
+        .unwrap_or_else(|e| panic!("{name} does not decode: {e}"))
 }
 
 /// Decodes, re-serializes and decodes again: the two decodings must agree.
@@ -61,7 +62,12 @@ fn all_fixtures() -> Vec<String> {
         for file in std::fs::read_dir(&provider).unwrap() {
             let file = file.unwrap().path();
             if file.extension().is_some_and(|e| e == "json") {
-                names.push(file.strip_prefix(&base).unwrap().to_string_lossy().replace('\\', "/"));
+                names.push(
+                    file.strip_prefix(&base)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/"),
+                );
             }
         }
     }
@@ -87,8 +93,14 @@ fn assert_valid(schema_name: &str, fixture_name: &str) {
     let validator = jsonschema::validator_for(&schema(schema_name))
         .unwrap_or_else(|e| panic!("{schema_name} is not a valid schema: {e}"));
     let instance: Value = fixture(fixture_name);
-    let errors: Vec<String> = validator.iter_errors(&instance).map(|e| format!("{} at {}", e, e.instance_path)).collect();
-    assert!(errors.is_empty(), "{fixture_name} against {schema_name}: {errors:?}");
+    let errors: Vec<String> = validator
+        .iter_errors(&instance)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{fixture_name} against {schema_name}: {errors:?}"
+    );
 }
 
 #[test]
@@ -98,14 +110,29 @@ fn documented_samples_validate_against_their_schemas() {
     assert_valid("useapi/error.json", "useapi/error-400.json");
     assert_valid("useapi/error.json", "useapi/error-401.json");
     assert_valid("pixverse/videos.json", "pixverse/videos.json");
-    assert_valid("memories/list-videos-response.json", "memories/list-videos.json");
-    assert_valid("memories/list-videos-request.json", "memories/list-videos-request.json");
+    assert_valid(
+        "memories/list-videos-response.json",
+        "memories/list-videos.json",
+    );
+    assert_valid(
+        "memories/list-videos-request.json",
+        "memories/list-videos-request.json",
+    );
     assert_valid("hourone/video.json", "hourone/video.json");
     assert_valid("hourone/metadata.json", "hourone/metadata.json");
-    assert_valid("hourone/validation-error.json", "hourone/validation-error.json");
-    assert_valid("hourone/create-video.json", "hourone/create-video-request.json");
+    assert_valid(
+        "hourone/validation-error.json",
+        "hourone/validation-error.json",
+    );
+    assert_valid(
+        "hourone/create-video.json",
+        "hourone/create-video-request.json",
+    );
     // The newer memories.ai version (numbers instead of strings) fits too.
-    assert_valid("memories/list-videos-response.json", "memories/list-videos-newer.json");
+    assert_valid(
+        "memories/list-videos-response.json",
+        "memories/list-videos-newer.json",
+    );
 }
 
 #[test]
@@ -113,10 +140,24 @@ fn every_schema_is_a_valid_draft_07_schema_with_a_title() {
     for provider in std::fs::read_dir(root().join("schemas")).unwrap() {
         for file in std::fs::read_dir(provider.unwrap().path()).unwrap() {
             let path = file.unwrap().path();
-            let value: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-            assert!(jsonschema::validator_for(&value).is_ok(), "{}", path.display());
-            assert!(value["title"].is_string(), "{} has no title", path.display());
-            assert_eq!(value["$schema"], "http://json-schema.org/draft-07/schema#", "{}", path.display());
+            let value: Value =
+                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            assert!(
+                jsonschema::validator_for(&value).is_ok(),
+                "{}",
+                path.display()
+            );
+            assert!(
+                value["title"].is_string(),
+                "{} has no title",
+                path.display()
+            );
+            assert_eq!(
+                value["$schema"],
+                "http://json-schema.org/draft-07/schema#",
+                "{}",
+                path.display()
+            );
         }
     }
 }
@@ -154,9 +195,19 @@ fn minimax_documented_sample_and_statuses() {
     assert!(drift[1].is_failed() && drift[1].is_final());
     assert!(drift[2].is_failed() && drift[2].is_final());
     assert!(!drift[3].is_final());
-    assert!(!drift[5].is_final(), "unknown status with statusFinal false");
-    assert_eq!(drift[5].status().unwrap().stage(), Stage::Unknown("99".into()));
-    assert_eq!(drift[6].height.as_ref().unwrap().get(), None, "\"tall\" is kept, not a number");
+    assert!(
+        !drift[5].is_final(),
+        "unknown status with statusFinal false"
+    );
+    assert_eq!(
+        drift[5].status().unwrap().stage(),
+        Stage::Unknown("99".into())
+    );
+    assert_eq!(
+        drift[6].height.as_ref().unwrap().get(),
+        None,
+        "\"tall\" is kept, not a number"
+    );
 
     let nulls: Vec<minimax::Video> = fixture("minimax/videos-nulls.json");
     assert_eq!(nulls[0].status(), None);
@@ -172,11 +223,18 @@ fn pixverse_documented_sample_statuses_and_timestamps() {
     let videos = page.data.unwrap();
     assert_eq!(videos[0].status(), Some(pixverse::Status::Generating));
     assert!(!videos[0].is_final());
-    assert_eq!(videos[0].playable_url(), None, "not playable while generating");
+    assert_eq!(
+        videos[0].playable_url(),
+        None,
+        "not playable while generating"
+    );
     assert_eq!(videos[0].lip_sync, Some(json!({})));
     assert_eq!(videos[1].status(), Some(pixverse::Status::Completed));
     assert!(videos[1].is_final());
-    assert_eq!(videos[1].playable_url(), Some("https://media.pixverse.ai/...mp4"));
+    assert_eq!(
+        videos[1].playable_url(),
+        Some("https://media.pixverse.ai/...mp4")
+    );
     assert_eq!(videos[1].lip_sync, None, "null lip_sync");
     assert!(videos[1].is_upscaled() && videos[1].watermark_removed() && !videos[1].is_extended());
     // Model says number, sample sends a string: both are text.
@@ -185,10 +243,16 @@ fn pixverse_documented_sample_statuses_and_timestamps() {
         Some("user:<userid>-pixverse:<email>-video:66778899")
     );
     assert_eq!(videos[0].original_video_id.as_deref(), Some("0"));
-    assert_eq!(videos[1].template_id.as_ref().unwrap().get(), Some(307_489_548_427_968));
+    assert_eq!(
+        videos[1].template_id.as_ref().unwrap().get(),
+        Some(307_489_548_427_968)
+    );
     let created = videos[0].created_at().unwrap();
     assert_eq!(created.to_rfc3339(), "2024-11-11T12:34:56+00:00");
-    assert_eq!(videos[1].template_i18n().unwrap()["zh-CN"]["display_name"], "疯狂猫女变身");
+    assert_eq!(
+        videos[1].template_i18n().unwrap()["zh-CN"]["display_name"],
+        "疯狂猫女变身"
+    );
 
     let drift: pixverse::VideoPage = fixture("pixverse/videos-drift.json");
     let drift = drift.data.unwrap();
@@ -196,9 +260,26 @@ fn pixverse_documented_sample_statuses_and_timestamps() {
     assert!(drift[0].is_failed() && drift[0].is_final());
     assert_eq!(drift[0].original_video_id.as_deref(), Some("66778899"));
     assert_eq!(drift[1].status(), Some(pixverse::Status::Moderated));
-    assert_eq!(drift[1].created_at(), None, "a bad date is None, not an error");
-    assert_eq!(drift[1].queue_data.as_ref().unwrap().queue_count.as_ref().unwrap().get(), Some(2));
-    assert_eq!(drift[2].status(), Some(pixverse::Status::Unknown("42".into())));
+    assert_eq!(
+        drift[1].created_at(),
+        None,
+        "a bad date is None, not an error"
+    );
+    assert_eq!(
+        drift[1]
+            .queue_data
+            .as_ref()
+            .unwrap()
+            .queue_count
+            .as_ref()
+            .unwrap()
+            .get(),
+        Some(2)
+    );
+    assert_eq!(
+        drift[2].status(),
+        Some(pixverse::Status::Unknown("42".into()))
+    );
     assert!(!drift[2].is_final());
     assert_eq!(drift[2].output_width.as_ref().unwrap().get(), Some(1920));
     // The docs call QUEUED final; it is not.
@@ -232,7 +313,11 @@ fn pixverse_two_thousand_item_page_decodes() {
     let videos = page.data.unwrap();
     assert_eq!(videos.len(), 2000);
     assert_eq!(videos[1999].video_id.as_deref(), Some("video-1999"));
-    assert!(videos.iter().all(|v| v.status() == Some(pixverse::Status::Completed)));
+    assert!(
+        videos
+            .iter()
+            .all(|v| v.status() == Some(pixverse::Status::Completed))
+    );
 }
 
 #[test]
@@ -249,12 +334,18 @@ fn hourone_video_statuses_progress_and_metadata() {
     assert_eq!(listed[0].scenes, Some(json!([{"text": "Hello"}])));
     assert_eq!(listed[1].status(), Some(hourone::Status::Ready));
     assert!(listed[1].is_final());
-    assert_eq!(listed[1].playable_url(), Some("https://cdn.example/vid_02.mp4"));
+    assert_eq!(
+        listed[1].playable_url(),
+        Some("https://cdn.example/vid_02.mp4")
+    );
 
     let drift: hourone::Video = fixture("hourone/video-drift.json");
     assert_eq!(drift.id.as_deref(), Some("98765"));
     assert_eq!(drift.progress(), None, "-1 is unknown progress");
-    assert_eq!(drift.status(), Some(hourone::Status::Unknown("rendering_v2".into())));
+    assert_eq!(
+        drift.status(),
+        Some(hourone::Status::Unknown("rendering_v2".into()))
+    );
     assert!(!drift.is_final());
 
     for (raw, status, is_final) in [
@@ -267,7 +358,11 @@ fn hourone_video_statuses_progress_and_metadata() {
         ("READY", hourone::Status::Ready, true),
     ] {
         assert_eq!(hourone::Status::parse(raw), status);
-        assert_eq!(hourone::Status::parse(raw).stage().is_final(), is_final, "{raw}");
+        assert_eq!(
+            hourone::Status::parse(raw).stage().is_final(),
+            is_final,
+            "{raw}"
+        );
     }
 
     let meta: hourone::VideoMetadata = fixture("hourone/metadata.json");
@@ -275,7 +370,10 @@ fn hourone_video_statuses_progress_and_metadata() {
     assert_eq!(meta.scenes_metadata.as_ref().unwrap().len(), 2);
     let drift: hourone::VideoMetadata = fixture("hourone/metadata-drift.json");
     assert_eq!(drift.duration_secs(), Some(12.5), "\"12.5\" as a string");
-    assert_eq!(drift.extra["resolution"], "1080p", "undocumented members are kept");
+    assert_eq!(
+        drift.extra["resolution"], "1080p",
+        "undocumented members are kept"
+    );
     assert_eq!(drift.extra["captions"], json!({"en": true}));
 }
 
@@ -289,12 +387,22 @@ fn memories_envelopes_statuses_and_stringly_numbers() {
     assert_eq!(videos[0].size_bytes(), Some(3_284_512));
     assert_eq!(videos[0].cause(), None, "\"null\" means no cause");
     assert_eq!(videos[0].status(), Some(memories::Status::Parsed));
-    assert_eq!(videos[0].created_at().unwrap().timestamp_millis(), 1_754_037_217_992);
-    assert_eq!(videos[2].video_name.as_deref(), Some("[email protected]_1747479033469"));
+    assert_eq!(
+        videos[0].created_at().unwrap().timestamp_millis(),
+        1_754_037_217_992
+    );
+    assert_eq!(
+        videos[2].video_name.as_deref(),
+        Some("[email protected]_1747479033469")
+    );
 
     let newer: memories::ListVideosResponse = fixture("memories/list-videos-newer.json");
     let v = &newer.data.unwrap().videos.unwrap()[0];
-    assert_eq!(v.created_at().unwrap().timestamp_millis(), 1_754_037_217_992, "number, not string");
+    assert_eq!(
+        v.created_at().unwrap().timestamp_millis(),
+        1_754_037_217_992,
+        "number, not string"
+    );
     assert_eq!(v.status(), Some(memories::Status::Done));
 
     let drift: memories::ListVideosResponse = fixture("memories/list-videos-drift.json");
@@ -308,7 +416,10 @@ fn memories_envelopes_statuses_and_stringly_numbers() {
     assert_eq!(v[1].duration_secs(), None, "empty duration");
     assert_eq!(v[1].created_at(), None, "\"yesterday\"");
     assert_eq!(v[1].status().unwrap().stage(), Stage::Queued);
-    assert_eq!(v[2].status(), Some(memories::Status::Unknown("ARCHIVED".into())));
+    assert_eq!(
+        v[2].status(),
+        Some(memories::Status::Unknown("ARCHIVED".into()))
+    );
     assert_eq!(v[2].video_no.as_deref(), Some("3"));
     assert_eq!(v[3].status(), Some(memories::Status::Failed));
 
@@ -326,7 +437,10 @@ fn requests_serialize_exactly_as_documented() {
     };
     let expected: Value = fixture("hourone/create-video-request.json");
     assert_eq!(serde_json::to_value(&body).unwrap(), expected);
-    assert_eq!(serde_json::to_string(&hourone::CreateVideoRequest::default()).unwrap(), "{}");
+    assert_eq!(
+        serde_json::to_string(&hourone::CreateVideoRequest::default()).unwrap(),
+        "{}"
+    );
 
     let filter = memories::ListVideosRequest {
         page: Some(1),
@@ -336,8 +450,14 @@ fn requests_serialize_exactly_as_documented() {
         folder_id: Some(7),
         status: Some("PARSE".into()),
     };
-    assert_eq!(serde_json::to_value(&filter).unwrap(), fixture::<Value>("memories/list-videos-request.json"));
-    assert_eq!(serde_json::to_string(&memories::ListVideosRequest::default()).unwrap(), "{}");
+    assert_eq!(
+        serde_json::to_value(&filter).unwrap(),
+        fixture::<Value>("memories/list-videos-request.json")
+    );
+    assert_eq!(
+        serde_json::to_string(&memories::ListVideosRequest::default()).unwrap(),
+        "{}"
+    );
 }
 
 #[test]

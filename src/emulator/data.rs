@@ -64,8 +64,15 @@ impl Data {
         let minimax_files = (0..MINIMAX_FILE_COUNT)
             .map(|i| {
                 let mut file = files[i % files.len()].clone();
-                file["file_id"] = json!(format!("user:user_id-minimax:account-file:file_id_#{}", i + 1));
-                file["file_name"] = json!(format!("image-{}.{}", i + 1, file["file_type"].as_str().unwrap_or("png")));
+                file["file_id"] = json!(format!(
+                    "user:user_id-minimax:account-file:file_id_#{}",
+                    i + 1
+                ));
+                file["file_name"] = json!(format!(
+                    "image-{}.{}",
+                    i + 1,
+                    file["file_type"].as_str().unwrap_or("png")
+                ));
                 file
             })
             .collect();
@@ -75,7 +82,8 @@ impl Data {
         let pixverse_videos = (0..PIXVERSE_VIDEO_COUNT)
             .map(|i| {
                 let mut video = templates[i % templates.len()].clone();
-                video["video_id"] = json!(format!("user:<userid>-pixverse:<email>-video:{}", 1000 + i));
+                video["video_id"] =
+                    json!(format!("user:<userid>-pixverse:<email>-video:{}", 1000 + i));
                 video["prompt"] = json!(format!("prompt #{}", i + 1));
                 video
             })
@@ -91,7 +99,8 @@ impl Data {
                     video["video_no"] = json!(format!("VI7000000000000{i:05}"));
                     video["video_name"] = json!(format!("upload-{i:02}"));
                     video["status"] = json!(statuses[i % statuses.len()]);
-                    video["create_time"] = json!((1_754_037_217_992_i64 - i as i64 * 60_000).to_string());
+                    video["create_time"] =
+                        json!((1_754_037_217_992_i64 - i as i64 * 60_000).to_string());
                 }
                 (video, (i % 3) as i64 + 1)
             })
@@ -126,7 +135,14 @@ impl HourOneStore {
             "draft_id": format!("draft_emu_{:04}", self.created),
             "video_player_url": format!("https://app.hourone.example/player/{id}"),
         });
-        for field in ["name", "source_draft_id", "recipe_id", "palette_id", "character_id", "voice_id"] {
+        for field in [
+            "name",
+            "source_draft_id",
+            "recipe_id",
+            "palette_id",
+            "character_id",
+            "voice_id",
+        ] {
             if let Some(value) = body.get(field) {
                 video[field] = value.clone();
             }

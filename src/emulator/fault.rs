@@ -154,7 +154,11 @@ pub(crate) fn act(fault: Fault, stream: &mut TcpStream) -> Outcome {
         }
         Fault::Trickle { bytes, pause } => {
             for byte in bytes {
-                if stream.write_all(&[byte]).and_then(|_| stream.flush()).is_err() {
+                if stream
+                    .write_all(&[byte])
+                    .and_then(|_| stream.flush())
+                    .is_err()
+                {
                     break;
                 }
                 std::thread::sleep(pause);

@@ -46,11 +46,17 @@ pub(crate) fn read_request(reader: &mut BufReader<TcpStream>) -> io::Result<Opti
             return if head.is_empty() {
                 Ok(None)
             } else {
-                Err(io::Error::new(io::ErrorKind::UnexpectedEof, "request head cut off"))
+                Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "request head cut off",
+                ))
             };
         }
         if head.len() > MAX_HEAD {
-            return Err(io::Error::new(io::ErrorKind::InvalidData, "request head too large"));
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "request head too large",
+            ));
         }
         let line = &head[before..];
         if line == b"\r\n" || line == b"\n" {
@@ -69,7 +75,10 @@ pub(crate) fn read_request(reader: &mut BufReader<TcpStream>) -> io::Result<Opti
         .parse(&head)
         .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
     if status.is_partial() {
-        return Err(io::Error::new(io::ErrorKind::InvalidData, "incomplete request head"));
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "incomplete request head",
+        ));
     }
     let headers: Vec<(String, String)> = parsed
         .headers
@@ -89,7 +98,10 @@ pub(crate) fn read_request(reader: &mut BufReader<TcpStream>) -> io::Result<Opti
         .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "bad Content-Length"))?
         .unwrap_or(0);
     if length > MAX_BODY {
-        return Err(io::Error::new(io::ErrorKind::InvalidData, "request body too large"));
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "request body too large",
+        ));
     }
     let mut body = vec![0; length];
     reader.read_exact(&mut body)?;

@@ -74,7 +74,10 @@ impl RecordedRequest {
 
     /// The first query parameter of that name, decoded.
     pub fn query_param(&self, name: &str) -> Option<&str> {
-        self.query.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.query
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// The body parsed as JSON, if it is JSON.
@@ -102,7 +105,9 @@ pub struct Emulator {
 
 impl std::fmt::Debug for Emulator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Emulator").field("base_url", &self.base_url).finish()
+        f.debug_struct("Emulator")
+            .field("base_url", &self.base_url)
+            .finish()
     }
 }
 
@@ -216,10 +221,14 @@ fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>, stop: &Arc<AtomicBo
 fn serve_connection(stream: TcpStream, shared: &Shared, stop: &AtomicBool) {
     let _ = stream.set_read_timeout(Some(IDLE));
     let _ = stream.set_nodelay(true);
-    let Ok(mut writer) = stream.try_clone() else { return };
+    let Ok(mut writer) = stream.try_clone() else {
+        return;
+    };
     let mut reader = BufReader::new(stream);
     while !stop.load(Ordering::SeqCst) {
-        let Ok(Some(incoming)) = http::read_request(&mut reader) else { break };
+        let Ok(Some(incoming)) = http::read_request(&mut reader) else {
+            break;
+        };
         let close = incoming.wants_close();
         let recorded = record(shared, &incoming);
         let fault = lock(&shared.faults).pop_front();

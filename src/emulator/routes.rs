@@ -18,14 +18,21 @@ pub(crate) fn answer(data: &Data, request: &RecordedRequest) -> Answer {
     // without it so one emulator base URL serves every client.
     let hourone_path = path.strip_prefix("/api/v1").unwrap_or(path);
     match (method, path) {
-        ("GET", "/v1/minimax/videos/" | "/v1/minimax/videos") => useapi(request, || minimax_videos(data)),
-        ("GET", "/v1/minimax/files/" | "/v1/minimax/files") => useapi(request, || minimax_files(data, request)),
+        ("GET", "/v1/minimax/videos/" | "/v1/minimax/videos") => {
+            useapi(request, || minimax_videos(data))
+        }
+        ("GET", "/v1/minimax/files/" | "/v1/minimax/files") => {
+            useapi(request, || minimax_files(data, request))
+        }
         ("GET", "/v2/pixverse/videos/" | "/v2/pixverse/videos") => {
             useapi(request, || pixverse_videos(data, request))
         }
         ("POST", "/serve/api/video/list_videos") => memories(data, request),
         _ if hourone_path.starts_with("/videos") => hourone(data, request, method, hourone_path),
-        _ => Answer::json(404, &json!({"error": format!("no route for {method} {path}"), "code": 404})),
+        _ => Answer::json(
+            404,
+            &json!({"error": format!("no route for {method} {path}"), "code": 404}),
+        ),
     }
 }
 
@@ -47,9 +54,11 @@ fn useapi(request: &RecordedRequest, answer: impl FnOnce() -> Answer) -> Answer 
 fn number_param(request: &RecordedRequest, name: &str, default: usize) -> Result<usize, Answer> {
     match request.query_param(name) {
         None => Ok(default),
-        Some(text) => text
-            .parse()
-            .map_err(|_| bad_request(&format!("{name} must be a non-negative integer, got {text:?}"))),
+        Some(text) => text.parse().map_err(|_| {
+            bad_request(&format!(
+                "{name} must be a non-negative integer, got {text:?}"
+            ))
+        }),
     }
 }
 
@@ -59,13 +68,19 @@ fn minimax_videos(data: &Data) -> Answer {
 
 fn minimax_files(data: &Data, request: &RecordedRequest) -> Answer {
     match number_param(request, "limit", 10) {
-        Ok(limit) => Answer::json(200, &Value::from(data.minimax_files[..limit.min(data.minimax_files.len())].to_vec())),
+        Ok(limit) => Answer::json(
+            200,
+            &Value::from(data.minimax_files[..limit.min(data.minimax_files.len())].to_vec()),
+        ),
         Err(answer) => answer,
     }
 }
 
 fn pixverse_videos(data: &Data, request: &RecordedRequest) -> Answer {
-    let (limit, offset) = match (number_param(request, "limit", 40), number_param(request, "offset", 0)) {
+    let (limit, offset) = match (
+        number_param(request, "limit", 40),
+        number_param(request, "offset", 0),
+    ) {
         (Ok(limit), Ok(offset)) => (limit, offset),
         (Err(answer), _) | (_, Err(answer)) => return answer,
     };
@@ -84,7 +99,10 @@ fn pixverse_videos(data: &Data, request: &RecordedRequest) -> Answer {
         })
         .collect();
     let next_offset = offset.min(all.len()) + page.len();
-    Answer::json(200, &json!({"data": page, "next_offset": next_offset, "total": all.len()}))
+    Answer::json(
+        200,
+        &json!({"data": page, "next_offset": next_offset, "total": all.len()}),
+    )
 }
 
 fn memories_error(code: &str, msg: &str) -> Answer {
@@ -97,7 +115,10 @@ fn memories_error(code: &str, msg: &str) -> Answer {
 fn memories(data: &Data, request: &RecordedRequest) -> Answer {
     // memories.ai reports a bad key inside an HTTP 200 envelope.
     if request.header("authorization") != Some(MEMORIES_KEY) {
-        return Answer::json(200, &serde_json::from_str(MEMORIES_0401).unwrap_or_default());
+        return Answer::json(
+            200,
+            &serde_json::from_str(MEMORIES_0401).unwrap_or_default(),
+        );
     }
     let filter = match request.json() {
         Some(Value::Object(filter)) => filter,
@@ -115,7 +136,8 @@ fn memories(data: &Data, request: &RecordedRequest) -> Answer {
         .memories_videos
         .iter()
         .filter(|(video, in_folder)| {
-            text("video_name").is_none_or(|n| video["video_name"].as_str().unwrap_or("").contains(n))
+            text("video_name")
+                .is_none_or(|n| video["video_name"].as_str().unwrap_or("").contains(n))
                 && text("video_no").is_none_or(|n| video["video_no"] == n)
                 && text("status").is_none_or(|s| video["status"] == s)
                 && folder.is_none_or(|f| f == *in_folder)
@@ -156,7 +178,11 @@ fn hourone(data: &Data, request: &RecordedRequest, method: &str, path: &str) -> 
         Vec::new()
     } else {
         rest.split('/')
-            .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned())
+            .map(|s| {
+                percent_encoding::percent_decode_str(s)
+                    .decode_utf8_lossy()
+                    .into_owned()
+            })
             .collect()
     };
     let mut store = lock(&data.hourone);
