@@ -1,0 +1,212 @@
+//! The command line's grammar.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Blocking clients for AI-video APIs: MiniMax and PixVerse (useapi.net),
+/// Hour One and memories.ai.
+///
+/// Credentials come from the environment: USEAPI_TOKEN (MiniMax and PixVerse),
+/// HOURONE_API_KEY, MEMORIES_API_KEY. Base URLs default to the production
+/// hosts and can be changed with USEAPI_BASE_URL, HOURONE_BASE_URL and
+/// MEMORIES_BASE_URL (for a proxy, or the emulator). A proxy for every
+/// request: VIDAPI_PROXY.
+///
+/// Exit codes: 0 success; 1 an API, network or decoding error (or, for
+/// `list`, any provider failing); 2 bad usage or missing configuration;
+/// 3 `wait` timed out before the video's status was final.
+#[derive(Debug, Parser)]
+#[command(name = "vidapi", version, max_term_width = 100)]
+pub struct Cli {
+    /// Print the decoded payload as JSON on stdout (the provider's own field
+    /// names) instead of a table.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the built-in emulator, call every endpoint through the real
+    /// client, and print what came back. Needs no network and no credentials.
+    Demo,
+    /// Run the provider emulator in the foreground and print its base URL.
+    Emulator {
+        /// Port on 127.0.0.1 (0 picks a free one).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+    },
+    /// MiniMax through useapi.net (needs USEAPI_TOKEN).
+    #[command(subcommand)]
+    Minimax(Minimax),
+    /// PixVerse through useapi.net (needs USEAPI_TOKEN).
+    #[command(subcommand)]
+    Pixverse(Pixverse),
+    /// Hour One (needs HOURONE_API_KEY).
+    #[command(subcommand)]
+    Hourone(HourOne),
+    /// memories.ai (needs MEMORIES_API_KEY).
+    #[command(subcommand)]
+    Memories(Memories),
+    /// Every configured provider's videos in one table: provider, id,
+    /// status, title or prompt, created, URL. A provider that fails is
+    /// reported on stderr; the others are still listed.
+    List,
+    /// Poll a video until its status is final, then print it.
+    Wait {
+        /// The provider the video is on.
+        provider: ProviderArg,
+        /// The video's id as the provider gives it.
+        video_id: String,
+        /// Give up after this many seconds (exit code 3).
+        #[arg(long, default_value_t = 600.0, value_parser = positive_seconds)]
+        timeout: f64,
+        /// Seconds between polls.
+        #[arg(long, default_value_t = 5.0, value_parser = positive_seconds)]
+        interval: f64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Minimax {
+    /// GET /v1/minimax/videos/: the account's videos.
+    Videos {
+        /// The MiniMax account (needed when several are configured at useapi.net).
+        #[arg(long)]
+        account: Option<String>,
+    },
+    /// GET /v1/minimax/files/: images used for generation.
+    Files {
+        /// The MiniMax account (needed when several are configured at useapi.net).
+        #[arg(long)]
+        account: Option<String>,
+        /// How many files (server default 10).
+        #[arg(long)]
+        limit: Option<u32>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Pixverse {
+    /// GET /v2/pixverse/videos/: one page of videos, or all with --all.
+    Videos {
+        /// The PixVerse account email (needed when several are configured).
+        #[arg(long)]
+        email: Option<String>,
+        /// Videos per page (server default 40).
+        #[arg(long)]
+        limit: Option<u32>,
+        /// Where to start (the previous page's next_offset).
+        #[arg(long, conflicts_with = "all")]
+        offset: Option<u32>,
+        /// Page through every video, streaming rows as pages arrive.
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HourOne {
+    /// GET /videos: every video.
+    Videos,
+    /// GET /videos/{video_id}: one video.
+    Video {
+        /// The video's id.
+        video_id: String,
+    },
+    /// GET /videos/{video_id}/metadata: a video's metadata.
+    Metadata {
+        /// The video's id.
+        video_id: String,
+    },
+    /// POST /videos: create a video from a source draft or a recipe.
+    Create(CreateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// Name of the project the request creates.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The project the video is based on.
+    #[arg(long)]
+    pub source_draft_id: Option<String>,
+    /// The recipe the video is based on.
+    #[arg(long)]
+    pub recipe_id: Option<String>,
+    /// The folder the video is based on.
+    #[arg(long)]
+    pub folder_id: Option<String>,
+    /// A color palette instead of the source project's.
+    #[arg(long)]
+    pub palette_id: Option<String>,
+    /// A character instead of the source project's.
+    #[arg(long)]
+    pub character_id: Option<String>,
+    /// A voice instead of the source project's.
+    #[arg(long)]
+    pub voice_id: Option<String>,
+    /// Sent as the workspace-id header.
+    #[arg(long)]
+    pub workspace_id: Option<String>,
+    /// Sent as the team-id header.
+    #[arg(long)]
+    pub team_id: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Memories {
+    /// POST /serve/api/video/list_videos: one page of videos, or all with --all.
+    Videos {
+        /// Page number, from 1 (server default 1).
+        #[arg(long, conflicts_with = "all")]
+        page: Option<u32>,
+        /// Videos per page (server default 20).
+        #[arg(long)]
+        size: Option<u32>,
+        /// Only videos whose name contains this.
+        #[arg(long)]
+        video_name: Option<String>,
+        /// Only the video with this id.
+        #[arg(long)]
+        video_no: Option<String>,
+        /// Only videos in this folder.
+        #[arg(long)]
+        folder_id: Option<i64>,
+        /// Only videos with this status (PARSE, UNPARSE, DONE, …).
+        #[arg(long)]
+        status: Option<String>,
+        /// Page through every matching video, streaming rows as pages arrive.
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ProviderArg {
+    Minimax,
+    Pixverse,
+    Hourone,
+    Memories,
+}
+
+impl From<ProviderArg> for vidapi::Provider {
+    fn from(p: ProviderArg) -> Self {
+        match p {
+            ProviderArg::Minimax => vidapi::Provider::MiniMax,
+            ProviderArg::Pixverse => vidapi::Provider::PixVerse,
+            ProviderArg::Hourone => vidapi::Provider::HourOne,
+            ProviderArg::Memories => vidapi::Provider::Memories,
+        }
+    }
+}
+
+fn positive_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= 86_400.0 => Ok(v),
+        _ => Err(format!(
+            "{text:?} is not a number of seconds between 0 and 86400"
+        )),
+    }
+}

@@ -1,0 +1,360 @@
+//! One function per command, shared by the command line and the demo.
+
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+use vidapi::view::{Accounts, Video, WaitError};
+use vidapi::{HourOne, Memories, Provider, UseApi, hourone, memories, minimax, pixverse};
+
+use crate::Failure;
+use crate::output::{JsonStream, Rows, cell, json};
+
+type Outcome = Result<(), Failure>;
+
+fn created(time: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    time.map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+fn text(field: &Option<vidapi::wire::FlexText>) -> String {
+    cell(field.as_ref().and_then(|t| t.non_empty()))
+}
+
+fn shown<T: std::fmt::Display>(value: &Option<T>) -> String {
+    value.as_ref().map(ToString::to_string).unwrap_or_default()
+}
+
+fn status_cell<S: std::fmt::Debug>(status: Option<S>) -> String {
+    status.map(|s| format!("{s:?}")).unwrap_or_default()
+}
+
+/// Prints `items` as JSON or as a table of the given columns.
+fn print<T: Serialize>(
+    as_json: bool,
+    items: &[T],
+    columns: &[(&'static str, u16)],
+    row: impl Fn(&T) -> Vec<String>,
+) -> Outcome {
+    if as_json {
+        return Ok(json(&items)?);
+    }
+    Rows::new(columns).print(items.iter().map(row).collect())?;
+    Ok(())
+}
+
+const MINIMAX_VIDEO_COLUMNS: &[(&str, u16)] = &[
+    ("id", 3),
+    ("status", 2),
+    ("final", 1),
+    ("prompt", 5),
+    ("url", 5),
+];
+
+fn minimax_video_row(v: &minimax::Video) -> Vec<String> {
+    vec![
+        cell(v.id()),
+        status_cell(v.status()),
+        v.is_final().to_string(),
+        text(&v.desc),
+        cell(v.playable_url()),
+    ]
+}
+
+pub fn minimax_videos(useapi: &UseApi, as_json: bool, account: Option<&str>) -> Outcome {
+    let videos = useapi.minimax().videos(account)?;
+    print(as_json, &videos, MINIMAX_VIDEO_COLUMNS, minimax_video_row)
+}
+
+pub fn minimax_files(
+    useapi: &UseApi,
+    as_json: bool,
+    account: Option<&str>,
+    limit: Option<u32>,
+) -> Outcome {
+    let files = useapi.minimax().files(account, limit)?;
+    print(
+        as_json,
+        &files,
+        &[("file id", 5), ("name", 3), ("type", 1), ("url", 4)],
+        |f: &minimax::File| {
+            vec![
+                text(&f.file_id),
+                text(&f.file_name),
+                text(&f.file_type),
+                text(&f.cdn_url),
+            ]
+        },
+    )
+}
+
+const PIXVERSE_COLUMNS: &[(&str, u16)] = &[
+    ("video id", 5),
+    ("status", 2),
+    ("created", 2),
+    ("prompt", 4),
+    ("url", 4),
+];
+
+fn pixverse_row(v: &pixverse::Video) -> Vec<String> {
+    vec![
+        text(&v.video_id),
+        status_cell(v.status()),
+        created(v.created_at()),
+        text(&v.prompt),
+        cell(v.playable_url()),
+    ]
+}
+
+pub fn pixverse_videos(
+    useapi: &UseApi,
+    as_json: bool,
+    email: Option<&str>,
+    limit: Option<u32>,
+    offset: Option<u32>,
+) -> Outcome {
+    let page = useapi.pixverse().videos(email, limit, offset)?;
+    if as_json {
+        return Ok(json(&page)?);
+    }
+    let videos = page.data.unwrap_or_default();
+    Rows::new(PIXVERSE_COLUMNS).print(videos.iter().map(pixverse_row).collect())?;
+    eprintln!(
+        "{} videos from offset {}; next_offset {}, total {}",
+        videos.len(),
+        offset.unwrap_or(0),
+        shown(&page.next_offset),
+        shown(&page.total)
+    );
+    Ok(())
+}
+
+/// A progress counter on stderr (the total is not known until the end);
+/// hidden when stderr is not a terminal.
+fn progress(what: &str) -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}: {pos} fetched") {
+        bar.set_style(style);
+    }
+    bar.set_message(what.to_owned());
+    bar
+}
+
+/// Streams every item: rows (or JSON elements) are printed page by page.
+fn stream<T: Serialize>(
+    as_json: bool,
+    items: impl Iterator<Item = vidapi::Result<T>>,
+    columns: &[(&'static str, u16)],
+    row: impl Fn(&T) -> Vec<String>,
+    bar: &ProgressBar,
+    page_size: usize,
+) -> Outcome {
+    let mut table = Rows::new(columns);
+    let mut json_out = JsonStream::new();
+    let mut pending = Vec::with_capacity(page_size);
+    let flush = |pending: &mut Vec<T>, table: &mut Rows| -> std::io::Result<()> {
+        let rows = pending.drain(..).map(|item| row(&item)).collect();
+        if !as_json { table.print(rows) } else { Ok(()) }
+    };
+    for item in items {
+        let item = item?;
+        bar.inc(1);
+        if as_json {
+            json_out.push(&item)?;
+        } else {
+            pending.push(item);
+            if pending.len() >= page_size {
+                flush(&mut pending, &mut table)?;
+            }
+        }
+    }
+    flush(&mut pending, &mut table)?;
+    bar.finish_and_clear();
+    if as_json {
+        json_out.finish()?;
+    } else {
+        eprintln!("{} videos", table.count());
+    }
+    Ok(())
+}
+
+pub fn pixverse_all(
+    useapi: &UseApi,
+    as_json: bool,
+    email: Option<&str>,
+    limit: Option<u32>,
+) -> Outcome {
+    let page_size = limit.unwrap_or(pixverse::DEFAULT_PAGE_SIZE).max(1);
+    let bar = progress("PixVerse videos");
+    let items = useapi.pixverse().videos_pages(email, page_size);
+    stream(
+        as_json,
+        items,
+        PIXVERSE_COLUMNS,
+        pixverse_row,
+        &bar,
+        page_size as usize,
+    )
+}
+
+const HOURONE_COLUMNS: &[(&str, u16)] = &[
+    ("id", 3),
+    ("name", 3),
+    ("status", 2),
+    ("progress", 1),
+    ("url", 5),
+];
+
+fn hourone_row(v: &hourone::Video) -> Vec<String> {
+    vec![
+        text(&v.id),
+        text(&v.name),
+        status_cell(v.status()),
+        v.progress().map(|p| format!("{p}%")).unwrap_or_default(),
+        cell(v.playable_url()),
+    ]
+}
+
+pub fn hourone_videos(hour: &HourOne, as_json: bool) -> Outcome {
+    print(as_json, &hour.videos()?, HOURONE_COLUMNS, hourone_row)
+}
+
+pub fn hourone_video(hour: &HourOne, as_json: bool, id: &str) -> Outcome {
+    print(as_json, &[hour.video(id)?], HOURONE_COLUMNS, hourone_row)
+}
+
+pub fn hourone_metadata(hour: &HourOne, as_json: bool, id: &str) -> Outcome {
+    let meta = hour.video_metadata(id)?;
+    if as_json {
+        return Ok(json(&meta)?);
+    }
+    let value = serde_json::to_value(&meta).map_err(std::io::Error::other)?;
+    let rows = value
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(key, value)| vec![key.clone(), value.to_string()])
+        .collect();
+    Rows::new(&[("field", 1), ("value", 4)]).print(rows)?;
+    Ok(())
+}
+
+pub fn hourone_create(
+    hour: &HourOne,
+    as_json: bool,
+    body: &hourone::CreateVideoRequest,
+    workspace_id: Option<&str>,
+    team_id: Option<&str>,
+) -> Outcome {
+    let made = hour.create_video(body, workspace_id, team_id)?;
+    print(as_json, &[made], HOURONE_COLUMNS, hourone_row)
+}
+
+const MEMORIES_COLUMNS: &[(&str, u16)] = &[
+    ("video no", 3),
+    ("name", 4),
+    ("status", 2),
+    ("seconds", 1),
+    ("bytes", 1),
+    ("created", 2),
+];
+
+fn memories_row(v: &memories::Video) -> Vec<String> {
+    vec![
+        text(&v.video_no),
+        text(&v.video_name),
+        status_cell(v.status()),
+        v.duration_secs().map(|d| d.to_string()).unwrap_or_default(),
+        v.size_bytes().map(|s| s.to_string()).unwrap_or_default(),
+        created(v.created_at()),
+    ]
+}
+
+pub fn memories_videos(
+    mem: &Memories,
+    as_json: bool,
+    filter: &memories::ListVideosRequest,
+) -> Outcome {
+    let page = mem.list_videos(filter)?;
+    if as_json {
+        return Ok(json(&page)?);
+    }
+    let videos = page.videos.clone().unwrap_or_default();
+    Rows::new(MEMORIES_COLUMNS).print(videos.iter().map(memories_row).collect())?;
+    eprintln!(
+        "page {} ({} per page), {} matching in all",
+        shown(&page.current_page),
+        shown(&page.page_size),
+        page.total()
+            .map(|t| t.to_string())
+            .unwrap_or_else(|| "?".into())
+    );
+    Ok(())
+}
+
+pub fn memories_all(mem: &Memories, as_json: bool, filter: memories::ListVideosRequest) -> Outcome {
+    let page_size = filter.size.unwrap_or(memories::DEFAULT_PAGE_SIZE).max(1) as usize;
+    let bar = progress("memories.ai videos");
+    stream(
+        as_json,
+        mem.videos_iter(filter),
+        MEMORIES_COLUMNS,
+        memories_row,
+        &bar,
+        page_size,
+    )
+}
+
+const VIEW_COLUMNS: &[(&str, u16)] = &[
+    ("provider", 2),
+    ("id", 4),
+    ("status", 2),
+    ("title / prompt", 4),
+    ("created", 2),
+    ("url", 4),
+];
+
+fn view_row(v: &Video) -> Vec<String> {
+    vec![
+        v.provider.to_string(),
+        v.id.clone(),
+        v.stage.to_string(),
+        cell(v.title.as_deref()),
+        created(v.created),
+        cell(v.video_url.as_deref()),
+    ]
+}
+
+pub fn list(accounts: &Accounts, as_json: bool) -> Outcome {
+    let listing = accounts.list();
+    for failure in &listing.failures {
+        eprintln!("vidapi: error: {failure}");
+    }
+    print(as_json, &listing.videos, VIEW_COLUMNS, view_row)?;
+    if listing.failures.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Reported)
+    }
+}
+
+pub fn wait(
+    accounts: &Accounts,
+    as_json: bool,
+    provider: Provider,
+    id: &str,
+    timeout: Duration,
+    interval: Duration,
+) -> Outcome {
+    let on_poll = |v: &Video| eprintln!("{} {}: {}", v.provider, v.id, v.stage);
+    match accounts.wait(provider, id, timeout, interval, on_poll) {
+        Ok(video) => print(as_json, &[video], VIEW_COLUMNS, view_row),
+        Err(WaitError::Api(e)) => Err(e.into()),
+        Err(WaitError::NotFound) => Err(Failure::Api(format!("{provider} has no video {id:?}"))),
+        Err(WaitError::Timeout(last)) => Err(Failure::WaitTimeout(format!(
+            "{provider} video {id:?} still {} after {}s",
+            last.stage,
+            timeout.as_secs_f64()
+        ))),
+    }
+}

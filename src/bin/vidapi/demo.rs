@@ -1,0 +1,118 @@
+//! `vidapi demo`: the real clients against the built-in emulator, offline.
+
+use std::time::Duration;
+
+use vidapi::emulator::{Emulator, Fault, HOURONE_KEY, MEMORIES_KEY, USEAPI_TOKEN};
+use vidapi::hourone::CreateVideoRequest;
+use vidapi::memories::ListVideosRequest;
+use vidapi::view::Accounts;
+use vidapi::{Config, HourOne, Memories, Provider, RetryPolicy, UseApi};
+
+use crate::output::line;
+use crate::{Failure, commands};
+
+fn heading(text: &str) -> Result<(), Failure> {
+    line("")?;
+    line(&format!("== {text}"))?;
+    Ok(())
+}
+
+pub fn run() -> Result<(), Failure> {
+    let emulator =
+        Emulator::start().map_err(|e| Failure::Api(format!("cannot start the emulator: {e}")))?;
+    line(&format!(
+        "vidapi demo: every endpoint through the real client, against the built-in emulator at {}",
+        emulator.base_url()
+    ))?;
+    let config = Config::new()
+        .base_url(emulator.base_url())
+        .timeout(Duration::from_secs(10))
+        .retry(RetryPolicy {
+            initial_backoff: Duration::from_millis(20),
+            ..RetryPolicy::default()
+        });
+    let useapi = UseApi::with_config(USEAPI_TOKEN, config.clone())?;
+    let hour = HourOne::with_config(HOURONE_KEY, config.clone())?;
+    let mem = Memories::with_config(MEMORIES_KEY, config.clone())?;
+
+    heading("MiniMax  GET /v1/minimax/videos/?account=demo")?;
+    commands::minimax_videos(&useapi, false, Some("demo"))?;
+    heading("MiniMax  GET /v1/minimax/files/?limit=3")?;
+    commands::minimax_files(&useapi, false, None, Some(3))?;
+
+    heading("PixVerse  GET /v2/pixverse/videos/?email=me+demo@example.com&limit=5")?;
+    commands::pixverse_videos(&useapi, false, Some("me+demo@example.com"), Some(5), None)?;
+    let all = useapi
+        .pixverse()
+        .videos_iter(None)
+        .collect::<Result<Vec<_>, _>>()?;
+    line(&format!(
+        "videos_iter followed next_offset through {} videos",
+        all.len()
+    ))?;
+
+    heading("Hour One  POST /videos (workspace-id: demo-workspace), then GET /videos/{id}")?;
+    let body = CreateVideoRequest {
+        name: Some("vidapi demo".into()),
+        source_draft_id: Some("draft_123".into()),
+        ..Default::default()
+    };
+    let made = hour.create_video(&body, Some("demo-workspace"), None)?;
+    let id = made.id.as_deref().unwrap_or_default().to_owned();
+    commands::hourone_video(&hour, false, &id)?;
+    heading(&format!("Hour One  GET /videos/{id}/metadata"))?;
+    commands::hourone_metadata(&hour, false, &id)?;
+    heading("Hour One  GET /videos")?;
+    commands::hourone_videos(&hour, false)?;
+
+    heading("memories.ai  POST /serve/api/video/list_videos {\"size\": 5}")?;
+    let filter = ListVideosRequest {
+        size: Some(5),
+        ..Default::default()
+    };
+    commands::memories_videos(&mem, false, &filter)?;
+
+    let accounts = Accounts {
+        useapi: Some(useapi.clone()),
+        hourone: Some(hour.clone()),
+        memories: Some(mem),
+    };
+    heading("Every provider in one view (vidapi list)")?;
+    let listing = accounts.list();
+    line(&format!(
+        "{} videos across {} providers; {} failures",
+        listing.videos.len(),
+        accounts.providers().len(),
+        listing.failures.len()
+    ))?;
+
+    heading(&format!("Waiting for Hour One video {id} (vidapi wait)"))?;
+    commands::wait(
+        &accounts,
+        false,
+        Provider::HourOne,
+        &id,
+        Duration::from_secs(10),
+        Duration::from_millis(50),
+    )?;
+
+    heading("Errors are values")?;
+    emulator.fail_next(1, Fault::rate_limited(Some("0")));
+    let videos = useapi.minimax().videos(None)?;
+    line(&format!(
+        "a 429 with Retry-After: 0 was retried; got {} videos",
+        videos.len()
+    ))?;
+    let stranger = Memories::with_config("wrong-key", config)?;
+    if let Err(e) = stranger.list_videos(&ListVideosRequest::default()) {
+        line(&format!("wrong memories.ai key -> {e}"))?;
+    }
+
+    heading("Done")?;
+    line(&format!(
+        "{} requests answered by the emulator over {} TCP connections",
+        emulator.requests().len(),
+        emulator.connections()
+    ))?;
+    Ok(())
+}

@@ -1,0 +1,185 @@
+//! The `vidapi` command: every endpoint from the shell, one list across
+//! providers, a wait-until-done, and an offline demo against the emulator.
+
+mod args;
+mod commands;
+mod demo;
+mod output;
+mod settings;
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use vidapi::hourone::CreateVideoRequest;
+use vidapi::memories::ListVideosRequest;
+
+use args::{Cli, Command, HourOne, Memories, Minimax, Pixverse};
+
+/// Why a command failed, and so which exit code it ends with.
+#[derive(Debug)]
+pub enum Failure {
+    /// Bad usage or missing configuration: exit 2.
+    Usage(String),
+    /// A call failed: exit 1.
+    Api(String),
+    /// Already reported on stderr (a provider failed in `list`): exit 1.
+    Reported,
+    /// `wait` ran out of time: exit 3.
+    WaitTimeout(String),
+    /// Writing the output failed.
+    Output(std::io::Error),
+}
+
+impl From<vidapi::Error> for Failure {
+    fn from(e: vidapi::Error) -> Self {
+        match e {
+            vidapi::Error::InvalidArgument { .. } => Failure::Usage(e.to_string()),
+            other => Failure::Api(other.to_string()),
+        }
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure::Output(e)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`vidapi … | head`): not an error.
+        Err(Failure::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(failure) => {
+            let (code, message) = match failure {
+                Failure::Usage(m) => (2, Some(m)),
+                Failure::Api(m) => (1, Some(m)),
+                Failure::Reported => (1, None),
+                Failure::WaitTimeout(m) => (3, Some(m)),
+                Failure::Output(e) => (1, Some(format!("cannot write output: {e}"))),
+            };
+            if let Some(message) = message {
+                eprintln!("vidapi: error: {message}");
+            }
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    let json = cli.json;
+    match cli.command {
+        Command::Demo => demo::run(),
+        Command::Emulator { port } => serve_emulator(port),
+        Command::Minimax(Minimax::Videos { account }) => {
+            commands::minimax_videos(&settings::useapi()?, json, account.as_deref())
+        }
+        Command::Minimax(Minimax::Files { account, limit }) => {
+            commands::minimax_files(&settings::useapi()?, json, account.as_deref(), limit)
+        }
+        Command::Pixverse(Pixverse::Videos {
+            email,
+            limit,
+            offset,
+            all,
+        }) => {
+            let useapi = settings::useapi()?;
+            if all {
+                commands::pixverse_all(&useapi, json, email.as_deref(), limit)
+            } else {
+                commands::pixverse_videos(&useapi, json, email.as_deref(), limit, offset)
+            }
+        }
+        Command::Hourone(command) => {
+            let hour = settings::hourone()?;
+            match command {
+                HourOne::Videos => commands::hourone_videos(&hour, json),
+                HourOne::Video { video_id } => commands::hourone_video(&hour, json, &video_id),
+                HourOne::Metadata { video_id } => {
+                    commands::hourone_metadata(&hour, json, &video_id)
+                }
+                HourOne::Create(create) => {
+                    let body = CreateVideoRequest {
+                        name: create.name,
+                        source_draft_id: create.source_draft_id,
+                        recipe_id: create.recipe_id,
+                        folder_id: create.folder_id,
+                        palette_id: create.palette_id,
+                        character_id: create.character_id,
+                        voice_id: create.voice_id,
+                    };
+                    commands::hourone_create(
+                        &hour,
+                        json,
+                        &body,
+                        create.workspace_id.as_deref(),
+                        create.team_id.as_deref(),
+                    )
+                }
+            }
+        }
+        Command::Memories(Memories::Videos {
+            page,
+            size,
+            video_name,
+            video_no,
+            folder_id,
+            status,
+            all,
+        }) => {
+            let mem = settings::memories()?;
+            let filter = ListVideosRequest {
+                page,
+                size,
+                video_name,
+                video_no,
+                folder_id,
+                status,
+            };
+            if all {
+                commands::memories_all(&mem, json, filter)
+            } else {
+                commands::memories_videos(&mem, json, &filter)
+            }
+        }
+        Command::List => commands::list(&settings::accounts()?, json),
+        Command::Wait {
+            provider,
+            video_id,
+            timeout,
+            interval,
+        } => commands::wait(
+            &settings::accounts()?,
+            json,
+            provider.into(),
+            &video_id,
+            Duration::from_secs_f64(timeout),
+            Duration::from_secs_f64(interval),
+        ),
+    }
+}
+
+fn serve_emulator(port: u16) -> Result<(), Failure> {
+    let emulator = vidapi::emulator::Emulator::start_on(port)
+        .map_err(|e| Failure::Usage(format!("cannot start the emulator on port {port}: {e}")))?;
+    let base = emulator.base_url();
+    output::line(base)?;
+    eprintln!("vidapi emulator listening on {base}; stop it with Ctrl-C. To use it:");
+    eprintln!(
+        "  export USEAPI_BASE_URL={base} USEAPI_TOKEN={}",
+        vidapi::emulator::USEAPI_TOKEN
+    );
+    eprintln!(
+        "  export HOURONE_BASE_URL={base} HOURONE_API_KEY={}",
+        vidapi::emulator::HOURONE_KEY
+    );
+    eprintln!(
+        "  export MEMORIES_BASE_URL={base} MEMORIES_API_KEY={}",
+        vidapi::emulator::MEMORIES_KEY
+    );
+    loop {
+        std::thread::park();
+    }
+}
