@@ -66,3 +66,8 @@ pub use error::{Endpoint, Error, Provider, Result};
 pub use hourone::HourOne;
 pub use memories::Memories;
 pub use useapi::UseApi;
+
+// The README's examples compile as doctests.
+#[cfg(all(doctest, feature = "emulator"))]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -47,7 +47,11 @@ struct Run {
 }
 
 fn run(cmd: &mut Command, args: &[&str]) -> Run {
-    let output = cmd.args(args).timeout(std::time::Duration::from_secs(60)).output().unwrap();
+    let output = cmd
+        .args(args)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
     Run {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8(output.stdout).unwrap(),
@@ -57,25 +61,65 @@ fn run(cmd: &mut Command, args: &[&str]) -> Run {
 
 fn json_of(run: &Run) -> Value {
     assert_eq!(run.code, 0, "stderr: {}", run.stderr);
-    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", run.stdout))
+    serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", run.stdout))
 }
 
 #[test]
 fn help_documents_every_command_and_flag() {
     let top = run(&mut bare(), &["--help"]);
     assert_eq!(top.code, 0);
-    for word in ["demo", "emulator", "minimax", "pixverse", "hourone", "memories", "list", "wait", "--json", "USEAPI_TOKEN", "Exit codes"] {
+    for word in [
+        "demo",
+        "emulator",
+        "minimax",
+        "pixverse",
+        "hourone",
+        "memories",
+        "list",
+        "wait",
+        "--json",
+        "USEAPI_TOKEN",
+        "Exit codes",
+    ] {
         assert!(top.stdout.contains(word), "--help lacks {word}");
     }
     let cases: [(&[&str], &[&str]); 7] = [
         (&["minimax", "files", "--help"], &["--account", "--limit"]),
-        (&["pixverse", "videos", "--help"], &["--email", "--limit", "--offset", "--all"]),
+        (
+            &["pixverse", "videos", "--help"],
+            &["--email", "--limit", "--offset", "--all"],
+        ),
         (
             &["hourone", "create", "--help"],
-            &["--name", "--source-draft-id", "--recipe-id", "--folder-id", "--palette-id", "--character-id", "--voice-id", "--workspace-id", "--team-id"],
+            &[
+                "--name",
+                "--source-draft-id",
+                "--recipe-id",
+                "--folder-id",
+                "--palette-id",
+                "--character-id",
+                "--voice-id",
+                "--workspace-id",
+                "--team-id",
+            ],
         ),
-        (&["memories", "videos", "--help"], &["--page", "--size", "--video-name", "--video-no", "--folder-id", "--status", "--all"]),
-        (&["wait", "--help"], &["--timeout", "--interval", "<PROVIDER>", "<VIDEO_ID>"]),
+        (
+            &["memories", "videos", "--help"],
+            &[
+                "--page",
+                "--size",
+                "--video-name",
+                "--video-no",
+                "--folder-id",
+                "--status",
+                "--all",
+            ],
+        ),
+        (
+            &["wait", "--help"],
+            &["--timeout", "--interval", "<PROVIDER>", "<VIDEO_ID>"],
+        ),
         (&["emulator", "--help"], &["--port"]),
         (&["hourone", "metadata", "--help"], &["<VIDEO_ID>"]),
     ];
@@ -92,7 +136,15 @@ fn help_documents_every_command_and_flag() {
 fn demo_runs_offline_and_exits_zero() {
     let demo = run(&mut bare(), &["demo"]);
     assert_eq!(demo.code, 0, "stderr: {}", demo.stderr);
-    for section in ["MiniMax", "PixVerse", "Hour One", "memories.ai", "one view", "Waiting", "== Done"] {
+    for section in [
+        "MiniMax",
+        "PixVerse",
+        "Hour One",
+        "memories.ai",
+        "one view",
+        "Waiting",
+        "== Done",
+    ] {
         assert!(demo.stdout.contains(section), "demo output lacks {section}");
     }
     assert!(demo.stdout.contains("video_id_#2"));
@@ -102,17 +154,29 @@ fn demo_runs_offline_and_exits_zero() {
 #[test]
 fn minimax_commands_print_tables_and_json() {
     let emulator = Emulator::start().unwrap();
-    let table = run(&mut vidapi(&emulator), &["minimax", "videos", "--account", "a&b"]);
+    let table = run(
+        &mut vidapi(&emulator),
+        &["minimax", "videos", "--account", "a&b"],
+    );
     assert_eq!(table.code, 0, "{}", table.stderr);
     assert!(table.stdout.contains("video_id_#2") && table.stdout.contains("Completed"));
     assert_eq!(emulator.requests()[0].query_param("account"), Some("a&b"));
 
-    let videos = json_of(&run(&mut vidapi(&emulator), &["--json", "minimax", "videos"]));
+    let videos = json_of(&run(
+        &mut vidapi(&emulator),
+        &["--json", "minimax", "videos"],
+    ));
     assert_eq!(videos.as_array().unwrap().len(), 2);
-    assert_eq!(videos[1]["coverURL"], "<cover url>", "the provider's own field names");
+    assert_eq!(
+        videos[1]["coverURL"], "<cover url>",
+        "the provider's own field names"
+    );
     assert_eq!(videos[1]["status"], 2);
 
-    let files = json_of(&run(&mut vidapi(&emulator), &["minimax", "files", "--limit", "3", "--json"]));
+    let files = json_of(&run(
+        &mut vidapi(&emulator),
+        &["minimax", "files", "--limit", "3", "--json"],
+    ));
     assert_eq!(files.as_array().unwrap().len(), 3);
     assert_eq!(files[0]["file_type"], "jpeg");
 }
@@ -120,17 +184,34 @@ fn minimax_commands_print_tables_and_json() {
 #[test]
 fn pixverse_pages_and_streams_everything() {
     let emulator = Emulator::start().unwrap();
-    let page = json_of(&run(&mut vidapi(&emulator), &["--json", "pixverse", "videos", "--limit", "5", "--offset", "10"]));
+    let page = json_of(&run(
+        &mut vidapi(&emulator),
+        &[
+            "--json", "pixverse", "videos", "--limit", "5", "--offset", "10",
+        ],
+    ));
     assert_eq!(page["data"].as_array().unwrap().len(), 5);
     assert_eq!(page["next_offset"], 15);
     assert_eq!(page["total"], 55);
 
-    let all = json_of(&run(&mut vidapi(&emulator), &["--json", "pixverse", "videos", "--all", "--limit", "20"]));
+    let all = json_of(&run(
+        &mut vidapi(&emulator),
+        &["--json", "pixverse", "videos", "--all", "--limit", "20"],
+    ));
     assert_eq!(all.as_array().unwrap().len(), 55);
 
-    let table = run(&mut vidapi(&emulator), &["pixverse", "videos", "--all", "--email", "me+x@example.com"]);
+    let table = run(
+        &mut vidapi(&emulator),
+        &["pixverse", "videos", "--all", "--email", "me+x@example.com"],
+    );
     assert_eq!(table.code, 0, "{}", table.stderr);
-    assert_eq!(table.stdout.matches("pixverse:me+x@example.com-video:").count(), 55);
+    assert_eq!(
+        table
+            .stdout
+            .matches("pixverse:me+x@example.com-video:")
+            .count(),
+        55
+    );
     assert!(table.stderr.contains("55 videos"));
 }
 
@@ -139,26 +220,60 @@ fn hourone_create_read_metadata_and_list() {
     let emulator = Emulator::start().unwrap();
     let made = json_of(&run(
         &mut vidapi(&emulator),
-        &["--json", "hourone", "create", "--source-draft-id", "d1", "--name", "From CLI", "--workspace-id", "ws", "--team-id", "t"],
+        &[
+            "--json",
+            "hourone",
+            "create",
+            "--source-draft-id",
+            "d1",
+            "--name",
+            "From CLI",
+            "--workspace-id",
+            "ws",
+            "--team-id",
+            "t",
+        ],
     ));
     let id = made[0]["id"].as_str().unwrap().to_owned();
     assert_eq!(made[0]["status"], "not_started");
     let create = &emulator.requests()[0];
     assert_eq!(create.header("workspace-id"), Some("ws"));
     assert_eq!(create.header("team-id"), Some("t"));
-    assert_eq!(create.json().unwrap(), serde_json::json!({"name": "From CLI", "source_draft_id": "d1"}));
+    assert_eq!(
+        create.json().unwrap(),
+        serde_json::json!({"name": "From CLI", "source_draft_id": "d1"})
+    );
 
     let one = run(&mut vidapi(&emulator), &["hourone", "video", &id]);
-    assert!(one.stdout.contains(&id) && one.stdout.contains("Started"), "{}", one.stdout);
-    let meta = json_of(&run(&mut vidapi(&emulator), &["--json", "hourone", "metadata", &id]));
+    assert!(
+        one.stdout.contains(&id) && one.stdout.contains("Started"),
+        "{}",
+        one.stdout
+    );
+    let meta = json_of(&run(
+        &mut vidapi(&emulator),
+        &["--json", "hourone", "metadata", &id],
+    ));
     assert_eq!(meta["duration"], 12.5);
-    let all = json_of(&run(&mut vidapi(&emulator), &["--json", "hourone", "videos"]));
-    assert!(all.as_array().unwrap().iter().any(|v| v["id"] == id.as_str()));
+    let all = json_of(&run(
+        &mut vidapi(&emulator),
+        &["--json", "hourone", "videos"],
+    ));
+    assert!(
+        all.as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["id"] == id.as_str())
+    );
 
     let missing = run(&mut vidapi(&emulator), &["hourone", "video", "nope"]);
     assert_eq!(missing.code, 1);
     assert_eq!(missing.stderr.lines().count(), 1, "{}", missing.stderr);
-    assert!(missing.stderr.contains("Hour One get video") && missing.stderr.contains("404"), "{}", missing.stderr);
+    assert!(
+        missing.stderr.contains("Hour One get video") && missing.stderr.contains("404"),
+        "{}",
+        missing.stderr
+    );
 }
 
 #[test]
@@ -166,7 +281,21 @@ fn memories_filters_pages_and_all() {
     let emulator = Emulator::start().unwrap();
     let page = json_of(&run(
         &mut vidapi(&emulator),
-        &["--json", "memories", "videos", "--size", "5", "--page", "2", "--status", "PARSE", "--folder-id", "1", "--video-name", "upload"],
+        &[
+            "--json",
+            "memories",
+            "videos",
+            "--size",
+            "5",
+            "--page",
+            "2",
+            "--status",
+            "PARSE",
+            "--folder-id",
+            "1",
+            "--video-name",
+            "upload",
+        ],
     ));
     assert_eq!(page["current_page"], 2);
     let sent = emulator.requests()[0].json().unwrap();
@@ -174,9 +303,15 @@ fn memories_filters_pages_and_all() {
         sent,
         serde_json::json!({"page": 2, "size": 5, "status": "PARSE", "folder_id": 1, "video_name": "upload"})
     );
-    let all = json_of(&run(&mut vidapi(&emulator), &["--json", "memories", "videos", "--all", "--size", "7"]));
+    let all = json_of(&run(
+        &mut vidapi(&emulator),
+        &["--json", "memories", "videos", "--all", "--size", "7"],
+    ));
     assert_eq!(all.as_array().unwrap().len(), 45);
-    let table = run(&mut vidapi(&emulator), &["memories", "videos", "--video-no", "VI606404158946574336"]);
+    let table = run(
+        &mut vidapi(&emulator),
+        &["memories", "videos", "--video-no", "VI606404158946574336"],
+    );
     assert!(table.stdout.contains("182082-867762198_tiny"));
 }
 
@@ -184,17 +319,40 @@ fn memories_filters_pages_and_all() {
 fn list_shows_every_provider_and_survives_one_failing() {
     let emulator = Emulator::start().unwrap();
     let all = json_of(&run(&mut vidapi(&emulator), &["--json", "list"]));
-    let providers: std::collections::BTreeSet<_> =
-        all.as_array().unwrap().iter().map(|v| v["provider"].as_str().unwrap().to_owned()).collect();
-    assert_eq!(providers.into_iter().collect::<Vec<_>>(), ["hourone", "memories", "minimax", "pixverse"]);
+    let providers: std::collections::BTreeSet<_> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["provider"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        providers.into_iter().collect::<Vec<_>>(),
+        ["hourone", "memories", "minimax", "pixverse"]
+    );
 
-    let broken = run(vidapi(&emulator).env("MEMORIES_API_KEY", "wrong"), &["list"]);
+    let broken = run(
+        vidapi(&emulator).env("MEMORIES_API_KEY", "wrong"),
+        &["list"],
+    );
     assert_eq!(broken.code, 1);
-    assert!(broken.stderr.contains("memories.ai list videos") && broken.stderr.contains("0401"), "{}", broken.stderr);
-    assert!(broken.stdout.contains("MiniMax") && broken.stdout.contains("PixVerse") && broken.stdout.contains("Hour One"));
+    assert!(
+        broken.stderr.contains("memories.ai list videos") && broken.stderr.contains("0401"),
+        "{}",
+        broken.stderr
+    );
+    assert!(
+        broken.stdout.contains("MiniMax")
+            && broken.stdout.contains("PixVerse")
+            && broken.stdout.contains("Hour One")
+    );
     assert!(!broken.stdout.contains("memories.ai"));
 
-    let only_hourone = run(bare().env("HOURONE_API_KEY", HOURONE_KEY).env("HOURONE_BASE_URL", emulator.base_url()), &["list"]);
+    let only_hourone = run(
+        bare()
+            .env("HOURONE_API_KEY", HOURONE_KEY)
+            .env("HOURONE_BASE_URL", emulator.base_url()),
+        &["list"],
+    );
     assert_eq!(only_hourone.code, 0);
     assert!(only_hourone.stdout.contains("Hour One") && !only_hourone.stdout.contains("MiniMax"));
 }
@@ -202,24 +360,57 @@ fn list_shows_every_provider_and_survives_one_failing() {
 #[test]
 fn wait_polls_until_final_or_times_out() {
     let emulator = Emulator::start().unwrap();
-    let made = json_of(&run(&mut vidapi(&emulator), &["--json", "hourone", "create", "--recipe-id", "r"]));
+    let made = json_of(&run(
+        &mut vidapi(&emulator),
+        &["--json", "hourone", "create", "--recipe-id", "r"],
+    ));
     let id = made[0]["id"].as_str().unwrap().to_owned();
-    let done = run(&mut vidapi(&emulator), &["--json", "wait", "hourone", &id, "--interval", "0.05"]);
+    let done = run(
+        &mut vidapi(&emulator),
+        &["--json", "wait", "hourone", &id, "--interval", "0.05"],
+    );
     let video = json_of(&done);
     assert_eq!(video[0]["stage"], "Completed");
-    assert!(done.stderr.contains("processing"), "progress on stderr: {}", done.stderr);
+    assert!(
+        done.stderr.contains("processing"),
+        "progress on stderr: {}",
+        done.stderr
+    );
 
     let generating = "user:<userid>-pixverse:me@example.com-video:1000";
-    let late = run(&mut vidapi(&emulator), &["wait", "pixverse", generating, "--timeout", "0.3", "--interval", "0.1"]);
+    let late = run(
+        &mut vidapi(&emulator),
+        &[
+            "wait",
+            "pixverse",
+            generating,
+            "--timeout",
+            "0.3",
+            "--interval",
+            "0.1",
+        ],
+    );
     assert_eq!(late.code, 3, "{}", late.stderr);
     assert!(late.stderr.contains("still processing"), "{}", late.stderr);
 
-    let memories_done = run(&mut vidapi(&emulator), &["wait", "memories", "VI606404158946574336", "--interval", "0.1"]);
+    let memories_done = run(
+        &mut vidapi(&emulator),
+        &[
+            "wait",
+            "memories",
+            "VI606404158946574336",
+            "--interval",
+            "0.1",
+        ],
+    );
     assert_eq!(memories_done.code, 0, "{}", memories_done.stderr);
     let minimax_done = run(&mut vidapi(&emulator), &["wait", "minimax", "video_id_#2"]);
     assert_eq!(minimax_done.code, 0, "{}", minimax_done.stderr);
 
-    let unknown = run(&mut vidapi(&emulator), &["wait", "minimax", "no-such-video"]);
+    let unknown = run(
+        &mut vidapi(&emulator),
+        &["wait", "minimax", "no-such-video"],
+    );
     assert_eq!(unknown.code, 1);
     assert!(unknown.stderr.contains("no video"), "{}", unknown.stderr);
 }
@@ -228,7 +419,10 @@ fn wait_polls_until_final_or_times_out() {
 fn configuration_and_usage_errors_exit_two_in_one_line() {
     let missing = run(&mut bare(), &["minimax", "videos"]);
     assert_eq!(missing.code, 2);
-    assert_eq!(missing.stderr.trim(), "vidapi: error: USEAPI_TOKEN is not set");
+    assert_eq!(
+        missing.stderr.trim(),
+        "vidapi: error: USEAPI_TOKEN is not set"
+    );
     assert!(missing.stdout.is_empty());
 
     let none = run(&mut bare(), &["list"]);
@@ -240,7 +434,12 @@ fn configuration_and_usage_errors_exit_two_in_one_line() {
     let bad_wait = run(&mut bare(), &["wait", "hourone", "x", "--interval", "-1"]);
     assert_eq!(bad_wait.code, 2);
 
-    let insecure = run(bare().env("HOURONE_API_KEY", "k").env("HOURONE_BASE_URL", "http://api.example.com"), &["hourone", "videos"]);
+    let insecure = run(
+        bare()
+            .env("HOURONE_API_KEY", "k")
+            .env("HOURONE_BASE_URL", "http://api.example.com"),
+        &["hourone", "videos"],
+    );
     assert_eq!(insecure.code, 2);
     assert!(insecure.stderr.contains("base URL"), "{}", insecure.stderr);
 }
@@ -249,16 +448,27 @@ fn configuration_and_usage_errors_exit_two_in_one_line() {
 fn api_errors_exit_one_naming_the_call_and_never_the_token() {
     let emulator = Emulator::start().unwrap();
     let secret = "user:very-secret-token-4242";
-    let denied = run(vidapi(&emulator).env("USEAPI_TOKEN", secret), &["pixverse", "videos"]);
+    let denied = run(
+        vidapi(&emulator).env("USEAPI_TOKEN", secret),
+        &["pixverse", "videos"],
+    );
     assert_eq!(denied.code, 1);
     assert_eq!(denied.stderr.lines().count(), 1, "{}", denied.stderr);
-    assert!(denied.stderr.contains("PixVerse list videos") && denied.stderr.contains("401") && denied.stderr.contains("Unauthorized"));
+    assert!(
+        denied.stderr.contains("PixVerse list videos")
+            && denied.stderr.contains("401")
+            && denied.stderr.contains("Unauthorized")
+    );
     assert!(!denied.stderr.contains(secret) && !denied.stdout.contains(secret));
 
     emulator.fail_next(10, Fault::html(502));
     let gateway = run(&mut vidapi(&emulator), &["minimax", "files"]);
     assert_eq!(gateway.code, 1);
-    assert!(gateway.stderr.contains("HTTP 502") && gateway.stderr.contains("HTML"), "{}", gateway.stderr);
+    assert!(
+        gateway.stderr.contains("HTTP 502") && gateway.stderr.contains("HTML"),
+        "{}",
+        gateway.stderr
+    );
     assert!(!gateway.stderr.contains("panicked"));
     emulator.clear_faults();
 }
@@ -272,10 +482,13 @@ fn emulator_command_prints_its_base_url_and_serves() {
         .spawn()
         .unwrap();
     let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
     let base = first.trim().to_owned();
     assert!(base.starts_with("http://127.0.0.1:"), "{base}");
-    let client = vidapi::UseApi::with_config(USEAPI_TOKEN, vidapi::Config::new().base_url(&base)).unwrap();
+    let client =
+        vidapi::UseApi::with_config(USEAPI_TOKEN, vidapi::Config::new().base_url(&base)).unwrap();
     let served = client.minimax().videos(None);
     child.kill().unwrap();
     child.wait().unwrap();
