@@ -164,6 +164,11 @@ impl Emulator {
         queue.extend(std::iter::repeat_n(fault, times));
     }
 
+    /// How many queued faults have not been used yet.
+    pub fn pending_faults(&self) -> usize {
+        lock(&self.shared.faults).len()
+    }
+
     /// Drops faults that have not been used yet.
     pub fn clear_faults(&self) {
         lock(&self.shared.faults).clear();
