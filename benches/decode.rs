@@ -1,1 +1,74 @@
-fn main() {}
+//! Decoding cost of the generated, tolerant types, compared within one run
+//! (the machine is shared: read the ratios, not the absolute times).
+//!
+//! - a 2,000-video PixVerse page into `pixverse::VideoPage` vs into an
+//!   untyped `serde_json::Value` (the floor any JSON client pays);
+//! - the same page through a reader (how the transport decodes, no full
+//!   copy of the body) vs from a slice;
+//! - memories.ai's stringly numbers through the tolerant types.
+
+use std::hint::black_box;
+use std::io::BufReader;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use serde_json::{Value, json};
+use vidapi::{memories, pixverse};
+
+fn fixture(name: &str) -> Value {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn pixverse_page(videos: usize) -> Vec<u8> {
+    let sample = fixture("pixverse/videos.json");
+    let data: Vec<Value> = (0..videos)
+        .map(|i| {
+            let mut v = sample["data"][i % 2].clone();
+            v["video_id"] = json!(format!("user:1-pixverse:me@example.com-video:{i}"));
+            v
+        })
+        .collect();
+    serde_json::to_vec(&json!({"data": data, "next_offset": videos, "total": videos})).unwrap()
+}
+
+fn memories_page(videos: usize) -> Vec<u8> {
+    let mut envelope = fixture("memories/list-videos.json");
+    let sample = envelope["data"]["videos"].clone();
+    let list: Vec<Value> = (0..videos).map(|i| sample[i % 3].clone()).collect();
+    envelope["data"]["videos"] = Value::from(list);
+    serde_json::to_vec(&envelope).unwrap()
+}
+
+fn decode(c: &mut Criterion) {
+    let page = pixverse_page(2000);
+    let mut group = c.benchmark_group("pixverse 2000 videos");
+    group.throughput(Throughput::Bytes(page.len() as u64));
+    group.bench_function("generated types, from slice", |b| {
+        b.iter(|| serde_json::from_slice::<pixverse::VideoPage>(black_box(&page)).unwrap())
+    });
+    group.bench_function("generated types, from reader", |b| {
+        b.iter(|| serde_json::from_reader::<_, pixverse::VideoPage>(BufReader::new(black_box(&page[..]))).unwrap())
+    });
+    group.bench_function("serde_json::Value, from slice", |b| {
+        b.iter(|| serde_json::from_slice::<Value>(black_box(&page)).unwrap())
+    });
+    group.finish();
+
+    let page = memories_page(2000);
+    let mut group = c.benchmark_group("memories 2000 videos");
+    group.throughput(Throughput::Bytes(page.len() as u64));
+    group.bench_function("generated types, from slice", |b| {
+        b.iter(|| serde_json::from_slice::<memories::ListVideosResponse>(black_box(&page)).unwrap())
+    });
+    group.bench_function("serde_json::Value, from slice", |b| {
+        b.iter(|| serde_json::from_slice::<Value>(black_box(&page)).unwrap())
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(4));
+    targets = decode
+}
+criterion_main!(benches);
