@@ -47,7 +47,10 @@ fn decode(c: &mut Criterion) {
         b.iter(|| serde_json::from_slice::<pixverse::VideoPage>(black_box(&page)).unwrap())
     });
     group.bench_function("generated types, from reader", |b| {
-        b.iter(|| serde_json::from_reader::<_, pixverse::VideoPage>(BufReader::new(black_box(&page[..]))).unwrap())
+        b.iter(|| {
+            serde_json::from_reader::<_, pixverse::VideoPage>(BufReader::new(black_box(&page[..])))
+                .unwrap()
+        })
     });
     group.bench_function("serde_json::Value, from slice", |b| {
         b.iter(|| serde_json::from_slice::<Value>(black_box(&page)).unwrap())

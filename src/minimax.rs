@@ -13,7 +13,7 @@ crate::generated!("minimax");
 
 use crate::error::{Endpoint, Provider, Result};
 use crate::transport::{Request, Transport, optional_text};
-use crate::view::Stage;
+use crate::view::{Stage, final_or_flag};
 use crate::wire;
 
 const LIST_VIDEOS: Endpoint = Endpoint::new(Provider::MiniMax, "list videos");
@@ -103,13 +103,7 @@ impl Video {
     /// Whether the status will no longer change. For codes vidapi does not
     /// know, falls back to the API's own `statusFinal`.
     pub fn is_final(&self) -> bool {
-        match self.status().map(|s| s.stage()) {
-            Some(Stage::Completed | Stage::Failed) => true,
-            Some(Stage::Queued | Stage::Processing) => false,
-            Some(Stage::Unknown(_)) | None => {
-                self.status_final.as_ref().and_then(wire::FlexBool::get) == Some(true)
-            }
-        }
+        final_or_flag(self.status().map(|s| s.stage()), self.status_final.as_ref())
     }
 
     /// Whether generation failed or was moderated.

@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 use crate::error::{Endpoint, Provider, Result};
 use crate::paging::Paged;
 use crate::transport::{Request, Transport, optional_text};
-use crate::view::Stage;
+use crate::view::{Stage, final_or_flag};
 use crate::wire;
 
 const LIST_VIDEOS: Endpoint = Endpoint::new(Provider::PixVerse, "list videos");
@@ -158,16 +158,10 @@ impl Video {
     /// `video_status_final`, QUEUED is not final; for unknown codes the
     /// API's flag decides.
     pub fn is_final(&self) -> bool {
-        match self.status().map(|s| s.stage()) {
-            Some(Stage::Completed | Stage::Failed) => true,
-            Some(Stage::Queued | Stage::Processing) => false,
-            Some(Stage::Unknown(_)) | None => {
-                self.video_status_final
-                    .as_ref()
-                    .and_then(wire::FlexBool::get)
-                    == Some(true)
-            }
-        }
+        final_or_flag(
+            self.status().map(|s| s.stage()),
+            self.video_status_final.as_ref(),
+        )
     }
 
     /// Whether generation failed or was moderated.

@@ -31,6 +31,16 @@ impl Stage {
     }
 }
 
+/// Whether a video is final: known stages decide; for an unknown or missing
+/// status, the provider's own "final" flag does (absent means not final).
+pub(crate) fn final_or_flag(stage: Option<Stage>, flag: Option<&crate::wire::FlexBool>) -> bool {
+    match stage {
+        Some(Stage::Completed | Stage::Failed) => true,
+        Some(Stage::Queued | Stage::Processing) => false,
+        Some(Stage::Unknown(_)) | None => flag.and_then(crate::wire::FlexBool::get) == Some(true),
+    }
+}
+
 impl std::fmt::Display for Stage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -53,7 +63,8 @@ pub struct Video {
     pub id: String,
     /// Where it is in its life.
     pub stage: Stage,
-    /// Whether the stage is final by the provider's own account.
+    /// Whether the status will not change any more: a final stage, or for a
+    /// status vidapi does not know, the provider's own "final" flag.
     pub is_final: bool,
     /// Its name or, for generated videos, its prompt.
     pub title: Option<String>,
@@ -291,8 +302,8 @@ impl Accounts {
         }
     }
 
-    /// Polls [`Accounts::find`] every `interval` until the video's stage is
-    /// final, calling `on_poll` with each state seen. Fails with
+    /// Polls [`Accounts::find`] every `interval` until the video is final
+    /// ([`Video::is_final`]), calling `on_poll` with each state seen. Fails with
     /// [`WaitError::Timeout`] (carrying the last state) once `timeout` has
     /// passed, or with [`WaitError::NotFound`] if the provider lacks the video.
     pub fn wait(
@@ -313,7 +324,7 @@ impl Accounts {
         loop {
             let video = self.find(provider, id)?.ok_or(WaitError::NotFound)?;
             on_poll(&video);
-            if video.stage.is_final() {
+            if video.is_final {
                 return Ok(video);
             }
             let now = Instant::now();
