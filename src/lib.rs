@@ -14,18 +14,74 @@
 //! | Hour One | [`HourOne`] | [`videos`](HourOne::videos), [`create_video`](HourOne::create_video), [`video`](HourOne::video), [`video_metadata`](HourOne::video_metadata) |
 //! | memories.ai | [`Memories`] | [`list_videos`](Memories::list_videos), [`videos_iter`](Memories::videos_iter) |
 //!
-//! Each provider module's documentation opens with an example. Against the
-//! built-in [`emulator`], without any network:
+//! One example per provider follows, each run against the built-in
+//! [`emulator`] so it needs no network; against the real services, build the
+//! client with `new(credential)` instead of `with_config`.
+//!
+//! MiniMax and PixVerse share one useapi.net token:
 //!
 //! ```
 //! # #[cfg(feature = "emulator")] {
-//! let emulator = vidapi::emulator::Emulator::start()?;
-//! let useapi = vidapi::UseApi::with_config(
-//!     vidapi::emulator::USEAPI_TOKEN,
-//!     vidapi::Config::new().base_url(emulator.base_url()),
-//! )?;
-//! let videos = useapi.minimax().videos(None)?;
-//! assert!(!videos.is_empty());
+//! # let emulator = vidapi::emulator::Emulator::start()?;
+//! # let config = vidapi::Config::new().base_url(emulator.base_url());
+//! let useapi = vidapi::UseApi::with_config(vidapi::emulator::USEAPI_TOKEN, config)?;
+//! let videos = useapi.minimax().videos(Some("my-account"))?;
+//! let done: Vec<_> = videos.iter().filter_map(|v| v.playable_url()).collect();
+//! assert_eq!(done, ["<generated video url>"]);
+//! let files = useapi.minimax().files(None, Some(5))?;
+//! assert_eq!(files.len(), 5);
+//! # }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ```
+//! # #[cfg(feature = "emulator")] {
+//! # let emulator = vidapi::emulator::Emulator::start()?;
+//! # let config = vidapi::Config::new().base_url(emulator.base_url());
+//! let useapi = vidapi::UseApi::with_config(vidapi::emulator::USEAPI_TOKEN, config)?;
+//! let page = useapi.pixverse().videos(Some("me@example.com"), Some(10), None)?;
+//! assert_eq!(page.data.as_ref().map(Vec::len), Some(10));
+//! let mut finished = 0;
+//! for video in useapi.pixverse().videos_iter(Some("me@example.com")) {
+//!     if video?.is_final() {
+//!         finished += 1;
+//!     }
+//! }
+//! assert!(finished > 0);
+//! # }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Hour One:
+//!
+//! ```
+//! # #[cfg(feature = "emulator")] {
+//! # let emulator = vidapi::emulator::Emulator::start()?;
+//! # let config = vidapi::Config::new().base_url(emulator.base_url());
+//! use vidapi::hourone::{CreateVideoRequest, Status};
+//! let hour = vidapi::HourOne::with_config(vidapi::emulator::HOURONE_KEY, config)?;
+//! let body = CreateVideoRequest { source_draft_id: Some("draft-1".into()), ..Default::default() };
+//! let made = hour.create_video(&body, Some("workspace-1"), None)?;
+//! let id = made.id.as_deref().unwrap_or_default();
+//! while !hour.video(id)?.is_final() {}
+//! assert_eq!(hour.video(id)?.status(), Some(Status::Ready));
+//! assert!(hour.video_metadata(id)?.duration_secs().is_some());
+//! # }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! memories.ai:
+//!
+//! ```
+//! # #[cfg(feature = "emulator")] {
+//! # let emulator = vidapi::emulator::Emulator::start()?;
+//! # let config = vidapi::Config::new().base_url(emulator.base_url());
+//! use vidapi::memories::ListVideosRequest;
+//! let mem = vidapi::Memories::with_config(vidapi::emulator::MEMORIES_KEY, config)?;
+//! let filter = ListVideosRequest { status: Some("PARSE".into()), ..Default::default() };
+//! let page = mem.list_videos(&filter)?;
+//! let all = mem.videos_iter(filter).collect::<Result<Vec<_>, _>>()?;
+//! assert_eq!(Some(all.len() as u64), page.total());
 //! # }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
