@@ -278,19 +278,23 @@ impl Accounts {
                     .map(Video::from)
                     .find(|v| v.id == id))
             }
-            Provider::MiniMax | Provider::PixVerse => {
-                // Stop paging at the first match rather than listing everything.
+            Provider::MiniMax => {
                 let useapi = self
                     .useapi
                     .as_ref()
                     .ok_or_else(|| Self::not_configured(provider))?;
-                if provider == Provider::MiniMax {
-                    let videos = useapi.minimax().videos(None)?;
-                    return Ok(videos
-                        .iter()
-                        .find(|v| v.id() == Some(id) || crate::wire::text(&v.video_id) == Some(id))
-                        .map(Video::from));
-                }
+                let videos = useapi.minimax().videos(None)?;
+                Ok(videos
+                    .iter()
+                    .find(|v| v.id() == Some(id) || crate::wire::text(&v.video_id) == Some(id))
+                    .map(Video::from))
+            }
+            Provider::PixVerse => {
+                let useapi = self
+                    .useapi
+                    .as_ref()
+                    .ok_or_else(|| Self::not_configured(provider))?;
+                // Stop paging at the first match rather than listing everything.
                 for video in useapi.pixverse().videos_iter(None) {
                     let video = video?;
                     if crate::wire::text(&video.video_id) == Some(id) {
