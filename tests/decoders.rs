@@ -173,3 +173,19 @@ proptest! {
         let _ = serde_json::from_slice::<memories::ListVideosResponse>(&bytes);
     }
 }
+
+/// Found by `arbitrary_json_never_panics_any_decoder`: without serde_json's
+/// `float_roundtrip`, this float re-read one ULP off after a round trip.
+#[test]
+fn floats_survive_a_round_trip_exactly() {
+    let text = r#"{"detail": [-5.6729538301667565e264], "duration": 12.345678901234567}"#;
+    let error: hourone::ValidationError = serde_json::from_str(text).unwrap();
+    let again: hourone::ValidationError =
+        serde_json::from_str(&serde_json::to_string(&error).unwrap()).unwrap();
+    assert_eq!(error, again);
+    let meta: hourone::VideoMetadata = serde_json::from_str(text).unwrap();
+    assert_eq!(meta.duration_secs(), Some(12.345678901234567));
+    let again: hourone::VideoMetadata =
+        serde_json::from_str(&serde_json::to_string(&meta).unwrap()).unwrap();
+    assert_eq!(meta, again);
+}
