@@ -258,6 +258,35 @@ impl Error {
         }
     }
 
+    /// Replaces every occurrence of `secret` in the texts the error carries
+    /// (the provider's message and code, a body snippet, a redirect target).
+    pub(crate) fn redact(mut self, secret: &str) -> Self {
+        if secret.is_empty() {
+            return self;
+        }
+        let texts: Vec<&mut String> = match &mut self {
+            Error::Api { code, message, .. }
+            | Error::Unauthorized { code, message, .. }
+            | Error::RateLimited { code, message, .. } => {
+                code.iter_mut().chain(std::iter::once(message)).collect()
+            }
+            Error::Decode {
+                reason, snippet, ..
+            } => vec![reason, snippet],
+            Error::Transport { message, .. } => vec![message],
+            Error::Redirect { location, .. } => vec![location],
+            Error::Timeout { .. } | Error::BodyTooLarge { .. } | Error::InvalidArgument { .. } => {
+                Vec::new()
+            }
+        };
+        for text in texts {
+            if text.contains(secret) {
+                *text = text.replace(secret, "[redacted]");
+            }
+        }
+        self
+    }
+
     pub(crate) fn invalid(name: &'static str, reason: impl Into<String>) -> Self {
         Error::InvalidArgument {
             name,
@@ -316,3 +345,51 @@ pub(crate) struct Failure {
 
 /// Shorthand for results of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redact_scrubs_every_text_an_error_carries() {
+        let endpoint = Endpoint::new(Provider::MiniMax, "list videos");
+        let secret = "user:s3cret";
+        let errors = [
+            Error::Api {
+                endpoint,
+                status: 400,
+                code: Some(secret.into()),
+                message: format!("bad {secret}"),
+            },
+            Error::RateLimited {
+                endpoint,
+                status: 429,
+                code: None,
+                message: secret.into(),
+                retry_after: None,
+            },
+            Error::Decode {
+                endpoint,
+                status: 200,
+                reason: secret.into(),
+                snippet: format!("[{secret}]"),
+            },
+            Error::Transport {
+                endpoint,
+                message: secret.into(),
+                connect: false,
+            },
+            Error::Redirect {
+                endpoint,
+                status: 302,
+                location: format!("https://x/?t={secret}"),
+            },
+        ];
+        for error in errors {
+            let redacted = error.redact(secret);
+            let shown = format!("{redacted} {redacted:?}");
+            assert!(!shown.contains(secret), "{shown}");
+            assert!(shown.contains("[redacted]"), "{shown}");
+        }
+    }
+}
