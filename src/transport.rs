@@ -405,10 +405,12 @@ impl Transport {
         let retry_after = retry_after(response.headers());
         let content_type = header_text(response.headers(), "content-type");
         let mut head = Vec::new();
+        // Only the first ERROR_BODY_LIMIT bytes are read; a longer body is
+        // cut, not an error, so its start still yields the message.
         let read = response
             .into_body()
             .into_with_config()
-            .limit(ERROR_BODY_LIMIT)
+            .limit(u64::MAX)
             .reader()
             .take(ERROR_BODY_LIMIT)
             .read_to_end(&mut head);

@@ -704,3 +704,31 @@ fn plain_http_is_refused_unless_loopback_or_opted_in() {
     );
     assert!(UseApi::with_config("t", Config::new().base_url("http://localhost:1")).is_ok());
 }
+
+#[test]
+fn an_error_page_longer_than_64_kib_is_described_from_its_start() {
+    let emulator = Emulator::start().unwrap();
+    let mut page = b"<!DOCTYPE html><html><title>502 Bad Gateway</title>".to_vec();
+    page.resize(200 * 1024, b' ');
+    emulator.fail_next(
+        1,
+        Fault::Respond {
+            status: 502,
+            headers: vec![("Content-Type".into(), "text/html".into())],
+            body: page,
+        },
+    );
+    let client =
+        UseApi::with_config(USEAPI_TOKEN, config(&emulator).retry(RetryPolicy::none())).unwrap();
+    match client.minimax().videos(None).unwrap_err() {
+        Error::Api {
+            status: 502,
+            message,
+            ..
+        } => {
+            assert!(message.contains("HTML page (text/html)"), "{message}");
+            assert!(message.contains("502 Bad Gateway"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -20,21 +20,6 @@ pub(crate) struct Incoming {
     pub body: Vec<u8>,
 }
 
-impl Incoming {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// Whether the client wants the connection closed after this answer.
-    pub fn wants_close(&self) -> bool {
-        self.header("connection")
-            .is_some_and(|v| v.eq_ignore_ascii_case("close"))
-    }
-}
-
 /// Reads the next request; `Ok(None)` when the client closed the connection
 /// between requests.
 pub(crate) fn read_request(reader: &mut BufReader<TcpStream>) -> io::Result<Option<Incoming>> {

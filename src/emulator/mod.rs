@@ -234,8 +234,10 @@ fn serve_connection(stream: TcpStream, shared: &Shared, stop: &AtomicBool) {
         let Ok(Some(incoming)) = http::read_request(&mut reader) else {
             break;
         };
-        let close = incoming.wants_close();
-        let recorded = record(shared, &incoming);
+        let recorded = record(shared, incoming);
+        let close = recorded
+            .header("connection")
+            .is_some_and(|v| v.eq_ignore_ascii_case("close"));
         let fault = lock(&shared.faults).pop_front();
         let outcome = match fault {
             Some(fault) => fault::act(fault, &mut writer),
@@ -255,20 +257,20 @@ fn serve_connection(stream: TcpStream, shared: &Shared, stop: &AtomicBool) {
     let _ = writer.shutdown(Shutdown::Both);
 }
 
-fn record(shared: &Shared, incoming: &http::Incoming) -> RecordedRequest {
+fn record(shared: &Shared, incoming: http::Incoming) -> RecordedRequest {
     let (path, raw_query) = incoming
         .target
         .split_once('?')
         .unwrap_or((incoming.target.as_str(), ""));
     let recorded = RecordedRequest {
-        method: incoming.method.clone(),
+        method: incoming.method,
         path: path.to_owned(),
         raw_query: raw_query.to_owned(),
         query: form_urlencoded::parse(raw_query.as_bytes())
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect(),
-        headers: incoming.headers.clone(),
-        body: incoming.body.clone(),
+        headers: incoming.headers,
+        body: incoming.body,
     };
     lock(&shared.requests).push(recorded.clone());
     recorded
