@@ -126,6 +126,19 @@ pub enum HourOne {
 
 #[derive(Debug, Args)]
 pub struct CreateArgs {
+    #[command(flatten)]
+    pub body: CreateBody,
+    /// Sent as the workspace-id header.
+    #[arg(long)]
+    pub workspace_id: Option<String>,
+    /// Sent as the team-id header.
+    #[arg(long)]
+    pub team_id: Option<String>,
+}
+
+/// The request body's fields, one flag each.
+#[derive(Debug, Args)]
+pub struct CreateBody {
     /// Name of the project the request creates.
     #[arg(long)]
     pub name: Option<String>,
@@ -147,40 +160,68 @@ pub struct CreateArgs {
     /// A voice instead of the source project's.
     #[arg(long)]
     pub voice_id: Option<String>,
-    /// Sent as the workspace-id header.
-    #[arg(long)]
-    pub workspace_id: Option<String>,
-    /// Sent as the team-id header.
-    #[arg(long)]
-    pub team_id: Option<String>,
+}
+
+impl From<CreateBody> for vidapi::hourone::CreateVideoRequest {
+    fn from(b: CreateBody) -> Self {
+        vidapi::hourone::CreateVideoRequest {
+            name: b.name,
+            source_draft_id: b.source_draft_id,
+            recipe_id: b.recipe_id,
+            folder_id: b.folder_id,
+            palette_id: b.palette_id,
+            character_id: b.character_id,
+            voice_id: b.voice_id,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Memories {
     /// POST /serve/api/video/list_videos: one page of videos, or all with --all.
     Videos {
-        /// Page number, from 1 (server default 1).
-        #[arg(long, conflicts_with = "all")]
-        page: Option<u32>,
-        /// Videos per page (server default 20).
-        #[arg(long)]
-        size: Option<u32>,
-        /// Only videos whose name contains this.
-        #[arg(long)]
-        video_name: Option<String>,
-        /// Only the video with this id.
-        #[arg(long)]
-        video_no: Option<String>,
-        /// Only videos in this folder.
-        #[arg(long)]
-        folder_id: Option<i64>,
-        /// Only videos with this status (PARSE, UNPARSE, DONE, …).
-        #[arg(long)]
-        status: Option<String>,
+        #[command(flatten)]
+        filter: MemoriesFilter,
         /// Page through every matching video, streaming rows as pages arrive.
         #[arg(long)]
         all: bool,
     },
+}
+
+/// The list request's fields, one flag each.
+#[derive(Debug, Args)]
+pub struct MemoriesFilter {
+    /// Page number, from 1 (server default 1).
+    #[arg(long, conflicts_with = "all")]
+    pub page: Option<u32>,
+    /// Videos per page (server default 20).
+    #[arg(long)]
+    pub size: Option<u32>,
+    /// Only videos whose name contains this.
+    #[arg(long)]
+    pub video_name: Option<String>,
+    /// Only the video with this id.
+    #[arg(long)]
+    pub video_no: Option<String>,
+    /// Only videos in this folder.
+    #[arg(long)]
+    pub folder_id: Option<i64>,
+    /// Only videos with this status (PARSE, UNPARSE, DONE, …).
+    #[arg(long)]
+    pub status: Option<String>,
+}
+
+impl From<MemoriesFilter> for vidapi::memories::ListVideosRequest {
+    fn from(f: MemoriesFilter) -> Self {
+        vidapi::memories::ListVideosRequest {
+            page: f.page,
+            size: f.size,
+            video_name: f.video_name,
+            video_no: f.video_no,
+            folder_id: f.folder_id,
+            status: f.status,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

@@ -11,8 +11,6 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use vidapi::hourone::CreateVideoRequest;
-use vidapi::memories::ListVideosRequest;
 
 use args::{Cli, Command, HourOne, Memories, Minimax, Pixverse};
 
@@ -100,48 +98,21 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 HourOne::Metadata { video_id } => {
                     commands::hourone_metadata(&hour, json, &video_id)
                 }
-                HourOne::Create(create) => {
-                    let body = CreateVideoRequest {
-                        name: create.name,
-                        source_draft_id: create.source_draft_id,
-                        recipe_id: create.recipe_id,
-                        folder_id: create.folder_id,
-                        palette_id: create.palette_id,
-                        character_id: create.character_id,
-                        voice_id: create.voice_id,
-                    };
-                    commands::hourone_create(
-                        &hour,
-                        json,
-                        &body,
-                        create.workspace_id.as_deref(),
-                        create.team_id.as_deref(),
-                    )
-                }
+                HourOne::Create(create) => commands::hourone_create(
+                    &hour,
+                    json,
+                    &create.body.into(),
+                    create.workspace_id.as_deref(),
+                    create.team_id.as_deref(),
+                ),
             }
         }
-        Command::Memories(Memories::Videos {
-            page,
-            size,
-            video_name,
-            video_no,
-            folder_id,
-            status,
-            all,
-        }) => {
+        Command::Memories(Memories::Videos { filter, all }) => {
             let mem = settings::memories()?;
-            let filter = ListVideosRequest {
-                page,
-                size,
-                video_name,
-                video_no,
-                folder_id,
-                status,
-            };
             if all {
-                commands::memories_all(&mem, json, filter)
+                commands::memories_all(&mem, json, filter.into())
             } else {
-                commands::memories_videos(&mem, json, &filter)
+                commands::memories_videos(&mem, json, &filter.into())
             }
         }
         Command::List => commands::list(&settings::accounts()?, json),
