@@ -513,6 +513,7 @@ fn every_error_variant_from_a_scripted_fault() {
     ));
 
     // Every fault was consumed by exactly one call, and the client still works.
+    assert_eq!(emulator.pending_faults(), 0);
     assert_eq!(minimax.videos(None).unwrap().len(), 2);
 }
 
