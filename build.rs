@@ -20,6 +20,12 @@ fn main() {
             std::process::exit(1);
         }
     };
+    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it"));
+    let registry = codegen::registry(&generated, &manifest.join(schema_dir));
+    if let Err(e) = std::fs::write(out_dir.join("registry.rs"), registry) {
+        eprintln!("error: cannot write the schema registry: {e}");
+        std::process::exit(1);
+    }
     for provider in generated {
         for input in &provider.inputs {
             println!("cargo:rerun-if-changed={}", input.display());

@@ -37,6 +37,17 @@ pub struct Generated {
     pub inputs: Vec<PathBuf>,
     /// Formatted Rust source.
     pub code: String,
+    /// The root type of each schema file, in file order.
+    pub roots: Vec<RootType>,
+}
+
+/// The type a schema file's root becomes.
+#[derive(Debug)]
+pub struct RootType {
+    /// The schema file.
+    pub file: PathBuf,
+    /// The Rust type's name (typify's spelling of the `title`).
+    pub rust_name: String,
 }
 
 /// Why a schema could not be turned into Rust; always names the file.
@@ -111,6 +122,7 @@ fn generate_provider(dir: &Path) -> Result<Generated, SchemaError> {
     }
 
     let mut space = TypeSpace::new(&settings());
+    let mut roots = Vec::new();
     for path in &inputs {
         let root = read_schema(path)?;
         // typify panics on some schema shapes (external references, for one);
@@ -118,7 +130,16 @@ fn generate_provider(dir: &Path) -> Result<Generated, SchemaError> {
         // script backtrace.
         let added = catch_unwind(AssertUnwindSafe(|| space.add_root_schema(root)));
         match added {
-            Ok(Ok(Some(_))) => {}
+            Ok(Ok(Some(id))) => {
+                let rust_name = space
+                    .get_type(&id)
+                    .map_err(|e| fail(path, format!("typify lost the root type: {e}")))?
+                    .name();
+                roots.push(RootType {
+                    file: path.clone(),
+                    rust_name,
+                });
+            }
             Ok(Ok(None)) => return Err(fail(path, "root schema has no `title` to name its type")),
             Ok(Err(e)) => return Err(fail(path, format!("typify rejected the schema: {e}"))),
             Err(panic) => {
@@ -143,7 +164,46 @@ fn generate_provider(dir: &Path) -> Result<Generated, SchemaError> {
         provider,
         inputs,
         code: prettyplease::unparse(&file),
+        roots,
     })
+}
+
+/// Rust source of the schema registry: one `drift::Root` per schema file,
+/// holding the schema text, and an `Observed` impl tying each root type to
+/// it, so the library can check what it decodes against the schema the type
+/// came from and the command line can reach every root type by name.
+/// `schema_dir` is spelled as the generated code should spell it.
+pub fn registry(generated: &[Generated], schema_dir: &Path) -> String {
+    let mut entries = String::new();
+    let mut impls = String::new();
+    let mut index = 0;
+    for provider in generated {
+        for root in &provider.roots {
+            let file = root
+                .file
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let text_path = schema_dir.join(&provider.provider).join(&file);
+            entries.push_str(&format!(
+                "    crate::drift::Root::new({:?}, {:?}, {:?}, include_str!({:?}), crate::drift::check_as::<crate::{p}::{t}>, crate::drift::check_as::<Vec<crate::{p}::{t}>>),\n",
+                provider.provider,
+                root.rust_name,
+                file,
+                text_path.display().to_string(),
+                p = provider.provider,
+                t = root.rust_name,
+            ));
+            impls.push_str(&format!(
+                "impl crate::drift::Observed for crate::{}::{} {{\n    fn root() -> &'static crate::drift::Root {{\n        &ROOTS[{index}]\n    }}\n}}\n",
+                provider.provider, root.rust_name,
+            ));
+            index += 1;
+        }
+    }
+    format!(
+        "/// Every schema file's root type, by provider and file.\npub(crate) static ROOTS: [crate::drift::Root; {index}] = [\n{entries}];\n\n{impls}"
+    )
 }
 
 /// Reads one schema file and checks it for the shapes typify 0.8 mishandles,

@@ -25,6 +25,7 @@ pub struct Config {
     pub(crate) max_body_bytes: u64,
     pub(crate) proxy: Option<String>,
     pub(crate) allow_http: bool,
+    pub(crate) record_drift: bool,
 }
 
 impl Default for Config {
@@ -38,6 +39,7 @@ impl Default for Config {
             max_body_bytes: 32 * 1024 * 1024,
             proxy: None,
             allow_http: false,
+            record_drift: true,
         }
     }
 }
@@ -103,6 +105,14 @@ impl Config {
     /// the credential unencrypted. Off by default.
     pub fn allow_http(mut self, allow: bool) -> Self {
         self.allow_http = allow;
+        self
+    }
+
+    /// Whether responses are checked against their schemas while they are
+    /// decoded, collecting [drift findings](crate::drift) that the client
+    /// hands out with `drift()`. On by default; checking never fails a call.
+    pub fn record_drift(mut self, record: bool) -> Self {
+        self.record_drift = record;
         self
     }
 }

@@ -99,6 +99,18 @@ impl HourOne {
     pub fn base_url(&self) -> &str {
         self.transport.base_url()
     }
+
+    /// The [drift](crate::drift) this client's responses have shown so far,
+    /// across its clones and threads; empty when
+    /// [`Config::record_drift`](crate::Config::record_drift) is off.
+    pub fn drift(&self) -> Vec<crate::drift::Finding> {
+        self.transport.drift()
+    }
+
+    /// Like [`drift`](Self::drift), and starts the record afresh.
+    pub fn take_drift(&self) -> Vec<crate::drift::Finding> {
+        self.transport.take_drift()
+    }
 }
 
 /// Reads Hour One's error body: `{"detail": "…"}` or the validation form

@@ -102,6 +102,7 @@ macro_rules! generated {
 pub(crate) use generated;
 
 mod config;
+pub mod drift;
 mod error;
 mod paging;
 mod transport;

@@ -112,6 +112,18 @@ impl Memories {
     pub fn base_url(&self) -> &str {
         self.transport.base_url()
     }
+
+    /// The [drift](crate::drift) this client's responses have shown so far,
+    /// across its clones and threads; empty when
+    /// [`Config::record_drift`](crate::Config::record_drift) is off.
+    pub fn drift(&self) -> Vec<crate::drift::Finding> {
+        self.transport.drift()
+    }
+
+    /// Like [`drift`](Self::drift), and starts the record afresh.
+    pub fn take_drift(&self) -> Vec<crate::drift::Finding> {
+        self.transport.take_drift()
+    }
 }
 
 /// Codes that mean success: "0000" in the documented envelope; newer error

@@ -2,7 +2,7 @@
 //! auth header, URL encoding, retries, body limits, decoding and error mapping.
 //! Endpoint methods describe a [`Request`]; everything else happens here.
 
-use std::io::{self, BufReader, Read};
+use std::io::{self, Read};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,6 +14,7 @@ use ureq::Agent;
 use ureq::http::{HeaderMap, Response};
 
 use crate::config::Config;
+use crate::drift::{self, Finding, Observed};
 use crate::error::{Endpoint, Error, Failure, Result};
 
 /// Characters left as they are in a query value or path segment: RFC 3986's
@@ -59,6 +60,8 @@ struct Inner {
     secret: SecretString,
     config: Config,
     error_body: ErrorBodyReader,
+    /// Drift findings of every decode, unless recording is off.
+    drift: Option<drift::Log>,
 }
 
 impl std::fmt::Debug for Transport {
@@ -260,6 +263,7 @@ impl Transport {
             .timeout_global(Some(config.timeout))
             .build()
             .into();
+        let drift = config.record_drift.then(drift::Log::default);
         Ok(Transport {
             inner: Arc::new(Inner {
                 agent,
@@ -268,6 +272,7 @@ impl Transport {
                 secret,
                 config,
                 error_body,
+                drift,
             }),
         })
     }
@@ -277,14 +282,32 @@ impl Transport {
         &self.inner.base
     }
 
+    /// The drift findings recorded so far (empty when recording is off).
+    pub(crate) fn drift(&self) -> Vec<Finding> {
+        self.inner
+            .drift
+            .as_ref()
+            .map(drift::Log::snapshot)
+            .unwrap_or_default()
+    }
+
+    /// The drift findings recorded so far, clearing the record.
+    pub(crate) fn take_drift(&self) -> Vec<Finding> {
+        self.inner
+            .drift
+            .as_ref()
+            .map(drift::Log::take)
+            .unwrap_or_default()
+    }
+
     /// Sends the request and decodes a 2xx answer as `T`.
-    pub(crate) fn send<T: DeserializeOwned>(&self, request: Request) -> Result<T> {
+    pub(crate) fn send<T: DeserializeOwned + Observed>(&self, request: Request) -> Result<T> {
         self.send_checked(request, |_| None)
     }
 
     /// Like [`Transport::send`], and then asks `check` whether the decoded
     /// answer is a failure in disguise (an error envelope under HTTP 200).
-    pub(crate) fn send_checked<T: DeserializeOwned>(
+    pub(crate) fn send_checked<T: DeserializeOwned + Observed>(
         &self,
         request: Request,
         check: impl Fn(&T) -> Option<Failure>,
@@ -323,7 +346,7 @@ impl Transport {
         check_header_value("credential", secret)
     }
 
-    fn attempt<T: DeserializeOwned>(&self, request: &Request) -> Result<T> {
+    fn attempt<T: DeserializeOwned + Observed>(&self, request: &Request) -> Result<T> {
         let url = request.url(&self.inner.base);
         let secret = self.inner.secret.expose_secret();
         let (auth_name, auth_value) = match self.inner.scheme {
@@ -360,7 +383,7 @@ impl Transport {
         self.read(endpoint, response)
     }
 
-    fn read<T: DeserializeOwned>(
+    fn read<T: DeserializeOwned + Observed>(
         &self,
         endpoint: Endpoint,
         response: Response<ureq::Body>,
@@ -378,25 +401,33 @@ impl Transport {
             return Err(self.failure(endpoint, response));
         }
         let limit = self.inner.config.max_body_bytes;
-        let mut tap = Tap::new(
-            response
-                .into_body()
-                .into_with_config()
-                .limit(limit)
-                .reader(),
-        );
-        // Decoded straight off the stream; serde_json reads to the end to
-        // check for trailing data, which also returns the connection to the pool.
-        let decoded = serde_json::from_reader(BufReader::new(&mut tap));
-        decoded.map_err(|e| match tap.fault.take() {
-            Some(fault) => self.call_error(endpoint, Some(status), fault),
-            None => self.redact_error(Error::Decode {
+        // The whole body is read before decoding: decoding from a slice is
+        // faster than from a stream, lets keys be borrowed rather than
+        // copied, and leaves the bytes for a second look when decoding fails.
+        let announced =
+            header_text(response.headers(), "content-length").and_then(|v| v.parse::<u64>().ok());
+        let mut body = Vec::with_capacity(announced.unwrap_or(0).min(limit).min(16 << 20) as usize);
+        response
+            .into_body()
+            .into_with_config()
+            .limit(limit)
+            .reader()
+            .read_to_end(&mut body)
+            .map_err(|e| self.call_error(endpoint, Some(status), ureq::Error::from(e)))?;
+        match drift::decode::<T>(&body, self.inner.drift.is_some()) {
+            Ok((value, findings)) => {
+                if let Some(log) = &self.inner.drift {
+                    log.merge(findings, self.inner.secret.expose_secret());
+                }
+                Ok(value)
+            }
+            Err(reason) => Err(self.redact_error(Error::Decode {
                 endpoint,
                 status,
-                reason: decode_reason(&tap.head, &e),
-                snippet: snippet(&tap.head),
-            }),
-        })
+                reason: decode_reason(&body, reason),
+                snippet: snippet(&body[..body.len().min(SNIPPET_CHARS * 4)]),
+            })),
+        }
     }
 
     /// Turns a non-2xx answer into an error carrying the provider's message.
@@ -526,13 +557,13 @@ fn describe_body(content_type: Option<&str>, head: &[u8]) -> String {
     }
 }
 
-fn decode_reason(head: &[u8], error: &serde_json::Error) -> String {
-    if head.iter().all(u8::is_ascii_whitespace) {
+fn decode_reason(body: &[u8], error: String) -> String {
+    if body.iter().all(u8::is_ascii_whitespace) {
         "empty body".to_owned()
-    } else if looks_like_html(head) {
+    } else if looks_like_html(body) {
         format!("an HTML page instead of JSON: {error}")
     } else {
-        error.to_string()
+        error
     }
 }
 
@@ -543,43 +574,6 @@ fn snippet(head: &[u8]) -> String {
         short.push('…');
     }
     short
-}
-
-/// Passes a body through while keeping its first bytes (for error messages)
-/// and the transport fault behind a failed read (a limit or a timeout shows
-/// up inside serde_json as a plain I/O error otherwise).
-struct Tap<R> {
-    inner: R,
-    head: Vec<u8>,
-    fault: Option<ureq::Error>,
-}
-
-impl<R: Read> Tap<R> {
-    fn new(inner: R) -> Self {
-        Tap {
-            inner,
-            head: Vec::new(),
-            fault: None,
-        }
-    }
-}
-
-impl<R: Read> Read for Tap<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self.inner.read(buf) {
-            Ok(n) => {
-                let room = (SNIPPET_CHARS * 4).saturating_sub(self.head.len());
-                self.head.extend_from_slice(&buf[..n.min(room)]);
-                Ok(n)
-            }
-            Err(e) => {
-                let kind = e.kind();
-                let text = e.to_string();
-                self.fault = Some(ureq::Error::from(e));
-                Err(io::Error::new(kind, text))
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,472 @@
+//! Drift: what a provider sends that its schema does not say.
+//!
+//! Every response a client decodes is checked against the schema its type
+//! was generated from, in the same pass as the decode, and never fails it.
+//! Three kinds of finding are recorded:
+//!
+//! - an **unknown field**: a key the schema does not declare;
+//! - a **type mismatch**: a value whose JSON type differs from the declared
+//!   one, including those the tolerant types absorb (`"12"` where an integer
+//!   is documented); a tolerant field may list the types it is known to
+//!   arrive as in `x-wire-types`;
+//! - an **unknown value**: a status the provider's `Status` enum does not
+//!   know (the schema lists the known ones in `x-known-values`).
+//!
+//! Findings are deduplicated by schema, path (array indices collapsed, as in
+//! `data.videos[].status`), kind and the JSON type seen, and counted. A
+//! client's findings are shared by its clones and threads:
+//!
+//! ```
+//! # #[cfg(feature = "emulator")] {
+//! # let emulator = vidapi::emulator::Emulator::start()?;
+//! let config = vidapi::Config::new().base_url(emulator.base_url());
+//! let mem = vidapi::Memories::with_config(vidapi::emulator::MEMORIES_KEY, config)?;
+//! mem.list_videos(&Default::default())?;
+//! for finding in mem.drift() {
+//!     eprintln!("{finding}");
+//! }
+//! # }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Saved payloads are checked with [`check`] (what `vidapi drift` runs), and
+//! payloads against a schema file with [`Schema::check`].
+
+mod observe;
+mod record;
+mod schema;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Mutex, OnceLock};
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use observe::{At, Observe};
+use record::{Local, Path, Recorder};
+pub use schema::Schema;
+pub use schema::{KNOWN_VALUES, WIRE_TYPES};
+
+include!(concat!(env!("OUT_DIR"), "/registry.rs"));
+
+/// What kind of drift a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    /// A key the schema does not declare.
+    UnknownField,
+    /// A value of another JSON type than the schema declares.
+    TypeMismatch,
+    /// A value outside the ones the schema lists as known (a new status).
+    UnknownValue,
+}
+
+impl Kind {
+    /// The stable name scripts match on: `unknown-field`, `type-mismatch`,
+    /// `unknown-value`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::UnknownField => "unknown-field",
+            Kind::TypeMismatch => "type-mismatch",
+            Kind::UnknownValue => "unknown-value",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for Kind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// One kind of drift at one place, with how often it was seen.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Finding {
+    /// The schema folder: `minimax`, `pixverse`, `useapi`, `hourone`, `memories`.
+    pub provider: String,
+    /// The root type the payload was decoded as (the schema's `title`).
+    pub schema: String,
+    /// Where, with array indices collapsed: `data.videos[].status`; empty
+    /// for the root itself.
+    pub path: String,
+    /// What was found.
+    pub kind: Kind,
+    /// The JSON type that was sent: `string`, `integer`, `number`, …
+    pub seen: String,
+    /// What the schema declares there (`integer`, `null or array`), or the
+    /// known values; empty for an unknown field.
+    pub expected: String,
+    /// The first value seen, as JSON, shortened; never a credential.
+    pub example: String,
+    /// How many times it was seen.
+    pub count: u64,
+}
+
+impl Finding {
+    fn from_local(provider: &str, schema: &str, local: Local) -> Finding {
+        Finding {
+            provider: provider.to_owned(),
+            schema: schema.to_owned(),
+            path: local.path,
+            kind: local.kind,
+            seen: local.seen.to_owned(),
+            expected: local.expected,
+            example: local.example,
+            count: local.count,
+        }
+    }
+
+    /// The path as printed: `(root)` for the root itself.
+    pub fn place(&self) -> &str {
+        if self.path.is_empty() {
+            "(root)"
+        } else {
+            &self.path
+        }
+    }
+}
+
+impl fmt::Display for Finding {
+    /// One line: `memories ListVideosResponse data.videos[].duration:
+    /// type-mismatch: string where number is declared; 3 times, e.g. "61"`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {} {}: {}: ",
+            self.provider,
+            self.schema,
+            self.place(),
+            self.kind
+        )?;
+        match self.kind {
+            Kind::UnknownField => write!(f, "undeclared field sent as {}", self.seen)?,
+            Kind::TypeMismatch => write!(f, "{} where {} is declared", self.seen, self.expected)?,
+            Kind::UnknownValue => write!(
+                f,
+                "{} is not a known value ({})",
+                self.example, self.expected
+            )?,
+        }
+        let times = if self.count == 1 { "time" } else { "times" };
+        write!(f, "; {} {times}, e.g. {}", self.count, self.example)
+    }
+}
+
+/// One schema file's root type, as the build registered it.
+pub(crate) struct Root {
+    provider: &'static str,
+    title: &'static str,
+    file: &'static str,
+    text: &'static str,
+    check: Checker,
+    check_list: Checker,
+    compiled: OnceLock<Option<Schema>>,
+}
+
+type Checker = fn(&[u8]) -> Result<Vec<Finding>, CheckError>;
+
+impl Root {
+    pub(crate) const fn new(
+        provider: &'static str,
+        title: &'static str,
+        file: &'static str,
+        text: &'static str,
+        check: Checker,
+        check_list: Checker,
+    ) -> Root {
+        Root {
+            provider,
+            title,
+            file,
+            text,
+            check,
+            check_list,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// The compiled schema; `None` if it does not compile, in which case
+    /// nothing is recorded for it (a test keeps every shipped one compiling).
+    fn schema(&self) -> Option<&Schema> {
+        self.compiled
+            .get_or_init(|| Schema::parse(self.text).ok())
+            .as_ref()
+    }
+}
+
+/// A generated type whose schema is known (implemented by the build for
+/// every schema's root type).
+pub(crate) trait Observed {
+    /// The type's registry entry.
+    fn root() -> &'static Root;
+    /// Whether the payload is a bare array of the root type.
+    fn is_list() -> bool {
+        false
+    }
+}
+
+impl<T: Observed> Observed for Vec<T> {
+    fn root() -> &'static Root {
+        T::root()
+    }
+    fn is_list() -> bool {
+        true
+    }
+}
+
+/// Why a payload could not be checked.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    /// No schema folder of that name.
+    #[error("unknown provider {given:?}; known: {}", known.join(", "))]
+    UnknownProvider {
+        /// What was asked for.
+        given: String,
+        /// The providers there are.
+        known: Vec<String>,
+    },
+    /// The provider has no root type of that name.
+    #[error("{provider} has no type {given:?}; its types: {}", known.join(", "))]
+    UnknownType {
+        /// The provider.
+        provider: String,
+        /// What was asked for.
+        given: String,
+        /// The provider's root types.
+        known: Vec<String>,
+    },
+    /// The bytes are not JSON.
+    #[error("not JSON: {0}")]
+    NotJson(String),
+    /// The JSON does not decode as the type, even tolerantly.
+    #[error("does not decode as {type_name}: {reason}")]
+    Decode {
+        /// The type.
+        type_name: String,
+        /// What failed, with the JSON path where it did.
+        reason: String,
+    },
+}
+
+/// Every root type of every schema, as `(provider, type)`, in file order.
+pub fn types() -> impl Iterator<Item = (&'static str, &'static str)> {
+    ROOTS.iter().map(|r| (r.provider, r.title))
+}
+
+/// The schema file a root type comes from, relative to `schemas/`.
+pub fn schema_file(provider: &str, type_name: &str) -> Option<String> {
+    ROOTS
+        .iter()
+        .find(|r| r.provider == provider && r.title == type_name)
+        .map(|r| format!("{}/{}", r.provider, r.file))
+}
+
+/// Decodes `json` as the generated type `type_name` of `provider` (the
+/// schema's `title`) and returns the drift it shows. `Video[]` stands for a
+/// bare array of `Video`, as Hour One's list answers.
+pub fn check(provider: &str, type_name: &str, json: &[u8]) -> Result<Vec<Finding>, CheckError> {
+    let mut providers: Vec<String> = ROOTS.iter().map(|r| r.provider.to_owned()).collect();
+    providers.dedup();
+    if !providers.iter().any(|p| p == provider) {
+        return Err(CheckError::UnknownProvider {
+            given: provider.to_owned(),
+            known: providers,
+        });
+    }
+    let (name, list) = match type_name.strip_suffix("[]") {
+        Some(name) => (name, true),
+        None => (type_name, false),
+    };
+    let root = ROOTS
+        .iter()
+        .find(|r| r.provider == provider && r.title == name)
+        .ok_or_else(|| CheckError::UnknownType {
+            provider: provider.to_owned(),
+            given: type_name.to_owned(),
+            known: ROOTS
+                .iter()
+                .filter(|r| r.provider == provider)
+                .map(|r| r.title.to_owned())
+                .collect(),
+        })?;
+    (if list { root.check_list } else { root.check })(json)
+}
+
+/// What the registry calls for one type: [`check`]'s work.
+pub(crate) fn check_as<T: DeserializeOwned + Observed>(
+    json: &[u8],
+) -> Result<Vec<Finding>, CheckError> {
+    // Not JSON at all is told apart from JSON of the wrong shape.
+    serde_json::from_slice::<serde::de::IgnoredAny>(json)
+        .map_err(|e| CheckError::NotJson(e.to_string()))?;
+    let (_, findings) = decode::<T>(json, true).map_err(|reason| CheckError::Decode {
+        type_name: format!(
+            "{}{}",
+            T::root().title,
+            if T::is_list() { "[]" } else { "" }
+        ),
+        reason,
+    })?;
+    Ok(findings)
+}
+
+impl Schema {
+    /// The drift `value` shows against this schema, reported as `provider`
+    /// (a label for the findings). Used to check a sample against a schema
+    /// file that no compiled type comes from, such as an updated copy.
+    pub fn check(&self, provider: &str, value: &Value) -> Vec<Finding> {
+        let rec = Recorder::new(self);
+        rec.walk(self.root, &Path::Root, value);
+        rec.finish()
+            .into_iter()
+            .map(|local| Finding::from_local(provider, self.title(), local))
+            .collect()
+    }
+}
+
+/// Decodes `json` as `T`, and when `record` is set, returns the drift seen
+/// on the way. A decode error names the JSON path where it failed.
+pub(crate) fn decode<T: DeserializeOwned + Observed>(
+    json: &[u8],
+    record: bool,
+) -> Result<(T, Vec<Finding>), String> {
+    let root = T::root();
+    let schema = root.schema().filter(|_| record);
+    let outcome = match schema {
+        Some(schema) => {
+            let rec = Recorder::new(schema);
+            let top = if T::is_list() {
+                schema.root_list
+            } else {
+                schema.root
+            };
+            let at = At {
+                node: top,
+                path: &Path::Root,
+                rec: &rec,
+            };
+            let mut de = serde_json::Deserializer::from_slice(json);
+            let value = T::deserialize(Observe { de: &mut de, at }).and_then(|v| {
+                de.end()?;
+                Ok(v)
+            });
+            value.map(|v| {
+                let found = rec
+                    .finish()
+                    .into_iter()
+                    .map(|l| Finding::from_local(root.provider, root.title, l));
+                (v, found.collect())
+            })
+        }
+        None => serde_json::from_slice(json).map(|v| (v, Vec::new())),
+    };
+    outcome.map_err(|e| with_path::<T>(json, e))
+}
+
+/// The error, with the JSON path where decoding failed. Only on failure is
+/// the body decoded a second time, to track the path.
+fn with_path<T: DeserializeOwned>(json: &[u8], error: serde_json::Error) -> String {
+    if !error.is_data() {
+        return error.to_string();
+    }
+    let mut de = serde_json::Deserializer::from_slice(json);
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Err(e) if !e.path().to_string().is_empty() && e.path().to_string() != "." => {
+            format!("at {}: {}", e.path(), e.inner())
+        }
+        _ => error.to_string(),
+    }
+}
+
+/// Most distinct findings a client keeps, so that a provider sending a new
+/// key per item cannot grow memory without bound; findings already kept go
+/// on counting.
+const LOG_LIMIT: usize = 1024;
+
+type LogKey = (String, String, String, Kind, String);
+
+/// A client's findings, shared by its clones and threads.
+#[derive(Debug, Default)]
+pub(crate) struct Log {
+    inner: Mutex<LogInner>,
+}
+
+#[derive(Debug, Default)]
+struct LogInner {
+    findings: HashMap<LogKey, Finding>,
+}
+
+impl Log {
+    /// Adds one decode's findings (one lock per decode), removing `secret`
+    /// from the examples.
+    pub(crate) fn merge(&self, found: Vec<Finding>, secret: &str) {
+        if found.is_empty() {
+            return;
+        }
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        for mut finding in found {
+            let key = (
+                finding.provider.clone(),
+                finding.schema.clone(),
+                finding.path.clone(),
+                finding.kind,
+                finding.seen.clone(),
+            );
+            if let Some(known) = inner.findings.get_mut(&key) {
+                known.count += finding.count;
+                continue;
+            }
+            if inner.findings.len() >= LOG_LIMIT {
+                continue;
+            }
+            if !secret.is_empty() && finding.example.contains(secret) {
+                finding.example = finding.example.replace(secret, "[redacted]");
+            }
+            inner.findings.insert(key, finding);
+        }
+    }
+
+    /// The findings so far, sorted by provider, schema and path.
+    pub(crate) fn snapshot(&self) -> Vec<Finding> {
+        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        sorted(inner.findings.values().cloned().collect())
+    }
+
+    /// The findings so far, leaving the log empty.
+    pub(crate) fn take(&self) -> Vec<Finding> {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        sorted(inner.findings.drain().map(|(_, f)| f).collect())
+    }
+}
+
+fn sorted(mut findings: Vec<Finding>) -> Vec<Finding> {
+    findings.sort_by(|a, b| {
+        (&a.provider, &a.schema, &a.path, a.kind, &a.seen).cmp(&(
+            &b.provider,
+            &b.schema,
+            &b.path,
+            b.kind,
+            &b.seen,
+        ))
+    });
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shipped_schema_compiles() {
+        for root in &ROOTS {
+            Schema::parse(root.text)
+                .unwrap_or_else(|e| panic!("{}/{}: {e}", root.provider, root.file));
+        }
+    }
+}
