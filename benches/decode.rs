@@ -31,6 +31,18 @@ fn pixverse_page(videos: usize) -> Vec<u8> {
     serde_json::to_vec(&json!({"data": data, "next_offset": videos, "total": videos})).unwrap()
 }
 
+/// The same page where every video has an undeclared field and two
+/// numbers sent as strings: drift on every item, the recorder's worst case.
+fn drifted_pixverse_page(videos: usize) -> Vec<u8> {
+    let mut page: Value = serde_json::from_slice(&pixverse_page(videos)).unwrap();
+    for video in page["data"].as_array_mut().unwrap() {
+        video["camera_model"] = json!("A7");
+        video["seed"] = json!("42");
+        video["output_width"] = json!("1920");
+    }
+    serde_json::to_vec(&page).unwrap()
+}
+
 fn memories_page(videos: usize) -> Vec<u8> {
     let mut envelope = fixture("memories/list-videos.json");
     let sample = envelope["data"]["videos"].clone();
@@ -55,6 +67,22 @@ fn decode(c: &mut Criterion) {
     group.bench_function("serde_json::Value, from slice", |b| {
         b.iter(|| serde_json::from_slice::<Value>(black_box(&page)).unwrap())
     });
+    // What the transport does: the same decode, with and without drift recording.
+    group.bench_function("transport decode, drift recording off", |b| {
+        b.iter(|| vidapi::drift::decode::<pixverse::VideoPage>(black_box(&page), false).unwrap())
+    });
+    group.bench_function("transport decode, drift recording on", |b| {
+        b.iter(|| vidapi::drift::decode::<pixverse::VideoPage>(black_box(&page), true).unwrap())
+    });
+    let drifted = drifted_pixverse_page(2000);
+    group.bench_function(
+        "transport decode, drift recording on, every video drifted",
+        |b| {
+            b.iter(|| {
+                vidapi::drift::decode::<pixverse::VideoPage>(black_box(&drifted), true).unwrap()
+            })
+        },
+    );
     group.finish();
 
     let page = memories_page(2000);
@@ -62,6 +90,11 @@ fn decode(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(page.len() as u64));
     group.bench_function("generated types, from slice", |b| {
         b.iter(|| serde_json::from_slice::<memories::ListVideosResponse>(black_box(&page)).unwrap())
+    });
+    group.bench_function("transport decode, drift recording on", |b| {
+        b.iter(|| {
+            vidapi::drift::decode::<memories::ListVideosResponse>(black_box(&page), true).unwrap()
+        })
     });
     group.bench_function("serde_json::Value, from slice", |b| {
         b.iter(|| serde_json::from_slice::<Value>(black_box(&page)).unwrap())

@@ -117,6 +117,8 @@ pub mod useapi;
 
 #[cfg(feature = "emulator")]
 pub mod emulator;
+#[cfg(feature = "schema-tools")]
+pub mod schema;
 
 pub use config::{Config, RetryPolicy};
 pub use error::{Endpoint, Error, Provider, Result};

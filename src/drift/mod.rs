@@ -154,12 +154,16 @@ impl fmt::Display for Finding {
             )?,
         }
         let times = if self.count == 1 { "time" } else { "times" };
-        write!(f, "; {} {times}, e.g. {}", self.count, self.example)
+        write!(f, "; {} {times}", self.count)?;
+        if self.kind != Kind::UnknownValue {
+            write!(f, ", e.g. {}", self.example)?;
+        }
+        Ok(())
     }
 }
 
 /// One schema file's root type, as the build registered it.
-pub(crate) struct Root {
+pub struct Root {
     provider: &'static str,
     title: &'static str,
     file: &'static str,
@@ -172,7 +176,8 @@ pub(crate) struct Root {
 type Checker = fn(&[u8]) -> Result<Vec<Finding>, CheckError>;
 
 impl Root {
-    pub(crate) const fn new(
+    #[doc(hidden)]
+    pub const fn new(
         provider: &'static str,
         title: &'static str,
         file: &'static str,
@@ -200,12 +205,15 @@ impl Root {
     }
 }
 
-/// A generated type whose schema is known (implemented by the build for
-/// every schema's root type).
-pub(crate) trait Observed {
+/// A generated type whose schema is known: implemented by the build for
+/// every schema's root type (and arrays of them), so [`decode`] can check a
+/// payload against the schema its type came from.
+pub trait Observed {
     /// The type's registry entry.
+    #[doc(hidden)]
     fn root() -> &'static Root;
     /// Whether the payload is a bare array of the root type.
+    #[doc(hidden)]
     fn is_list() -> bool {
         false
     }
@@ -267,10 +275,34 @@ pub fn schema_file(provider: &str, type_name: &str) -> Option<String> {
         .map(|r| format!("{}/{}", r.provider, r.file))
 }
 
-/// Decodes `json` as the generated type `type_name` of `provider` (the
-/// schema's `title`) and returns the drift it shows. `Video[]` stands for a
-/// bare array of `Video`, as Hour One's list answers.
-pub fn check(provider: &str, type_name: &str, json: &[u8]) -> Result<Vec<Finding>, CheckError> {
+/// A generated root type that payloads can be checked as; see [`find`].
+#[derive(Clone, Copy, Debug)]
+pub struct Type {
+    root: &'static Root,
+    list: bool,
+}
+
+impl Type {
+    /// Decodes `json` as this type and returns the drift it shows.
+    pub fn check(&self, json: &[u8]) -> Result<Vec<Finding>, CheckError> {
+        (if self.list {
+            self.root.check_list
+        } else {
+            self.root.check
+        })(json)
+    }
+}
+
+impl fmt::Debug for Root {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.provider, self.title)
+    }
+}
+
+/// The generated type `type_name` of `provider` (the schema folder and the
+/// schema's `title`). `Video[]` stands for a bare array of `Video`, as Hour
+/// One's list answers. An unknown name is an error listing the valid ones.
+pub fn find(provider: &str, type_name: &str) -> Result<Type, CheckError> {
     let mut providers: Vec<String> = ROOTS.iter().map(|r| r.provider.to_owned()).collect();
     providers.dedup();
     if !providers.iter().any(|p| p == provider) {
@@ -295,13 +327,18 @@ pub fn check(provider: &str, type_name: &str, json: &[u8]) -> Result<Vec<Finding
                 .map(|r| r.title.to_owned())
                 .collect(),
         })?;
-    (if list { root.check_list } else { root.check })(json)
+    Ok(Type { root, list })
+}
+
+/// Decodes `json` as the generated type `type_name` of `provider` and
+/// returns the drift it shows: [`find`], then [`Type::check`].
+pub fn check(provider: &str, type_name: &str, json: &[u8]) -> Result<Vec<Finding>, CheckError> {
+    find(provider, type_name)?.check(json)
 }
 
 /// What the registry calls for one type: [`check`]'s work.
-pub(crate) fn check_as<T: DeserializeOwned + Observed>(
-    json: &[u8],
-) -> Result<Vec<Finding>, CheckError> {
+#[doc(hidden)]
+pub fn check_as<T: DeserializeOwned + Observed>(json: &[u8]) -> Result<Vec<Finding>, CheckError> {
     // Not JSON at all is told apart from JSON of the wrong shape.
     serde_json::from_slice::<serde::de::IgnoredAny>(json)
         .map_err(|e| CheckError::NotJson(e.to_string()))?;
@@ -331,8 +368,22 @@ impl Schema {
 }
 
 /// Decodes `json` as `T`, and when `record` is set, returns the drift seen
-/// on the way. A decode error names the JSON path where it failed.
-pub(crate) fn decode<T: DeserializeOwned + Observed>(
+/// on the way (what a client does with every response). A decode error
+/// names the JSON path where it failed.
+///
+/// ```
+/// let json = br#"{"data": [{"video_id": 7, "camera": "x"}], "total": "1"}"#;
+/// let (page, found) = vidapi::drift::decode::<vidapi::pixverse::VideoPage>(json, true)?;
+/// assert_eq!(page.data.unwrap().len(), 1);
+/// let places: Vec<_> = found.iter().map(|f| (f.place(), f.kind.as_str())).collect();
+/// assert_eq!(places, [
+///     ("data[].camera", "unknown-field"),
+///     ("data[].video_id", "type-mismatch"),
+///     ("total", "type-mismatch"),
+/// ]);
+/// # Ok::<(), String>(())
+/// ```
+pub fn decode<T: DeserializeOwned + Observed>(
     json: &[u8],
     record: bool,
 ) -> Result<(T, Vec<Finding>), String> {

@@ -1,5 +1,7 @@
 //! The command line's grammar.
 
+use std::path::PathBuf;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Blocking clients for AI-video APIs: MiniMax and PixVerse (useapi.net),
@@ -13,7 +15,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 ///
 /// Exit codes: 0 success; 1 an API, network or decoding error (or, for
 /// `list`, any provider failing); 2 bad usage or missing configuration;
-/// 3 `wait` timed out before the video's status was final.
+/// 3 `wait` timed out before the video's status was final; 4 `drift` found
+/// drift, `schema update --check` would change the file, or `schema diff`
+/// found a breaking change.
 #[derive(Debug, Parser)]
 #[command(name = "vidapi", version, max_term_width = 100)]
 pub struct Cli {
@@ -21,6 +25,12 @@ pub struct Cli {
     /// names) instead of a table.
     #[arg(long, global = true)]
     pub json: bool,
+
+    /// Also print, on stderr, the drift the responses showed: fields their
+    /// schemas do not declare, values of another type, unknown statuses.
+    /// Stdout and the exit code stay as they are.
+    #[arg(long, global = true)]
+    pub drift: bool,
 
     #[command(subcommand)]
     pub command: Command,
@@ -53,6 +63,22 @@ pub enum Command {
     /// status, title or prompt, created, URL. A provider that fails is
     /// reported on stderr; the others are still listed.
     List,
+    /// Decode saved JSON files as a generated type and print, one line each,
+    /// the drift they show (exit 4 if any, 1 if a file cannot be decoded).
+    Drift {
+        /// The schema folder: minimax, pixverse, hourone, memories, useapi.
+        provider: String,
+        /// The root type (the schema's title), e.g. VideoList, VideoPage,
+        /// ListVideosResponse; `Video[]` for a bare array of Video.
+        #[arg(value_name = "TYPE")]
+        type_name: String,
+        /// Saved JSON files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Keep the schemas in step with what providers send.
+    #[command(subcommand)]
+    Schema(Schema),
     /// Poll a video until its status is final, then print it.
     Wait {
         /// The provider the video is on.
@@ -65,6 +91,41 @@ pub enum Command {
         /// Seconds between polls.
         #[arg(long, default_value_t = 5.0, value_parser = positive_seconds)]
         interval: f64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Schema {
+    /// Fold saved samples into a schema file, in place: add the properties
+    /// the samples have and the schema lacks, widen types they contradict.
+    /// Prints each change and the Rust type it generates.
+    Update {
+        /// The schema file (e.g. schemas/minimax/videos.json).
+        schema_file: PathBuf,
+        /// Saved JSON responses.
+        #[arg(required = true)]
+        samples: Vec<PathBuf>,
+        /// Write nothing; exit 4 if the file would change.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Print a new schema, in the project's conventions, that every sample fits.
+    Infer {
+        /// Saved JSON responses.
+        #[arg(required = true)]
+        samples: Vec<PathBuf>,
+        /// The root type's name.
+        #[arg(long)]
+        title: String,
+    },
+    /// List the changes between two versions of a schema, each classified by
+    /// its effect on the generated Rust API and on decoding; exit 4 if any
+    /// is breaking.
+    Diff {
+        /// The old version.
+        old: PathBuf,
+        /// The new version.
+        new: PathBuf,
     },
 }
 

@@ -4,7 +4,9 @@
 mod args;
 mod commands;
 mod demo;
+mod drift;
 mod output;
+mod schema;
 mod settings;
 
 use std::process::ExitCode;
@@ -25,6 +27,9 @@ pub enum Failure {
     Reported,
     /// `wait` ran out of time: exit 3.
     WaitTimeout(String),
+    /// Drift found, a schema that would change, a breaking difference:
+    /// exit 4, with a message when the output has not said it already.
+    Found(Option<String>),
     /// Writing the output failed.
     Output(std::io::Error),
 }
@@ -46,7 +51,12 @@ impl From<std::io::Error> for Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    let report_drift = cli.drift;
+    let outcome = run(cli);
+    if report_drift {
+        drift::report(settings::drift());
+    }
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         // The reader went away (`vidapi … | head`): not an error.
         Err(Failure::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
@@ -56,6 +66,7 @@ fn main() -> ExitCode {
                 Failure::Api(m) => (1, Some(m)),
                 Failure::Reported => (1, None),
                 Failure::WaitTimeout(m) => (3, Some(m)),
+                Failure::Found(m) => (4, m),
                 Failure::Output(e) => (1, Some(format!("cannot write output: {e}"))),
             };
             if let Some(message) = message {
@@ -116,6 +127,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
         }
         Command::List => commands::list(&settings::accounts()?, json),
+        Command::Drift {
+            provider,
+            type_name,
+            files,
+        } => drift::files(json, &provider, &type_name, &files),
+        Command::Schema(command) => schema::run(json, command),
         Command::Wait {
             provider,
             video_id,

@@ -133,3 +133,8 @@ pub fn line(text: &str) -> io::Result<()> {
 pub fn cell(text: Option<&str>) -> String {
     text.unwrap_or("").to_owned()
 }
+
+/// Prints text as it is (it carries its own line ends).
+pub fn text(text: &str) -> io::Result<()> {
+    io::stdout().lock().write_all(text.as_bytes())
+}

@@ -1,5 +1,8 @@
 //! Clients configured from the environment.
 
+use std::sync::Mutex;
+
+use vidapi::drift::Finding;
 use vidapi::view::Accounts;
 use vidapi::{Config, HourOne, Memories, UseApi};
 
@@ -48,19 +51,51 @@ fn missing(vars: &Vars) -> Failure {
     Failure::Usage(format!("{} is not set", vars.credential))
 }
 
+/// Every client made for this command, so that `--drift` can ask each
+/// what its responses showed (clones share their record).
+static MADE: Mutex<Vec<Made>> = Mutex::new(Vec::new());
+
+enum Made {
+    UseApi(UseApi),
+    HourOne(HourOne),
+    Memories(Memories),
+}
+
+fn keep(made: Made) {
+    MADE.lock().unwrap_or_else(|e| e.into_inner()).push(made);
+}
+
+/// The drift findings of every client made so far.
+pub fn drift() -> Vec<Finding> {
+    let made = MADE.lock().unwrap_or_else(|e| e.into_inner());
+    made.iter()
+        .flat_map(|m| match m {
+            Made::UseApi(c) => c.drift(),
+            Made::HourOne(c) => c.drift(),
+            Made::Memories(c) => c.drift(),
+        })
+        .collect()
+}
+
 pub fn useapi() -> Result<UseApi, Failure> {
     let token = credential(&USEAPI).ok_or_else(|| missing(&USEAPI))?;
-    Ok(UseApi::with_config(token, config(&USEAPI))?)
+    let client = UseApi::with_config(token, config(&USEAPI))?;
+    keep(Made::UseApi(client.clone()));
+    Ok(client)
 }
 
 pub fn hourone() -> Result<HourOne, Failure> {
     let key = credential(&HOURONE).ok_or_else(|| missing(&HOURONE))?;
-    Ok(HourOne::with_config(key, config(&HOURONE))?)
+    let client = HourOne::with_config(key, config(&HOURONE))?;
+    keep(Made::HourOne(client.clone()));
+    Ok(client)
 }
 
 pub fn memories() -> Result<Memories, Failure> {
     let key = credential(&MEMORIES).ok_or_else(|| missing(&MEMORIES))?;
-    Ok(Memories::with_config(key, config(&MEMORIES))?)
+    let client = Memories::with_config(key, config(&MEMORIES))?;
+    keep(Made::Memories(client.clone()));
+    Ok(client)
 }
 
 /// Every provider whose credential is set; an error when none is.

@@ -1,0 +1,79 @@
+//! `vidapi drift`: saved payloads checked against their schemas, and the
+//! `--drift` report of what a command's responses showed.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use vidapi::drift::{self, Finding};
+
+use crate::Failure;
+use crate::output;
+
+/// Checks each file as `provider`'s `type_name` and prints the findings of
+/// all of them together, one line each (or a JSON array).
+pub fn files(
+    as_json: bool,
+    provider: &str,
+    type_name: &str,
+    files: &[PathBuf],
+) -> Result<(), Failure> {
+    let checked = drift::find(provider, type_name).map_err(|e| Failure::Usage(e.to_string()))?;
+    let mut all = Vec::new();
+    let mut unreadable = 0;
+    for file in files {
+        let found = std::fs::read(file)
+            .map_err(|e| format!("cannot read: {e}"))
+            .and_then(|bytes| checked.check(&bytes).map_err(|e| e.to_string()));
+        match found {
+            Ok(found) => all.extend(found),
+            Err(problem) => {
+                eprintln!("vidapi: error: {}: {problem}", file.display());
+                unreadable += 1;
+            }
+        }
+    }
+    let merged = merge(all);
+    if as_json {
+        output::json(&merged)?;
+    } else {
+        for finding in &merged {
+            output::line(&finding.to_string())?;
+        }
+    }
+    if unreadable > 0 {
+        Err(Failure::Reported)
+    } else if !merged.is_empty() {
+        Err(Failure::Found(None))
+    } else {
+        Ok(())
+    }
+}
+
+/// One finding per schema, path, kind and seen type, counts added up; the
+/// first example is kept.
+pub fn merge(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut merged: BTreeMap<_, Finding> = BTreeMap::new();
+    for finding in findings {
+        let key = (
+            finding.provider.clone(),
+            finding.schema.clone(),
+            finding.path.clone(),
+            finding.kind,
+            finding.seen.clone(),
+        );
+        match merged.get_mut(&key) {
+            Some(known) => known.count += finding.count,
+            None => {
+                merged.insert(key, finding);
+            }
+        }
+    }
+    merged.into_values().collect()
+}
+
+/// `--drift`: the findings of every client the command used, on stderr.
+pub fn report(findings: Vec<Finding>) {
+    for finding in merge(findings) {
+        eprintln!("drift: {finding}");
+    }
+}

@@ -1,0 +1,144 @@
+//! `vidapi schema update | infer | diff`: the schemas kept in step with what
+//! providers send, in the project's conventions.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+use vidapi::schema;
+
+use crate::args::Schema;
+use crate::{Failure, output};
+
+pub fn run(as_json: bool, command: Schema) -> Result<(), Failure> {
+    match command {
+        Schema::Update {
+            schema_file,
+            samples,
+            check,
+        } => update(as_json, &schema_file, &samples, check),
+        Schema::Infer { samples, title } => infer(&samples, &title),
+        Schema::Diff { old, new } => diff(as_json, &old, &new),
+    }
+}
+
+fn read(path: &Path) -> Result<(String, Value), Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::Api(format!("{}: cannot read: {e}", path.display())))?;
+    let value = serde_json::from_str(&text)
+        .map_err(|e| Failure::Api(format!("{}: not JSON: {e}", path.display())))?;
+    Ok((text, value))
+}
+
+fn read_schema(path: &Path) -> Result<(String, Value), Failure> {
+    let (text, value) = read(path)?;
+    schema::check(&value).map_err(|e| Failure::Api(format!("{}: {e}", path.display())))?;
+    Ok((text, value))
+}
+
+fn read_samples(paths: &[PathBuf]) -> Result<Vec<Value>, Failure> {
+    paths.iter().map(|p| read(p).map(|(_, v)| v)).collect()
+}
+
+fn update(as_json: bool, file: &Path, samples: &[PathBuf], check: bool) -> Result<(), Failure> {
+    let (_, mut document) = read_schema(file)?;
+    let samples = read_samples(samples)?;
+    let changes = schema::update(&mut document, &samples)
+        .map_err(|e| Failure::Api(format!("{}: {e}", file.display())))?;
+    if as_json {
+        let list: Vec<Value> = changes
+            .iter()
+            .map(|c| {
+                json!({
+                    "at": c.at,
+                    "pointer": c.pointer,
+                    "change": c.to_string(),
+                    "rust_type": c.rust_type,
+                })
+            })
+            .collect();
+        output::json(&list)?;
+    } else {
+        for change in &changes {
+            output::line(&change.to_string())?;
+        }
+    }
+    if changes.is_empty() {
+        eprintln!("{}: the samples fit; nothing to change", file.display());
+        return Ok(());
+    }
+    if check {
+        return Err(Failure::Found(Some(format!(
+            "{} would change ({} change{})",
+            file.display(),
+            changes.len(),
+            if changes.len() == 1 { "" } else { "s" }
+        ))));
+    }
+    write_atomically(file, &schema::to_file_text(&document))
+        .map_err(|e| Failure::Api(format!("{}: cannot write: {e}", file.display())))?;
+    eprintln!(
+        "{}: {} change{} written; `cargo build` regenerates the types",
+        file.display(),
+        changes.len(),
+        if changes.len() == 1 { "" } else { "s" }
+    );
+    Ok(())
+}
+
+/// Writes beside the file, then renames over it: a crash or a full disk
+/// never leaves half a schema.
+fn write_atomically(file: &Path, text: &str) -> std::io::Result<()> {
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = file.with_file_name(format!(".{name}.vidapi-update"));
+    std::fs::write(&temporary, text)?;
+    std::fs::rename(&temporary, file).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temporary);
+    })
+}
+
+fn infer(samples: &[PathBuf], title: &str) -> Result<(), Failure> {
+    if title.trim().is_empty() {
+        return Err(Failure::Usage("--title must name the root type".into()));
+    }
+    let samples = read_samples(samples)?;
+    let inferred = schema::infer(&samples, title);
+    output::text(&schema::to_file_text(&inferred))?;
+    Ok(())
+}
+
+fn diff(as_json: bool, old: &Path, new: &Path) -> Result<(), Failure> {
+    let (_, before) = read_schema(old)?;
+    let (_, after) = read_schema(new)?;
+    let differences = schema::diff(&before, &after).map_err(|e| Failure::Api(format!("{e}")))?;
+    if as_json {
+        let list: Vec<Value> = differences
+            .iter()
+            .map(|d| {
+                json!({
+                    "at": d.at,
+                    "rule": d.rule,
+                    "api": d.api.to_string(),
+                    "decoding": d.decoding.to_string(),
+                    "breaking": d.is_breaking(),
+                    "detail": d.detail,
+                })
+            })
+            .collect();
+        output::json(&list)?;
+    } else {
+        for difference in &differences {
+            output::line(&difference.to_string())?;
+        }
+    }
+    let breaking = differences.iter().filter(|d| d.is_breaking()).count();
+    if breaking > 0 {
+        return Err(Failure::Found(Some(format!(
+            "{breaking} breaking change{}",
+            if breaking == 1 { "" } else { "s" }
+        ))));
+    }
+    Ok(())
+}

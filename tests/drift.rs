@@ -1,0 +1,430 @@
+//! Drift findings: every fixture against its schema, the decode-time
+//! recorder against a plain walk, clients recording across threads, and the
+//! schemas' known statuses against the hand-written `Status` enums.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::Value;
+use vidapi::drift::{self, Finding, Kind, Schema};
+use vidapi::emulator::{Emulator, Fault, USEAPI_TOKEN};
+use vidapi::{Config, RetryPolicy, UseApi, wire};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+/// Which generated type each fixture is a payload of, by file name prefix.
+const TYPES: &[(&str, &str, &str)] = &[
+    ("minimax/videos", "minimax", "VideoList"),
+    ("minimax/files", "minimax", "FileList"),
+    ("pixverse/videos", "pixverse", "VideoPage"),
+    ("hourone/videos", "hourone", "Video[]"),
+    ("hourone/video", "hourone", "Video"),
+    ("hourone/metadata", "hourone", "VideoMetadata"),
+    ("hourone/validation-error", "hourone", "ValidationError"),
+    (
+        "hourone/create-video-request",
+        "hourone",
+        "CreateVideoRequest",
+    ),
+    (
+        "memories/list-videos-request",
+        "memories",
+        "ListVideosRequest",
+    ),
+    ("memories/", "memories", "ListVideosResponse"),
+    ("useapi/", "useapi", "ErrorBody"),
+];
+
+/// Fixtures that are drift on purpose, with what each must report.
+fn expected_drift(name: &str) -> Option<Vec<(&'static str, Kind)>> {
+    use Kind::*;
+    Some(match name {
+        // FACTS: later MiniMax items carry `originFiles` and `canAppeal`.
+        "minimax/videos-later.json" => vec![
+            ("[].canAppeal", UnknownField),
+            ("[].originFiles", UnknownField),
+        ],
+        // A status code the `Status` enum does not know.
+        "minimax/videos-new-status.json" => vec![("[].status", UnknownValue)],
+        // FACTS / issue 11: PixVerse durations are numbers in the model.
+        "pixverse/videos-fractional.json" => vec![
+            ("data[].duration", TypeMismatch),
+            ("data[].queue_data.queue_time", TypeMismatch),
+            ("data[].video_duration", TypeMismatch),
+        ],
+        "memories/list-videos-new-status.json" => vec![("data.videos[].status", UnknownValue)],
+        "minimax/videos-drift.json" => vec![
+            ("[].brandNewField", UnknownField),
+            ("[].canAppeal", UnknownField),
+            ("[].canRetry", TypeMismatch),
+            ("[].canRetry", TypeMismatch),
+            ("[].height", TypeMismatch),
+            ("[].id", TypeMismatch),
+            ("[].originFiles", UnknownField),
+            ("[].status", TypeMismatch),
+            ("[].status", TypeMismatch),
+            ("[].status", UnknownValue),
+            ("[].statusFinal", TypeMismatch),
+            ("[].width", TypeMismatch),
+            ("[].width", TypeMismatch),
+        ],
+        "minimax/files-drift.json" => vec![
+            ("[].file_id", TypeMismatch),
+            ("[].file_scene", TypeMismatch),
+            ("[].file_status", TypeMismatch),
+            ("[].width", UnknownField),
+        ],
+        "pixverse/videos-drift.json" => vec![
+            ("data[].brand_new", UnknownField),
+            ("data[].output_width", TypeMismatch),
+            ("data[].queue_data.eta", UnknownField),
+            ("data[].queue_data.queue_count", TypeMismatch),
+            ("data[].queue_data.queue_time", TypeMismatch),
+            ("data[].seed", TypeMismatch),
+            ("data[].template_id", TypeMismatch),
+            ("data[].upscaled", TypeMismatch),
+            ("data[].video_id", TypeMismatch),
+            ("data[].video_status", UnknownValue),
+            ("data[].video_status_final", TypeMismatch),
+            ("data[].video_status_name", UnknownValue),
+            ("next_offset", TypeMismatch),
+            ("server_time", UnknownField),
+            ("total", TypeMismatch),
+        ],
+        "memories/list-videos-drift.json" => vec![
+            ("data.current_page", TypeMismatch),
+            ("data.has_more", UnknownField),
+            ("data.page_size", TypeMismatch),
+            ("data.videos[].fps", UnknownField),
+            ("data.videos[].status", UnknownValue),
+            ("data.videos[].video_name", TypeMismatch),
+            ("data.videos[].video_no", TypeMismatch),
+            ("failed", TypeMismatch),
+            ("success", TypeMismatch),
+            ("trace_id", UnknownField),
+        ],
+        "hourone/video-drift.json" => vec![
+            ("id", TypeMismatch),
+            ("new_field", UnknownField),
+            ("req_id", TypeMismatch),
+            ("status", UnknownValue),
+        ],
+        "hourone/metadata-drift.json" => vec![("duration", TypeMismatch)],
+        "useapi/error-drift.json" => vec![("code", TypeMismatch), ("retryAfter", UnknownField)],
+        _ => return None,
+    })
+}
+
+fn fixtures() -> Vec<(String, &'static str, &'static str)> {
+    let dir = root().join("tests/fixtures");
+    let mut found = Vec::new();
+    for provider in std::fs::read_dir(&dir).unwrap() {
+        let provider = provider.unwrap().path();
+        if !provider.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(&provider).unwrap() {
+            let file = file.unwrap().path();
+            let name = file
+                .strip_prefix(&dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            if !name.ends_with(".json") {
+                continue;
+            }
+            let (_, p, t) = TYPES
+                .iter()
+                .find(|(prefix, _, _)| name.starts_with(prefix))
+                .unwrap_or_else(|| panic!("no type for fixture {name}: add it to TYPES"));
+            found.push((name, *p, *t));
+        }
+    }
+    found.sort();
+    found
+}
+
+fn read(name: &str) -> Vec<u8> {
+    std::fs::read(root().join("tests/fixtures").join(name)).unwrap()
+}
+
+fn places(findings: &[Finding]) -> Vec<(String, Kind)> {
+    let mut places: Vec<_> = findings.iter().map(|f| (f.path.clone(), f.kind)).collect();
+    places.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    places
+}
+
+#[test]
+fn every_fixture_decodes_with_no_drift_except_the_deliberate_ones() {
+    let all = fixtures();
+    assert!(all.len() > 30, "{}", all.len());
+    for (name, provider, type_name) in all {
+        let found = drift::check(provider, type_name, &read(&name))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let expected: Vec<(String, Kind)> = expected_drift(&name)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(p, k)| (p.to_owned(), k))
+            .collect();
+        assert_eq!(
+            places(&found),
+            expected,
+            "{name}:\n{}",
+            found
+                .iter()
+                .map(|f| f.to_string() + "\n")
+                .collect::<String>()
+        );
+    }
+}
+
+#[test]
+fn findings_say_what_was_seen_where() {
+    let found = drift::check(
+        "memories",
+        "ListVideosResponse",
+        &read("memories/list-videos-drift.json"),
+    )
+    .unwrap();
+    let page_size = found.iter().find(|f| f.path == "data.page_size").unwrap();
+    assert_eq!(
+        (page_size.seen.as_str(), page_size.expected.as_str()),
+        ("string", "integer")
+    );
+    assert_eq!(page_size.example, "\"20\"");
+    assert_eq!(
+        page_size.to_string(),
+        "memories ListVideosResponse data.page_size: type-mismatch: string where integer is declared; 1 time, e.g. \"20\""
+    );
+    let status = drift::check(
+        "minimax",
+        "VideoList",
+        &read("minimax/videos-new-status.json"),
+    )
+    .unwrap();
+    assert_eq!(status[0].example, "13");
+    assert!(
+        status[0].expected.starts_with("known: 0, 1, 2"),
+        "{}",
+        status[0].expected
+    );
+    // Counted per occurrence, listed once per place.
+    let later = drift::check("minimax", "VideoList", &read("minimax/videos-later.json")).unwrap();
+    assert!(later.iter().all(|f| f.count == 2), "{later:?}");
+}
+
+/// The decode-time recorder and a plain walk of the parsed value must agree:
+/// the walk has no blind spots (it sees every key of every object), so any
+/// difference would be a value the recorder missed, for instance inside the
+/// untagged enum typify makes of PixVerse's `queue_data` (`anyOf`).
+#[test]
+fn recording_while_decoding_sees_what_a_full_walk_sees() {
+    for (name, provider, type_name) in fixtures() {
+        if type_name.ends_with("[]") {
+            continue;
+        }
+        let file = drift::schema_file(provider, type_name).unwrap();
+        let text = std::fs::read_to_string(root().join("schemas").join(&file)).unwrap();
+        let schema = Schema::parse(&text).unwrap();
+        let value: Value = serde_json::from_slice(&read(&name)).unwrap();
+        let walked = schema.check(provider, &value);
+        let decoded = drift::check(provider, type_name, &read(&name)).unwrap();
+        let key = |f: &Finding| (f.path.clone(), f.kind, f.seen.clone(), f.count);
+        let mut a: Vec<_> = walked.iter().map(key).collect();
+        let mut b: Vec<_> = decoded.iter().map(key).collect();
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "{name}");
+    }
+}
+
+#[test]
+fn unknown_keys_inside_untagged_and_nested_types_are_seen() {
+    // `queue_data` is an `anyOf` (an untagged enum in Rust): serde_ignored
+    // would not see `eta` there.
+    let json = br#"{"data": [{"queue_data": {"queue_count": 1, "eta": 4, "deep": {"x": 1}}}]}"#;
+    let (_, found) = drift::decode::<vidapi::pixverse::VideoPage>(json, true).unwrap();
+    assert_eq!(
+        places(&found),
+        [
+            ("data[].queue_data.deep".to_owned(), Kind::UnknownField),
+            ("data[].queue_data.eta".to_owned(), Kind::UnknownField)
+        ]
+    );
+}
+
+#[test]
+fn decode_errors_name_the_json_path() {
+    let json = br#"{"data": [{"video_id": "a"}, {"queue_data": "soon"}]}"#;
+    let err = drift::decode::<vidapi::pixverse::VideoPage>(json, true).unwrap_err();
+    assert!(err.contains("data[1].queue_data"), "{err}");
+    let err = drift::check("pixverse", "VideoPage", b"{\"data\": ").unwrap_err();
+    assert!(matches!(err, drift::CheckError::NotJson(_)), "{err}");
+    let err = drift::check("pixverse", "Nope", b"{}").unwrap_err();
+    assert!(err.to_string().contains("VideoPage"), "{err}");
+    let err = drift::check("nope", "VideoPage", b"{}").unwrap_err();
+    assert!(err.to_string().contains("minimax"), "{err}");
+}
+
+#[test]
+fn every_root_type_of_every_schema_is_registered() {
+    let dir = root().join("schemas");
+    let mut on_disk = Vec::new();
+    for provider in std::fs::read_dir(&dir).unwrap() {
+        let provider = provider.unwrap().path();
+        for file in std::fs::read_dir(&provider).unwrap() {
+            let schema: Value =
+                serde_json::from_slice(&std::fs::read(file.unwrap().path()).unwrap()).unwrap();
+            let name = provider.file_name().unwrap().to_string_lossy().into_owned();
+            on_disk.push((name, schema["title"].as_str().unwrap().to_owned()));
+        }
+    }
+    let mut registered: Vec<_> = drift::types()
+        .map(|(p, t)| (p.to_owned(), t.to_owned()))
+        .collect();
+    on_disk.sort();
+    registered.sort();
+    assert_eq!(on_disk, registered);
+}
+
+/// `x-known-values` in the schemas and the hand-written `Status` enums must
+/// agree, or a value would be "known" to the drift check but `Unknown` to
+/// callers (or the other way round).
+#[test]
+fn known_status_values_match_the_status_enums() {
+    fn known(file: &str, definition: Option<&str>, property: &str) -> Vec<Value> {
+        let text = std::fs::read_to_string(root().join("schemas").join(file)).unwrap();
+        let schema: Value = serde_json::from_str(&text).unwrap();
+        let owner = match definition {
+            Some(d) => &schema["definitions"][d],
+            None => &schema,
+        };
+        owner["properties"][property][drift::KNOWN_VALUES]
+            .as_array()
+            .unwrap_or_else(|| panic!("{file} {property} lists no known values"))
+            .clone()
+    }
+    use vidapi::{hourone, memories, minimax, pixverse};
+    for code in known("minimax/videos.json", Some("Video"), "status") {
+        let code = wire::FlexInt::from(code.as_i64().unwrap());
+        assert!(
+            !matches!(
+                minimax::Status::from_code(&code),
+                minimax::Status::Unknown(_)
+            ),
+            "{code}"
+        );
+    }
+    assert!(matches!(
+        minimax::Status::from_code(&wire::FlexInt::from(13)),
+        minimax::Status::Unknown(_)
+    ));
+    for code in known("pixverse/videos.json", Some("Video"), "video_status") {
+        let code = wire::FlexInt::from(code.as_i64().unwrap());
+        let status = pixverse::Status::from_parts(Some(&code), None).unwrap();
+        assert!(!matches!(status, pixverse::Status::Unknown(_)), "{code}");
+    }
+    for name in known("pixverse/videos.json", Some("Video"), "video_status_name") {
+        let status = pixverse::Status::from_parts(None, name.as_str()).unwrap();
+        assert!(!matches!(status, pixverse::Status::Unknown(_)), "{name}");
+    }
+    for value in known("hourone/video.json", None, "status") {
+        let status = hourone::Status::parse(value.as_str().unwrap());
+        assert!(!matches!(status, hourone::Status::Unknown(_)), "{value}");
+    }
+    for value in known(
+        "memories/list-videos-response.json",
+        Some("Video"),
+        "status",
+    ) {
+        let status = memories::Status::parse(value.as_str().unwrap());
+        assert!(!matches!(status, memories::Status::Unknown(_)), "{value}");
+    }
+}
+
+fn useapi(emulator: &Emulator, config: Config) -> UseApi {
+    UseApi::with_config(
+        USEAPI_TOKEN,
+        config
+            .base_url(emulator.base_url())
+            .retry(RetryPolicy::none()),
+    )
+    .unwrap()
+}
+
+const DRIFTED_LIST: &str =
+    r#"[{"id": "1", "status": 2, "camera": "a"}, {"id": 2, "status": 2, "camera": "b"}]"#;
+
+#[test]
+fn clients_record_findings_and_can_be_told_not_to() {
+    let emulator = Emulator::start().unwrap();
+    let client = useapi(&emulator, Config::new());
+    // The documented sample shows no drift.
+    client.minimax().videos(None).unwrap();
+    assert_eq!(client.drift(), []);
+    emulator.fail_next(1, Fault::json(200, DRIFTED_LIST));
+    let videos = client.minimax().videos(None).unwrap();
+    assert_eq!(videos.len(), 2, "recording never changes what is decoded");
+    let clone = client.clone();
+    let found = clone.drift();
+    assert_eq!(
+        places(&found),
+        [
+            ("[].camera".to_owned(), Kind::UnknownField),
+            ("[].id".to_owned(), Kind::TypeMismatch)
+        ]
+    );
+    assert_eq!(found[0].count, 2);
+    assert_eq!(client.take_drift().len(), 2);
+    assert_eq!(client.drift(), []);
+
+    let quiet = useapi(&emulator, Config::new().record_drift(false));
+    emulator.fail_next(1, Fault::json(200, DRIFTED_LIST));
+    quiet.minimax().videos(None).unwrap();
+    assert_eq!(quiet.drift(), []);
+}
+
+#[test]
+fn examples_never_carry_the_credential() {
+    let emulator = Emulator::start().unwrap();
+    let client = useapi(&emulator, Config::new());
+    let body = format!(r#"[{{"id": "1", "echo": "Bearer {USEAPI_TOKEN}", "api_token": "abc"}}]"#);
+    emulator.fail_next(1, Fault::json(200, &body));
+    client.minimax().videos(None).unwrap();
+    let text: String = client
+        .drift()
+        .iter()
+        .map(|f| format!("{f} {f:?}\n"))
+        .collect();
+    assert!(
+        !text.contains(USEAPI_TOKEN) && !text.contains("abc"),
+        "{text}"
+    );
+    assert!(text.contains("[redacted]"), "{text}");
+}
+
+#[test]
+fn counts_add_up_exactly_across_threads_and_clones() {
+    const THREADS: usize = 16;
+    const CALLS: usize = 10;
+    let emulator = Arc::new(Emulator::start().unwrap());
+    let client = useapi(&emulator, Config::new());
+    emulator.fail_next(THREADS * CALLS, Fault::json(200, DRIFTED_LIST));
+    std::thread::scope(|scope| {
+        for _ in 0..THREADS {
+            let client = client.clone();
+            scope.spawn(move || {
+                for _ in 0..CALLS {
+                    client.minimax().videos(None).unwrap();
+                }
+            });
+        }
+    });
+    let found = client.drift();
+    let camera = found.iter().find(|f| f.path == "[].camera").unwrap();
+    assert_eq!(camera.count, (THREADS * CALLS * 2) as u64);
+    let id = found.iter().find(|f| f.path == "[].id").unwrap();
+    assert_eq!(id.count, (THREADS * CALLS) as u64);
+}
