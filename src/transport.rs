@@ -116,6 +116,11 @@ impl Request {
         let serde_json::Value::Object(members) = value else {
             return Err(Error::invalid("query", "not an object"));
         };
+        // Sorted here, not by the map: with serde_json's `preserve_order`
+        // (the schema tools turn it on) a map keeps field order instead, and
+        // a request must not depend on which features are enabled.
+        let mut members: Vec<_> = members.into_iter().collect();
+        members.sort_by(|a, b| a.0.cmp(&b.0));
         for (name, value) in members {
             let text = match value {
                 serde_json::Value::Null => continue,

@@ -57,12 +57,6 @@ fn expected_drift(name: &str) -> Option<Vec<(&'static str, Kind)>> {
         ],
         // A status code the `Status` enum does not know.
         "drift/minimax-videos-new-status.json" => vec![("[].status", UnknownValue)],
-        // FACTS / issue 11: PixVerse durations are numbers in the model.
-        "drift/pixverse-videos-fractional.json" => vec![
-            ("data[].duration", TypeMismatch),
-            ("data[].queue_data.queue_time", TypeMismatch),
-            ("data[].video_duration", TypeMismatch),
-        ],
         "drift/memories-list-videos-new-status.json" => {
             vec![("data.videos[].status", UnknownValue)]
         }

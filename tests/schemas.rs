@@ -35,7 +35,9 @@ fn round_trip<T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug>(nam
 /// without saying what it is fails `every_fixture_has_a_type`.
 fn check_fixture(name: &str) -> bool {
     match name {
-        n if n.starts_with("minimax/videos") => round_trip::<Vec<minimax::Video>>(n),
+        n if n.starts_with("minimax/videos") || n.starts_with("drift/minimax-videos") => {
+            round_trip::<Vec<minimax::Video>>(n)
+        }
         n if n.starts_with("minimax/files") => round_trip::<Vec<minimax::File>>(n),
         n if n.starts_with("useapi/error") => round_trip::<useapi::ErrorBody>(n),
         n if n.starts_with("pixverse/videos") => round_trip::<pixverse::VideoPage>(n),
@@ -45,7 +47,9 @@ fn check_fixture(name: &str) -> bool {
         "hourone/validation-error.json" => round_trip::<hourone::ValidationError>(name),
         "hourone/create-video-request.json" => round_trip::<hourone::CreateVideoRequest>(name),
         "memories/list-videos-request.json" => round_trip::<memories::ListVideosRequest>(name),
-        n if n.starts_with("memories/") => round_trip::<memories::ListVideosResponse>(n),
+        n if n.starts_with("memories/") || n.starts_with("drift/memories-") => {
+            round_trip::<memories::ListVideosResponse>(n)
+        }
         _ => return false,
     }
     true

@@ -614,6 +614,12 @@ fn wire_types(node: &Value) -> Option<Vec<&'static str>> {
     )
 }
 
+/// Whether a wire-type list admits `json_type`: `number` covers the
+/// integers, as in JSON Schema and in the drift check.
+fn covers(declared: &[&str], json_type: &str) -> bool {
+    declared.contains(&json_type) || (json_type == "integer" && declared.contains(&"number"))
+}
+
 fn flex_action(flex: Flex, node: &Value, site: &Site) -> Option<Action> {
     let declared = wire_types(node).unwrap_or_else(|| flex.default_wire_types().to_vec());
     let values = site.values();
@@ -624,7 +630,7 @@ fn flex_action(flex: Flex, node: &Value, site: &Site) -> Option<Action> {
         Some(target) if target == flex => {
             let added: Vec<&'static str> = super::JSON_TYPES
                 .into_iter()
-                .filter(|t| site.types().contains(t) && !declared.contains(t))
+                .filter(|t| site.types().contains(t) && !covers(&declared, t))
                 .collect();
             if added.is_empty() {
                 return None;

@@ -1,0 +1,981 @@
+//! The drift → update → regenerate loop through the binary, for every
+//! drifted fixture: `vidapi drift` finds the drift, `vidapi schema update`
+//! folds the sample into a copy of `schemas/`, the copy then generates, the
+//! sample validates against it and shows no drift any more, and a second
+//! update changes nothing. Plus `schema update --check`, bad input,
+//! `schema infer` on every fixture and `schema diff`.
+
+#[path = "../src/codegen.rs"]
+#[allow(dead_code)]
+mod codegen;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// One drifted fixture, the schema file (under `schemas/`) and the type it
+/// is a payload of.
+struct Case {
+    schema: &'static str,
+    provider: &'static str,
+    type_name: &'static str,
+    fixture: &'static str,
+}
+
+const fn case(
+    schema: &'static str,
+    provider: &'static str,
+    type_name: &'static str,
+    fixture: &'static str,
+) -> Case {
+    Case {
+        schema,
+        provider,
+        type_name,
+        fixture,
+    }
+}
+
+/// The FACTS drift fixtures.
+const FACTS: [Case; 3] = [
+    case(
+        "minimax/videos.json",
+        "minimax",
+        "VideoList",
+        "drift/minimax-videos-later.json",
+    ),
+    case(
+        "minimax/videos.json",
+        "minimax",
+        "VideoList",
+        "drift/minimax-videos-new-status.json",
+    ),
+    case(
+        "memories/list-videos-response.json",
+        "memories",
+        "ListVideosResponse",
+        "drift/memories-list-videos-new-status.json",
+    ),
+];
+
+/// Every `*-drift.json` fixture.
+const DRIFTED: [Case; 7] = [
+    case(
+        "minimax/videos.json",
+        "minimax",
+        "VideoList",
+        "minimax/videos-drift.json",
+    ),
+    case(
+        "minimax/files.json",
+        "minimax",
+        "FileList",
+        "minimax/files-drift.json",
+    ),
+    case(
+        "pixverse/videos.json",
+        "pixverse",
+        "VideoPage",
+        "pixverse/videos-drift.json",
+    ),
+    case(
+        "memories/list-videos-response.json",
+        "memories",
+        "ListVideosResponse",
+        "memories/list-videos-drift.json",
+    ),
+    case(
+        "hourone/video.json",
+        "hourone",
+        "Video",
+        "hourone/video-drift.json",
+    ),
+    case(
+        "hourone/metadata.json",
+        "hourone",
+        "VideoMetadata",
+        "hourone/metadata-drift.json",
+    ),
+    case(
+        "useapi/error.json",
+        "useapi",
+        "ErrorBody",
+        "useapi/error-drift.json",
+    ),
+];
+
+fn all_cases() -> impl Iterator<Item = &'static Case> {
+    FACTS.iter().chain(DRIFTED.iter())
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures").join(name)
+}
+
+fn schema(name: &str) -> PathBuf {
+    root().join("schemas").join(name)
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_slice(&fs::read(path).unwrap())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Every fixture, as `provider/name.json` (the FACTS drift samples as
+/// `drift/provider-name.json`), sorted.
+fn fixtures() -> Vec<String> {
+    let dir = root().join("tests/fixtures");
+    let mut out = Vec::new();
+    for provider in fs::read_dir(&dir).unwrap() {
+        let provider = provider.unwrap().path();
+        if !provider.is_dir() {
+            continue;
+        }
+        for file in fs::read_dir(&provider).unwrap() {
+            let file = file.unwrap().path();
+            if file.extension().is_some_and(|e| e == "json") {
+                let name = file.strip_prefix(&dir).unwrap().to_string_lossy();
+                out.push(name.replace('\\', "/"));
+            }
+        }
+    }
+    out.sort();
+    assert!(out.len() > 30, "the fixtures are missing: {out:?}");
+    for name in &out {
+        assert!(fixture(name).is_file(), "{name}");
+    }
+    out
+}
+
+/// Every schema file, as `provider/name.json`, sorted.
+fn schema_files() -> Vec<String> {
+    let dir = root().join("schemas");
+    let mut out = Vec::new();
+    for provider in fs::read_dir(&dir).unwrap() {
+        let provider = provider.unwrap().path();
+        for file in fs::read_dir(&provider).unwrap() {
+            let file = file.unwrap().path();
+            if file.extension().is_some_and(|e| e == "json") {
+                let name = file.strip_prefix(&dir).unwrap().to_string_lossy();
+                out.push(name.replace('\\', "/"));
+            }
+        }
+    }
+    out.sort();
+    assert!(out.len() >= 13, "the schemas are missing: {out:?}");
+    out
+}
+
+/// A copy of the whole `schemas/` tree in a new temporary directory.
+fn copy_schemas() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for provider in fs::read_dir(root().join("schemas")).unwrap() {
+        let provider = provider.unwrap().path();
+        let target = dir.path().join(provider.file_name().unwrap());
+        fs::create_dir_all(&target).unwrap();
+        for file in fs::read_dir(&provider).unwrap() {
+            let file = file.unwrap().path();
+            fs::copy(&file, target.join(file.file_name().unwrap())).unwrap();
+        }
+    }
+    dir
+}
+
+#[derive(Debug)]
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn vidapi<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Run {
+    let output = Command::cargo_bin("vidapi")
+        .unwrap()
+        .args(args)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+fn lines(text: &str) -> Vec<&str> {
+    text.lines().filter(|l| !l.trim().is_empty()).collect()
+}
+
+fn validation_errors(schema: &Value, instance: &Value) -> Vec<String> {
+    let validator = jsonschema::validator_for(schema)
+        .unwrap_or_else(|e| panic!("not a valid JSON Schema: {e}\n{schema}"));
+    validator
+        .iter_errors(instance)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect()
+}
+
+/// `vidapi schema diff --json old new`: the differences, checked against
+/// the exit code and the plain output. Returns whether any is breaking.
+fn diff_is_consistent(old: &Path, new: &Path, what: &str) -> bool {
+    let json = vidapi(&[
+        "--json".as_ref(),
+        "schema".as_ref(),
+        "diff".as_ref(),
+        old.as_os_str(),
+        new.as_os_str(),
+    ]);
+    let list: Value = serde_json::from_str(&json.stdout)
+        .unwrap_or_else(|e| panic!("{what}: diff --json is not JSON ({e}): {json:?}"));
+    let list = list.as_array().unwrap();
+    let breaking = list.iter().any(|d| {
+        d["breaking"]
+            .as_bool()
+            .unwrap_or_else(|| panic!("{what}: no `breaking` in {d}"))
+    });
+    for d in list {
+        for field in ["at", "rule", "api", "decoding", "detail"] {
+            assert!(d[field].is_string(), "{what}: {field} in {d}");
+        }
+        let says = d["api"] == "breaking" || d["decoding"] == "breaking";
+        assert_eq!(d["breaking"].as_bool(), Some(says), "{what}: {d}");
+    }
+    assert_eq!(json.code, if breaking { 4 } else { 0 }, "{what}: {json:?}");
+
+    let plain = vidapi(&[
+        "schema".as_ref(),
+        "diff".as_ref(),
+        old.as_os_str(),
+        new.as_os_str(),
+    ]);
+    assert_eq!(plain.code, json.code, "{what}: {plain:?}");
+    let printed = lines(&plain.stdout);
+    assert_eq!(printed.len(), list.len(), "{what}: {}", plain.stdout);
+    let breaking_lines = printed
+        .iter()
+        .filter(|l| l.contains("(api breaking") || l.contains("decoding breaking)"))
+        .count();
+    let breaking_items = list.iter().filter(|d| d["breaking"] == true).count();
+    assert_eq!(breaking_lines, breaking_items, "{what}: {}", plain.stdout);
+    breaking
+}
+
+/// The whole loop for one drifted fixture.
+fn drift_update_regenerate(case: &Case) {
+    let what = format!("{} as {} {}", case.fixture, case.provider, case.type_name);
+    let sample_path = fixture(case.fixture);
+    let sample = read_json(&sample_path);
+    assert_eq!(
+        vidapi::drift::schema_file(case.provider, case.type_name).as_deref(),
+        Some(case.schema),
+        "{what}"
+    );
+
+    // 1. `vidapi drift` finds the drift.
+    let found = vidapi(&[
+        "drift".as_ref(),
+        case.provider.as_ref(),
+        case.type_name.as_ref(),
+        sample_path.as_os_str(),
+    ]);
+    assert_eq!(found.code, 4, "{what}: {found:?}");
+    let findings = lines(&found.stdout);
+    assert!(!findings.is_empty(), "{what}");
+    let original_text = fs::read_to_string(schema(case.schema)).unwrap();
+    let before = vidapi::drift::Schema::parse(&original_text)
+        .unwrap()
+        .check(case.provider, &sample);
+    assert_eq!(before.len(), findings.len(), "{what}: {before:?}");
+
+    // 2. `vidapi schema update` on a copy of the whole tree.
+    let tree = copy_schemas();
+    let file = tree.path().join(case.schema);
+    let updated = vidapi(&[
+        "schema".as_ref(),
+        "update".as_ref(),
+        file.as_os_str(),
+        sample_path.as_os_str(),
+    ]);
+    assert_eq!(updated.code, 0, "{what}: {updated:?}");
+    let changes = lines(&updated.stdout);
+    assert!(!changes.is_empty(), "{what}: no change printed");
+    for change in &changes {
+        // `<where>: <what> → <Rust type>`
+        assert!(change.contains(": "), "{what}: {change}");
+        assert!(change.contains(" → "), "{what}: no Rust type in {change}");
+    }
+    assert!(
+        updated.stderr.contains(&file.display().to_string()),
+        "{what}: {}",
+        updated.stderr
+    );
+    let updated_text = fs::read_to_string(&file).unwrap();
+    assert_ne!(updated_text, original_text, "{what}: nothing written");
+    // Every place a finding names is a place the update changed.
+    let changed: Vec<&str> = changes
+        .iter()
+        .map(|c| c.split(": ").next().unwrap())
+        .collect();
+    for finding in &before {
+        assert!(
+            changed.contains(&finding.place()),
+            "{what}: the update left {} alone: {}\n{}",
+            finding.place(),
+            finding,
+            updated.stdout
+        );
+    }
+    // Only the one file changed.
+    for other in schema_files() {
+        if other != case.schema {
+            assert_eq!(
+                fs::read(tree.path().join(&other)).unwrap(),
+                fs::read(schema(&other)).unwrap(),
+                "{what}: {other} changed"
+            );
+        }
+    }
+
+    // 3. `--check` afterwards: nothing left to change.
+    let check = vidapi(&[
+        "schema".as_ref(),
+        "update".as_ref(),
+        "--check".as_ref(),
+        file.as_os_str(),
+        sample_path.as_os_str(),
+    ]);
+    assert_eq!(check.code, 0, "{what}: {check:?}");
+    assert_eq!(check.stdout, "", "{what}");
+
+    // 4. A second update changes nothing.
+    let again = vidapi(&[
+        "schema".as_ref(),
+        "update".as_ref(),
+        file.as_os_str(),
+        sample_path.as_os_str(),
+    ]);
+    assert_eq!(again.code, 0, "{what}: {again:?}");
+    assert_eq!(again.stdout, "", "{what}: the second update changed more");
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        updated_text,
+        "{what}: the second update rewrote the file"
+    );
+
+    // 5. The generator accepts the updated tree.
+    let generated = codegen::generate(tree.path())
+        .unwrap_or_else(|e| panic!("{what}: the updated schemas do not generate: {e}"));
+    assert!(
+        generated.iter().any(|g| g.provider == case.provider),
+        "{what}"
+    );
+
+    // 6. The sample validates against the updated schema.
+    let updated_schema: Value = serde_json::from_str(&updated_text).unwrap();
+    let errors = validation_errors(&updated_schema, &sample);
+    assert!(errors.is_empty(), "{what}: {errors:#?}");
+
+    // 7. And shows no drift against it.
+    let after = vidapi::drift::Schema::parse(&updated_text)
+        .unwrap_or_else(|e| panic!("{what}: {e}"))
+        .check(case.provider, &sample);
+    assert!(
+        after.is_empty(),
+        "{what}: drift left after the update:\n{}",
+        after.iter().map(|f| format!("{f}\n")).collect::<String>()
+    );
+    let left = vidapi(&[
+        "drift".as_ref(),
+        case.provider.as_ref(),
+        case.type_name.as_ref(),
+        sample_path.as_os_str(),
+    ]);
+    assert_eq!(left.code, 4, "{what}: the shipped schema is untouched");
+
+    // 8. diff of the original against the update: exit code and `breaking`
+    //    agree, and with what the update said about its changes.
+    let breaking = diff_is_consistent(&schema(case.schema), &file, &what);
+    let update_says_breaking = changes.iter().any(|c| c.contains("(breaking"));
+    assert_eq!(breaking, update_says_breaking, "{what}: {}", updated.stdout);
+}
+
+macro_rules! loop_tests {
+    ($($name:ident: $list:ident[$i:expr];)*) => {
+        $(
+            #[test]
+            fn $name() {
+                drift_update_regenerate(&$list[$i]);
+            }
+        )*
+    };
+}
+
+loop_tests! {
+    facts_minimax_videos_later: FACTS[0];
+    facts_minimax_videos_new_status: FACTS[1];
+    facts_memories_list_videos_new_status: FACTS[2];
+    drifted_minimax_videos: DRIFTED[0];
+    drifted_minimax_files: DRIFTED[1];
+    drifted_pixverse_videos: DRIFTED[2];
+    drifted_memories_list_videos: DRIFTED[3];
+    drifted_hourone_video: DRIFTED[4];
+    drifted_hourone_metadata: DRIFTED[5];
+    drifted_useapi_error: DRIFTED[6];
+}
+
+#[test]
+fn every_drift_fixture_is_in_the_loop() {
+    let mut covered: Vec<&str> = DRIFTED.iter().map(|c| c.fixture).collect();
+    covered.sort();
+    let on_disk: Vec<String> = fixtures()
+        .into_iter()
+        .filter(|f| f.ends_with("-drift.json"))
+        .collect();
+    assert_eq!(on_disk, covered, "add the new drift fixture to DRIFTED");
+    for c in all_cases() {
+        assert!(fixture(c.fixture).is_file(), "{}", c.fixture);
+        assert!(schema(c.schema).is_file(), "{}", c.schema);
+    }
+}
+
+#[test]
+fn update_check_on_an_untouched_copy_exits_4_and_writes_nothing() {
+    let tree = copy_schemas();
+    for case in all_cases() {
+        let file = tree.path().join(case.schema);
+        let before = fs::read(&file).unwrap();
+        let check = vidapi(&[
+            "schema".as_ref(),
+            "update".as_ref(),
+            "--check".as_ref(),
+            file.as_os_str(),
+            fixture(case.fixture).as_os_str(),
+        ]);
+        assert_eq!(check.code, 4, "{}: {check:?}", case.fixture);
+        assert!(
+            !check.stdout.is_empty(),
+            "{}: no change listed",
+            case.fixture
+        );
+        assert!(
+            check.stderr.contains(&file.display().to_string()),
+            "{}: {}",
+            case.fixture,
+            check.stderr
+        );
+        assert_eq!(fs::read(&file).unwrap(), before, "{}", case.fixture);
+        // --check lists exactly what an update would do.
+        let json = vidapi(&[
+            "--json".as_ref(),
+            "schema".as_ref(),
+            "update".as_ref(),
+            "--check".as_ref(),
+            file.as_os_str(),
+            fixture(case.fixture).as_os_str(),
+        ]);
+        assert_eq!(json.code, 4, "{}: {json:?}", case.fixture);
+        let list: Value = serde_json::from_str(&json.stdout).unwrap();
+        let list = list.as_array().unwrap();
+        assert_eq!(list.len(), lines(&check.stdout).len(), "{}", case.fixture);
+        for change in list {
+            for field in ["at", "pointer", "change", "rust_type"] {
+                assert!(change[field].is_string(), "{}: {change}", case.fixture);
+            }
+            let pointer = change["pointer"].as_str().unwrap();
+            let schema_value = read_json(&file);
+            // The pointer names a node of the file (an added property's
+            // parent exists before the update; the node itself after it).
+            let parent = &pointer[..pointer.rfind('/').unwrap_or(0)];
+            assert!(
+                schema_value.pointer(pointer).is_some() || schema_value.pointer(parent).is_some(),
+                "{}: {pointer}",
+                case.fixture
+            );
+        }
+        assert_eq!(fs::read(&file).unwrap(), before, "{}", case.fixture);
+    }
+    // Nothing at all was written into the tree (no temporary files either).
+    for name in schema_files() {
+        assert_eq!(
+            fs::read(tree.path().join(&name)).unwrap(),
+            fs::read(schema(&name)).unwrap(),
+            "{name}"
+        );
+    }
+    let mut count = 0;
+    for provider in fs::read_dir(tree.path()).unwrap() {
+        count += fs::read_dir(provider.unwrap().path()).unwrap().count();
+    }
+    assert_eq!(count, schema_files().len());
+}
+
+/// Runs `schema update` (and `--check`) with bad input: exit 1, stderr
+/// names `culprit`, and `schema_file` keeps its bytes.
+fn refused(schema_file: &Path, sample: &Path, culprit: &Path, what: &str) {
+    let before = fs::read(schema_file).ok();
+    for check in [false, true] {
+        let mut args: Vec<&std::ffi::OsStr> = vec!["schema".as_ref(), "update".as_ref()];
+        if check {
+            args.push("--check".as_ref());
+        }
+        args.push(schema_file.as_os_str());
+        args.push(sample.as_os_str());
+        let out = vidapi(&args);
+        assert_eq!(out.code, 1, "{what} (check: {check}): {out:?}");
+        assert_eq!(out.stdout, "", "{what}");
+        let name = culprit.file_name().unwrap().to_string_lossy();
+        assert!(
+            out.stderr.contains(name.as_ref()),
+            "{what}: stderr does not name {name}: {}",
+            out.stderr
+        );
+        assert_eq!(
+            fs::read(schema_file).ok(),
+            before,
+            "{what}: the schema file changed"
+        );
+    }
+    // No temporary file left beside it.
+    let dir = schema_file.parent().unwrap();
+    for entry in fs::read_dir(dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(!name.contains("vidapi-update"), "{what}: left {name}");
+    }
+}
+
+#[test]
+fn bad_input_exits_1_names_the_file_and_leaves_the_schema_untouched() {
+    let tree = copy_schemas();
+    let videos = tree.path().join("minimax/videos.json");
+    let later = fixture("drift/minimax-videos-later.json");
+    let dir = tempfile::tempdir().unwrap();
+
+    // A sample that is not JSON, alone or after a good one.
+    let html = dir.path().join("gateway-error.json");
+    fs::write(&html, "<html><body>502 Bad Gateway</body></html>").unwrap();
+    refused(&videos, &html, &html, "sample not JSON");
+    let out = vidapi(&[
+        "schema".as_ref(),
+        "update".as_ref(),
+        videos.as_os_str(),
+        later.as_os_str(),
+        html.as_os_str(),
+    ]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(
+        fs::read(&videos).unwrap(),
+        fs::read(schema("minimax/videos.json")).unwrap(),
+        "a good sample before a bad one must not be written either"
+    );
+    // A sample that does not exist.
+    refused(
+        &videos,
+        &dir.path().join("nowhere.json"),
+        &dir.path().join("nowhere.json"),
+        "missing sample",
+    );
+
+    // Schema files that are not schemas.
+    for (name, text) in [
+        ("array.json", "[1,2]"),
+        ("empty.json", "{}"),
+        ("untitled.json", r#"{"type": "object", "properties": {}}"#),
+        ("broken.json", "{\"title\": "),
+        (
+            "defs.json",
+            r#"{"title": "T", "definitions": [1], "type": "object"}"#,
+        ),
+    ] {
+        let file = dir.path().join(name);
+        fs::write(&file, text).unwrap();
+        refused(&file, &later, &file, name);
+        assert_eq!(fs::read_to_string(&file).unwrap(), text, "{name}");
+    }
+    // A schema file that does not exist is not created.
+    let absent = dir.path().join("absent.json");
+    refused(&absent, &later, &absent, "missing schema file");
+    assert!(!absent.exists());
+
+    // A `$ref` to a definition the file does not have.
+    let original = fs::read_to_string(schema("minimax/videos.json")).unwrap();
+    let dangling = original.replacen("\"#/definitions/FlexBool\"", "\"#/definitions/Missing\"", 1);
+    assert_ne!(dangling, original);
+    let bad_ref = dir.path().join("dangling-ref.json");
+    fs::write(&bad_ref, &dangling).unwrap();
+    refused(&bad_ref, &later, &bad_ref, "dangling $ref");
+    let out = vidapi(&[
+        "schema".as_ref(),
+        "update".as_ref(),
+        bad_ref.as_os_str(),
+        later.as_os_str(),
+    ]);
+    assert!(
+        out.stderr.contains("#/definitions/Missing"),
+        "{}",
+        out.stderr
+    );
+
+    // A sample whose root is another kind of value than the schema's.
+    let object = fixture("pixverse/videos.json");
+    refused(&videos, &object, &videos, "wrong root");
+
+    // The copy of videos.json was never touched by any of it.
+    assert_eq!(fs::read_to_string(&videos).unwrap(), original);
+}
+
+/// Writes `schema` alone into a provider folder of a new temporary
+/// directory and runs the generator on it.
+fn generates_alone(schema: &str, what: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("inferred");
+    fs::create_dir_all(&folder).unwrap();
+    fs::write(folder.join("inferred.json"), schema).unwrap();
+    let generated = codegen::generate(dir.path())
+        .unwrap_or_else(|e| panic!("{what}: the inferred schema does not generate: {e}"));
+    assert_eq!(generated.len(), 1);
+    assert!(
+        generated[0].code.contains("Inferred"),
+        "{what}: no type Inferred in\n{}",
+        generated[0].code
+    );
+}
+
+#[test]
+fn infer_writes_a_schema_each_fixture_fits_and_that_generates() {
+    for name in fixtures() {
+        let path = fixture(&name);
+        let out = vidapi(&[
+            "schema".as_ref(),
+            "infer".as_ref(),
+            path.as_os_str(),
+            "--title".as_ref(),
+            "Inferred".as_ref(),
+        ]);
+        assert_eq!(out.code, 0, "{name}: {out:?}");
+        let inferred: Value = serde_json::from_str(&out.stdout)
+            .unwrap_or_else(|e| panic!("{name}: infer printed no JSON ({e}): {}", out.stdout));
+        assert_eq!(inferred["title"], "Inferred", "{name}");
+        generates_alone(&out.stdout, &name);
+        let sample = read_json(&path);
+        let errors = validation_errors(&inferred, &sample);
+        assert!(errors.is_empty(), "{name}: {errors:#?}\n{}", out.stdout);
+        // The sample fits it without drift, and folding it back in changes
+        // nothing.
+        let drift = vidapi::drift::Schema::parse(&out.stdout)
+            .unwrap()
+            .check("inferred", &sample);
+        assert!(drift.is_empty(), "{name}: {drift:?}");
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("inferred.json");
+        fs::write(&file, &out.stdout).unwrap();
+        let check = vidapi(&[
+            "schema".as_ref(),
+            "update".as_ref(),
+            "--check".as_ref(),
+            file.as_os_str(),
+            path.as_os_str(),
+        ]);
+        assert_eq!(check.code, 0, "{name}: {check:?}");
+    }
+}
+
+#[test]
+fn infer_over_all_minimax_videos_fits_each_of_them() {
+    let names: Vec<String> = fixtures()
+        .into_iter()
+        .filter(|n| n.starts_with("minimax/videos") || n.starts_with("drift/minimax-videos"))
+        .collect();
+    assert!(names.len() >= 5, "{names:?}");
+    let paths: Vec<PathBuf> = names.iter().map(|n| fixture(n)).collect();
+    let mut args: Vec<&std::ffi::OsStr> = vec!["schema".as_ref(), "infer".as_ref()];
+    args.extend(paths.iter().map(|p| p.as_os_str()));
+    args.push("--title".as_ref());
+    args.push("Inferred".as_ref());
+    let out = vidapi(&args);
+    assert_eq!(out.code, 0, "{out:?}");
+    let inferred: Value = serde_json::from_str(&out.stdout).unwrap();
+    generates_alone(&out.stdout, "all minimax videos");
+    for (name, path) in names.iter().zip(&paths) {
+        let errors = validation_errors(&inferred, &read_json(path));
+        assert!(errors.is_empty(), "{name}: {errors:#?}\n{}", out.stdout);
+    }
+    // Properties only some samples have are all there.
+    let props = &inferred["items"]["properties"];
+    for key in ["id", "status", "canAppeal", "originFiles", "brandNewField"] {
+        assert!(props.get(key).is_some(), "{key} missing: {}", out.stdout);
+    }
+}
+
+#[test]
+fn infer_refuses_what_it_cannot_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    fs::write(&bad, "not json").unwrap();
+    let out = vidapi(&[
+        "schema".as_ref(),
+        "infer".as_ref(),
+        bad.as_os_str(),
+        "--title".as_ref(),
+        "Inferred".as_ref(),
+    ]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(out.stdout, "");
+    assert!(out.stderr.contains("bad.json"), "{}", out.stderr);
+}
+
+#[test]
+fn diff_of_a_schema_with_itself_is_empty() {
+    for name in schema_files() {
+        let path = schema(&name);
+        let out = vidapi(&[
+            "schema".as_ref(),
+            "diff".as_ref(),
+            path.as_os_str(),
+            path.as_os_str(),
+        ]);
+        assert_eq!(out.code, 0, "{name}: {out:?}");
+        assert_eq!(out.stdout, "", "{name}");
+        let json = vidapi(&[
+            "--json".as_ref(),
+            "schema".as_ref(),
+            "diff".as_ref(),
+            path.as_os_str(),
+            path.as_os_str(),
+        ]);
+        assert_eq!(json.code, 0, "{name}: {json:?}");
+        assert_eq!(
+            serde_json::from_str::<Value>(&json.stdout).unwrap(),
+            Value::Array(Vec::new()),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn removing_a_property_is_breaking() {
+    let original = read_json(&schema("pixverse/videos.json"));
+    let mut edited = original.clone();
+    let properties = edited["definitions"]["Video"]["properties"]
+        .as_object_mut()
+        .unwrap();
+    let removed = properties.keys().next().unwrap().clone();
+    properties.remove(&removed);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("videos.json");
+    fs::write(&file, serde_json::to_string_pretty(&edited).unwrap()).unwrap();
+
+    let out = vidapi(&[
+        "--json".as_ref(),
+        "schema".as_ref(),
+        "diff".as_ref(),
+        schema("pixverse/videos.json").as_os_str(),
+        file.as_os_str(),
+    ]);
+    assert_eq!(out.code, 4, "{out:?}");
+    let list: Value = serde_json::from_str(&out.stdout).unwrap();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 1, "{}", out.stdout);
+    assert_eq!(list[0]["rule"], "property-removed");
+    assert_eq!(list[0]["breaking"], true);
+    assert_eq!(list[0]["at"], format!("Video.{removed}"));
+    assert!(diff_is_consistent(
+        &schema("pixverse/videos.json"),
+        &file,
+        "removed property"
+    ));
+
+    // The other way round, it is an addition: not breaking.
+    let back = vidapi(&[
+        "--json".as_ref(),
+        "schema".as_ref(),
+        "diff".as_ref(),
+        file.as_os_str(),
+        schema("pixverse/videos.json").as_os_str(),
+    ]);
+    assert_eq!(back.code, 0, "{back:?}");
+    let list: Value = serde_json::from_str(&back.stdout).unwrap();
+    assert_eq!(list[0]["rule"], "property-added");
+
+    // Bad input to diff: exit 1, the file named.
+    let not_schema = dir.path().join("not-a-schema.json");
+    fs::write(&not_schema, "[1,2]").unwrap();
+    let out = vidapi(&[
+        "schema".as_ref(),
+        "diff".as_ref(),
+        schema("pixverse/videos.json").as_os_str(),
+        not_schema.as_os_str(),
+    ]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("not-a-schema.json"), "{}", out.stderr);
+}
+
+/// Which schema file and type each fixture is a payload of, by name prefix
+/// (first match wins). Hour One's `videos.json` is a bare array of `Video`
+/// (`Video[]`), which no schema file's root is, so it has no entry.
+const SCHEMA_OF: [(&str, &str, &str, &str); 14] = [
+    (
+        "drift/minimax-videos",
+        "minimax",
+        "VideoList",
+        "minimax/videos.json",
+    ),
+    (
+        "drift/pixverse-videos",
+        "pixverse",
+        "VideoPage",
+        "pixverse/videos.json",
+    ),
+    (
+        "drift/memories-list-videos",
+        "memories",
+        "ListVideosResponse",
+        "memories/list-videos-response.json",
+    ),
+    (
+        "minimax/videos",
+        "minimax",
+        "VideoList",
+        "minimax/videos.json",
+    ),
+    ("minimax/files", "minimax", "FileList", "minimax/files.json"),
+    (
+        "pixverse/videos",
+        "pixverse",
+        "VideoPage",
+        "pixverse/videos.json",
+    ),
+    ("hourone/video-", "hourone", "Video", "hourone/video.json"),
+    ("hourone/video.", "hourone", "Video", "hourone/video.json"),
+    (
+        "hourone/metadata",
+        "hourone",
+        "VideoMetadata",
+        "hourone/metadata.json",
+    ),
+    (
+        "hourone/validation-error",
+        "hourone",
+        "ValidationError",
+        "hourone/validation-error.json",
+    ),
+    (
+        "memories/list-videos-request",
+        "memories",
+        "ListVideosRequest",
+        "memories/list-videos-request.json",
+    ),
+    (
+        "memories/list-videos",
+        "memories",
+        "ListVideosResponse",
+        "memories/list-videos-response.json",
+    ),
+    (
+        "memories/error",
+        "memories",
+        "ListVideosResponse",
+        "memories/list-videos-response.json",
+    ),
+    ("useapi/", "useapi", "ErrorBody", "useapi/error.json"),
+];
+
+fn schema_of(name: &str) -> Option<(&'static str, &'static str, &'static str)> {
+    SCHEMA_OF
+        .iter()
+        .find(|(prefix, ..)| name.starts_with(prefix))
+        .map(|(_, provider, type_name, schema)| (*provider, *type_name, *schema))
+}
+
+/// Every sample of a schema folded in with one `schema update`: then none of
+/// them shows drift, all validate, the tree generates, and a second update
+/// changes nothing.
+#[test]
+fn every_sample_of_a_schema_folded_in_at_once() {
+    let tree = copy_schemas();
+    let all = fixtures();
+    let mut folded = 0;
+    for name in schema_files() {
+        let samples: Vec<(String, &str)> = all
+            .iter()
+            .filter_map(|f| match schema_of(f) {
+                Some((provider, _, schema)) if schema == name => Some((f.clone(), provider)),
+                _ => None,
+            })
+            .collect();
+        if samples.is_empty() {
+            continue;
+        }
+        folded += samples.len();
+        let file = tree.path().join(&name);
+        let paths: Vec<PathBuf> = samples.iter().map(|(f, _)| fixture(f)).collect();
+        let mut args: Vec<&std::ffi::OsStr> = vec!["schema".as_ref(), "update".as_ref()];
+        args.push(file.as_os_str());
+        args.extend(paths.iter().map(|p| p.as_os_str()));
+        let out = vidapi(&args);
+        assert_eq!(out.code, 0, "{name}: {out:?}");
+        let text = fs::read_to_string(&file).unwrap();
+        let value: Value = serde_json::from_str(&text).unwrap();
+        let compiled = vidapi::drift::Schema::parse(&text).unwrap();
+        for ((sample_name, provider), path) in samples.iter().zip(&paths) {
+            let sample = read_json(path);
+            let errors = validation_errors(&value, &sample);
+            assert!(errors.is_empty(), "{name} {sample_name}: {errors:#?}");
+            let drift = compiled.check(provider, &sample);
+            assert!(drift.is_empty(), "{name} {sample_name}: {drift:?}");
+        }
+        args.insert(2, "--check".as_ref());
+        let check = vidapi(&args);
+        assert_eq!(check.code, 0, "{name}: {check:?}");
+        assert_eq!(fs::read_to_string(&file).unwrap(), text, "{name}");
+    }
+    assert!(folded > 30, "{folded}");
+    codegen::generate(tree.path())
+        .unwrap_or_else(|e| panic!("the updated schemas do not generate: {e}"));
+}
+
+/// A fixture that `vidapi drift` finds no drift in needs no schema change:
+/// `schema update --check` with it exits 0, and the other way round.
+///
+/// Ignored: fails on `memories/list-videos-newer.json`. Its
+/// `data.videos[].duration` is an integer (`61`) on a `FlexNumber` leaf whose
+/// `x-wire-types` is `["string", "number"]`. The drift check counts an
+/// integer as a `number` (as JSON Schema does) and reports nothing, but
+/// `schema update` (`flex_action` in src/schema/update.rs) compares type
+/// names literally and adds `integer` to `x-wire-types`, so `--check` exits 4.
+#[test]
+fn drift_and_update_check_agree_on_every_fixture() {
+    let mut disagree = Vec::new();
+    for name in fixtures() {
+        let Some((provider, type_name, schema_name)) = schema_of(&name) else {
+            continue;
+        };
+        let path = fixture(&name);
+        let found = vidapi(&[
+            "drift".as_ref(),
+            provider.as_ref(),
+            type_name.as_ref(),
+            path.as_os_str(),
+        ]);
+        assert!(found.code == 0 || found.code == 4, "{name}: {found:?}");
+        let check = vidapi(&[
+            "schema".as_ref(),
+            "update".as_ref(),
+            "--check".as_ref(),
+            schema(schema_name).as_os_str(),
+            path.as_os_str(),
+        ]);
+        if (found.code == 4) != (check.code == 4) {
+            disagree.push(format!(
+                "{name}: drift exit {}, update --check exit {}:\n{}{}",
+                found.code, check.code, found.stdout, check.stdout
+            ));
+        }
+    }
+    assert!(disagree.is_empty(), "{}", disagree.join("\n"));
+}
