@@ -122,6 +122,18 @@ impl Finding {
         }
     }
 
+    /// What findings are deduplicated by: provider, schema, path, kind and
+    /// the JSON type seen.
+    fn key(&self) -> LogKey {
+        (
+            self.provider.clone(),
+            self.schema.clone(),
+            self.path.clone(),
+            self.kind,
+            self.seen.clone(),
+        )
+    }
+
     /// The path as printed: `(root)` for the root itself.
     pub fn place(&self) -> &str {
         if self.path.is_empty() {
@@ -462,13 +474,7 @@ impl Log {
         }
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         for mut finding in found {
-            let key = (
-                finding.provider.clone(),
-                finding.schema.clone(),
-                finding.path.clone(),
-                finding.kind,
-                finding.seen.clone(),
-            );
+            let key = finding.key();
             if let Some(known) = inner.findings.get_mut(&key) {
                 known.count += finding.count;
                 continue;
@@ -494,6 +500,24 @@ impl Log {
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         sorted(inner.findings.drain().map(|(_, f)| f).collect())
     }
+}
+
+/// Findings of several decodes or files as one list: one finding per
+/// provider, schema, path, kind and JSON type seen, with the counts added up
+/// and the first example kept; sorted by provider, schema and path.
+pub fn merge(findings: impl IntoIterator<Item = Finding>) -> Vec<Finding> {
+    let mut merged: HashMap<LogKey, Finding> = HashMap::new();
+    for finding in findings {
+        match merged.entry(finding.key()) {
+            std::collections::hash_map::Entry::Occupied(mut known) => {
+                known.get_mut().count += finding.count;
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(finding);
+            }
+        }
+    }
+    sorted(merged.into_values().collect())
 }
 
 fn sorted(mut findings: Vec<Finding>) -> Vec<Finding> {

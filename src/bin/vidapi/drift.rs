@@ -1,7 +1,6 @@
 //! `vidapi drift`: saved payloads checked against their schemas, and the
 //! `--drift` report of what a command's responses showed.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use vidapi::drift::{self, Finding};
@@ -32,7 +31,7 @@ pub fn files(
             }
         }
     }
-    let merged = merge(all);
+    let merged = drift::merge(all);
     if as_json {
         output::json(&merged)?;
     } else {
@@ -49,31 +48,9 @@ pub fn files(
     }
 }
 
-/// One finding per schema, path, kind and seen type, counts added up; the
-/// first example is kept.
-pub fn merge(findings: Vec<Finding>) -> Vec<Finding> {
-    let mut merged: BTreeMap<_, Finding> = BTreeMap::new();
-    for finding in findings {
-        let key = (
-            finding.provider.clone(),
-            finding.schema.clone(),
-            finding.path.clone(),
-            finding.kind,
-            finding.seen.clone(),
-        );
-        match merged.get_mut(&key) {
-            Some(known) => known.count += finding.count,
-            None => {
-                merged.insert(key, finding);
-            }
-        }
-    }
-    merged.into_values().collect()
-}
-
 /// `--drift`: the findings of every client the command used, on stderr.
 pub fn report(findings: Vec<Finding>) {
-    for finding in merge(findings) {
+    for finding in drift::merge(findings) {
         eprintln!("drift: {finding}");
     }
 }
