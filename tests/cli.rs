@@ -4,60 +4,11 @@
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 
-use assert_cmd::Command;
 use serde_json::Value;
-use vidapi::emulator::{Emulator, Fault, HOURONE_KEY, MEMORIES_KEY, USEAPI_TOKEN};
+use vidapi::emulator::{Emulator, Fault, HOURONE_KEY, USEAPI_TOKEN};
 
-const VARS: [&str; 7] = [
-    "USEAPI_TOKEN",
-    "HOURONE_API_KEY",
-    "MEMORIES_API_KEY",
-    "USEAPI_BASE_URL",
-    "HOURONE_BASE_URL",
-    "MEMORIES_BASE_URL",
-    "VIDAPI_PROXY",
-];
-
-/// The binary with no provider configured.
-fn bare() -> Command {
-    let mut cmd = Command::cargo_bin("vidapi").unwrap();
-    for var in VARS {
-        cmd.env_remove(var);
-    }
-    cmd
-}
-
-/// The binary with every provider pointed at the emulator.
-fn vidapi(emulator: &Emulator) -> Command {
-    let mut cmd = bare();
-    let base = emulator.base_url();
-    cmd.env("USEAPI_TOKEN", USEAPI_TOKEN)
-        .env("HOURONE_API_KEY", HOURONE_KEY)
-        .env("MEMORIES_API_KEY", MEMORIES_KEY)
-        .env("USEAPI_BASE_URL", base)
-        .env("HOURONE_BASE_URL", base)
-        .env("MEMORIES_BASE_URL", base);
-    cmd
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command, args: &[&str]) -> Run {
-    let output = cmd
-        .args(args)
-        .timeout(std::time::Duration::from_secs(60))
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
-}
+mod common;
+use common::{Run, bare, run, vidapi};
 
 fn json_of(run: &Run) -> Value {
     assert_eq!(run.code, 0, "stderr: {}", run.stderr);

@@ -5,19 +5,11 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
-use vidapi::emulator::{Emulator, Fault, HOURONE_KEY, MEMORIES_KEY, USEAPI_TOKEN};
+use vidapi::emulator::{Emulator, Fault};
 
-const VARS: [&str; 7] = [
-    "USEAPI_TOKEN",
-    "HOURONE_API_KEY",
-    "MEMORIES_API_KEY",
-    "USEAPI_BASE_URL",
-    "HOURONE_BASE_URL",
-    "MEMORIES_BASE_URL",
-    "VIDAPI_PROXY",
-];
+mod common;
+use common::{Run, bare, run, vidapi};
 
 /// The eight fields of a finding in `--json` output.
 const FIELDS: [&str; 8] = [
@@ -37,48 +29,6 @@ fn fixture(name: &str) -> PathBuf {
 
 fn fixture_arg(name: &str) -> String {
     fixture(name).to_string_lossy().into_owned()
-}
-
-/// The binary with no provider configured.
-fn bare() -> Command {
-    let mut cmd = Command::cargo_bin("vidapi").unwrap();
-    for var in VARS {
-        cmd.env_remove(var);
-    }
-    cmd
-}
-
-/// The binary with every provider pointed at the emulator.
-fn vidapi(emulator: &Emulator) -> Command {
-    let mut cmd = bare();
-    let base = emulator.base_url();
-    cmd.env("USEAPI_TOKEN", USEAPI_TOKEN)
-        .env("HOURONE_API_KEY", HOURONE_KEY)
-        .env("MEMORIES_API_KEY", MEMORIES_KEY)
-        .env("USEAPI_BASE_URL", base)
-        .env("HOURONE_BASE_URL", base)
-        .env("MEMORIES_BASE_URL", base);
-    cmd
-}
-
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run<S: AsRef<std::ffi::OsStr>>(cmd: &mut Command, args: &[S]) -> Run {
-    let output = cmd
-        .args(args)
-        .timeout(std::time::Duration::from_secs(60))
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
 }
 
 /// `vidapi [--json] drift <provider> <type> <files>…`.

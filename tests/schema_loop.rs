@@ -12,8 +12,10 @@ mod codegen;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
+
+mod common;
+use common::{Run, bare, run};
 
 /// One drifted fixture, the schema file (under `schemas/`) and the type it
 /// is a payload of.
@@ -187,25 +189,9 @@ fn copy_schemas() -> tempfile::TempDir {
     dir
 }
 
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
+/// The binary with no provider configured, run with `args`.
 fn vidapi<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Run {
-    let output = Command::cargo_bin("vidapi")
-        .unwrap()
-        .args(args)
-        .timeout(std::time::Duration::from_secs(60))
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
+    run(&mut bare(), args)
 }
 
 fn lines(text: &str) -> Vec<&str> {

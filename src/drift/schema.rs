@@ -437,14 +437,11 @@ impl<'a> Compiler<'a> {
             }
         }
         match map.get("additionalProperties") {
-            Some(Value::Object(values)) => {
+            Some(values @ Value::Object(_)) => {
                 structural = true;
                 node.accepts = node.accepts.union(Types::OBJECT);
-                node.extra = Extra::Values(self.node(
-                    &map["additionalProperties"],
-                    &format!("{at}/additionalProperties"),
-                )?);
-                let _ = values;
+                node.extra =
+                    Extra::Values(self.node(values, &format!("{at}/additionalProperties"))?);
             }
             Some(Value::Bool(false)) | None => {}
             Some(_) => node.extra = Extra::Values(ANY),

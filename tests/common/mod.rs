@@ -1,0 +1,63 @@
+//! Running the `vidapi` binary in tests: shared by the CLI test files.
+#![allow(dead_code)] // each test file uses its own part of this
+
+use std::ffi::OsStr;
+
+use assert_cmd::Command;
+use vidapi::emulator::{Emulator, HOURONE_KEY, MEMORIES_KEY, USEAPI_TOKEN};
+
+/// Every variable the command reads, removed so the caller's environment
+/// cannot leak into a test.
+pub const VARS: [&str; 7] = [
+    "USEAPI_TOKEN",
+    "HOURONE_API_KEY",
+    "MEMORIES_API_KEY",
+    "USEAPI_BASE_URL",
+    "HOURONE_BASE_URL",
+    "MEMORIES_BASE_URL",
+    "VIDAPI_PROXY",
+];
+
+/// The binary with no provider configured.
+pub fn bare() -> Command {
+    let mut cmd = Command::cargo_bin("vidapi").unwrap();
+    for var in VARS {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+/// The binary with every provider pointed at the emulator.
+pub fn vidapi(emulator: &Emulator) -> Command {
+    let mut cmd = bare();
+    let base = emulator.base_url();
+    cmd.env("USEAPI_TOKEN", USEAPI_TOKEN)
+        .env("HOURONE_API_KEY", HOURONE_KEY)
+        .env("MEMORIES_API_KEY", MEMORIES_KEY)
+        .env("USEAPI_BASE_URL", base)
+        .env("HOURONE_BASE_URL", base)
+        .env("MEMORIES_BASE_URL", base);
+    cmd
+}
+
+/// What one run printed and how it ended.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `cmd` with `args`, at most 60 s.
+pub fn run<S: AsRef<OsStr>>(cmd: &mut Command, args: &[S]) -> Run {
+    let output = cmd
+        .args(args)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
