@@ -113,39 +113,82 @@ impl HourOne {
     }
 }
 
-/// Reads Hour One's error body: `{"detail": "…"}` or the validation form
-/// `{"detail": [{"loc": [...], "msg": "…", "type": "…"}]}`.
+/// Reads Hour One's error body, `{"detail": "…"}` or the validation form
+/// `{"detail": [{"loc": [...], "msg": "…", "type": "…"}]}`, through the
+/// generated [`ValidationError`].
 fn error_body(body: &[u8]) -> Option<(Option<String>, String)> {
     let parsed: ValidationError = serde_json::from_slice(body).ok()?;
-    let message = match parsed.detail? {
-        serde_json::Value::String(text) => text,
-        serde_json::Value::Array(problems) => problems
-            .iter()
-            .map(|p| {
-                let place = p["loc"]
-                    .as_array()
-                    .map(|loc| {
-                        loc.iter()
-                            .map(|part| {
-                                part.as_str()
-                                    .map_or_else(|| part.to_string(), str::to_owned)
-                            })
-                            .collect::<Vec<_>>()
-                            .join(".")
-                    })
-                    .unwrap_or_default();
-                let msg = p["msg"].as_str().unwrap_or("invalid");
+    Some((None, parsed.message()?))
+}
+
+impl ValidationError {
+    /// What was wrong, as one line: each problem as `location: message`
+    /// (`body.name: field required; body.recipe_id: field required`), or a
+    /// plain `detail` as it was sent. `None` when there is no `detail`, or
+    /// it says nothing.
+    pub fn message(&self) -> Option<String> {
+        let text = match self.detail.as_ref()? {
+            ValidationDetail::FlexText(text) => text.trim().to_owned(),
+            ValidationDetail::Array(entries) => entries
+                .iter()
+                .map(ValidationEntry::describe)
+                .filter(|line| !line.is_empty())
+                .collect::<Vec<_>>()
+                .join("; "),
+        };
+        (!text.is_empty()).then_some(text)
+    }
+
+    /// The field problems of a 422, in the order sent; empty when `detail`
+    /// is a plain message or absent.
+    pub fn issues(&self) -> Vec<&ValidationIssue> {
+        match &self.detail {
+            Some(ValidationDetail::Array(entries)) => entries
+                .iter()
+                .filter_map(|entry| match entry {
+                    ValidationEntry::ValidationIssue(issue) => Some(issue),
+                    ValidationEntry::FlexText(_) => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl ValidationEntry {
+    /// The entry as one line: `location: message` for a field problem.
+    fn describe(&self) -> String {
+        match self {
+            ValidationEntry::ValidationIssue(issue) => {
+                let place = issue.location();
+                let msg = issue.message();
                 if place.is_empty() {
                     msg.to_owned()
                 } else {
                     format!("{place}: {msg}")
                 }
-            })
+            }
+            ValidationEntry::FlexText(text) => text.trim().to_owned(),
+        }
+    }
+}
+
+impl ValidationIssue {
+    /// `loc` joined with dots (`body.scenes.0.text`); list positions, sent
+    /// as integers, read as their digits. Empty when `loc` is absent.
+    pub fn location(&self) -> String {
+        self.loc
+            .iter()
+            .flatten()
+            .map(|part| part.as_str())
             .collect::<Vec<_>>()
-            .join("; "),
-        other => other.to_string(),
-    };
-    Some((None, message))
+            .join(".")
+    }
+
+    /// `msg`, or `invalid` when the server sent none.
+    pub fn message(&self) -> &str {
+        wire::text(&self.msg).unwrap_or("invalid")
+    }
 }
 
 /// An Hour One video's rendering status.

@@ -1,7 +1,7 @@
 //! memories.ai: list uploaded videos, with filters, a page at a time or all.
 //!
 //! ```no_run
-//! use vidapi::memories::ListVideosRequest;
+//! use vidapi::memories::{ApiVersion, ListVideosRequest, ListVideosV1Request};
 //! let mem = vidapi::Memories::new("my-api-key");
 //! let filter = ListVideosRequest { status: Some("DONE".into()), ..Default::default() };
 //! let page = mem.list_videos(&filter)?;
@@ -9,6 +9,11 @@
 //!     let video = video?;
 //!     println!("{:?} {:?} {:?}", video.video_no, video.status(), video.created_at());
 //! }
+//! // The newer endpoint, POST /serve/api/v1/list_videos, filters by `unique_id`.
+//! let v1 = vidapi::Memories::new("my-api-key").with_api(ApiVersion::V1);
+//! let all_done = v1.list_videos(&ListVideosRequest { status: Some("DONE".into()), ..Default::default() })?;
+//! let filter = ListVideosV1Request { unique_id: Some("project-a".into()), ..Default::default() };
+//! let page = v1.list_videos_v1(&filter)?;
 //! # Ok::<(), vidapi::Error>(())
 //! ```
 
@@ -18,22 +23,54 @@ use chrono::{DateTime, Utc};
 use secrecy::SecretString;
 
 use crate::config::Config;
-use crate::error::{Endpoint, Failure, Provider, Result};
+use crate::error::{Endpoint, Error, Failure, Provider, Result};
 use crate::paging::Paged;
 use crate::transport::{AuthScheme, Request, Transport, optional_text};
 use crate::view::Stage;
 use crate::wire;
 
 const LIST_VIDEOS: Endpoint = Endpoint::new(Provider::Memories, "list videos");
+const LIST_VIDEOS_V1: Endpoint = Endpoint::new(Provider::Memories, "list videos (v1)");
 
 /// The page size [`Memories::videos_iter`] asks for when the filter names
 /// none: the documented default.
 pub const DEFAULT_PAGE_SIZE: u32 = 20;
 
+/// Which of memories.ai's list endpoints a [`Memories`] client calls. Both
+/// answer the same envelope with the same [`Video`]s.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ApiVersion {
+    /// `POST /serve/api/video/list_videos`, filtering by `folder_id`: the
+    /// endpoint the docs this crate started from describe, and the default.
+    #[default]
+    Original,
+    /// `POST /serve/api/v1/list_videos`, from newer docs: `unique_id` in
+    /// place of `folder_id`.
+    V1,
+}
+
+impl ApiVersion {
+    /// The endpoint's path below the host.
+    pub fn path(self) -> &'static str {
+        match self {
+            ApiVersion::Original => "/serve/api/video/list_videos",
+            ApiVersion::V1 => "/serve/api/v1/list_videos",
+        }
+    }
+
+    fn endpoint(self) -> Endpoint {
+        match self {
+            ApiVersion::Original => LIST_VIDEOS,
+            ApiVersion::V1 => LIST_VIDEOS_V1,
+        }
+    }
+}
+
 /// A blocking client for the memories.ai API.
 #[derive(Clone, Debug)]
 pub struct Memories {
     transport: Transport,
+    api: ApiVersion,
 }
 
 impl Memories {
@@ -57,55 +94,85 @@ impl Memories {
             config,
             error_body,
         )?;
-        Ok(Memories { transport })
+        Ok(Memories {
+            transport,
+            api: ApiVersion::default(),
+        })
+    }
+
+    /// The same client (sharing its connections and drift record), calling
+    /// the list endpoint of `api` from [`list_videos`](Self::list_videos)
+    /// and [`videos_iter`](Self::videos_iter), and so from
+    /// [`Accounts`](crate::view::Accounts): [`ApiVersion::V1`] opts in to
+    /// `POST /serve/api/v1/list_videos`.
+    pub fn with_api(mut self, api: ApiVersion) -> Self {
+        self.api = api;
+        self
+    }
+
+    /// The list endpoint [`list_videos`](Self::list_videos) calls.
+    pub fn api(&self) -> ApiVersion {
+        self.api
     }
 
     /// `POST /serve/api/video/list_videos`: one page of videos matching the
     /// filter, sent as a JSON body. A read, so retried like a GET. A failure
     /// envelope (`code` other than "0000") under HTTP 200 is an error.
+    ///
+    /// On a client [`with_api(ApiVersion::V1)`](Self::with_api) the same
+    /// filters go to `POST /serve/api/v1/list_videos` instead, as
+    /// [`list_videos_v1`](Self::list_videos_v1) sends them; `folder_id`,
+    /// which v1 does not take, is then refused before anything is sent.
     pub fn list_videos(&self, filter: &ListVideosRequest) -> Result<VideoPage> {
+        if self.api == ApiVersion::V1 {
+            return self.list_videos_v1(&v1_filter(filter)?);
+        }
         optional_text("video_name", filter.video_name.as_deref())?;
         optional_text("video_no", filter.video_no.as_deref())?;
         optional_text("status", filter.status.as_deref())?;
-        let request = Request::post(LIST_VIDEOS, "/serve/api/video/list_videos")
-            .json(filter)?
+        self.send_list(ApiVersion::Original, filter)
+    }
+
+    /// `POST /serve/api/v1/list_videos`, the newer list endpoint (whatever
+    /// [`with_api`](Self::with_api) says): one page of videos matching the
+    /// filter, which takes `unique_id` in place of `folder_id`. The same
+    /// envelope, [`VideoPage`] and [`Video`] as the original endpoint.
+    pub fn list_videos_v1(&self, filter: &ListVideosV1Request) -> Result<VideoPage> {
+        optional_text("video_name", filter.video_name.as_deref())?;
+        optional_text("video_no", filter.video_no.as_deref())?;
+        optional_text("unique_id", filter.unique_id.as_deref())?;
+        optional_text("status", filter.status.as_deref())?;
+        self.send_list(ApiVersion::V1, filter)
+    }
+
+    fn send_list(&self, api: ApiVersion, body: &impl serde::Serialize) -> Result<VideoPage> {
+        let endpoint = api.endpoint();
+        let request = Request::post(endpoint, api.path())
+            .json(body)?
             .retried(true);
-        let envelope: ListVideosResponse = self.transport.send_checked(request, failure)?;
+        let envelope: ListVideosResponse = self
+            .transport
+            .send_checked(request, |envelope| failure(endpoint, envelope))?;
         Ok(envelope.data.unwrap_or_default())
     }
 
     /// Every video matching the filter, page after page from `filter.page`
-    /// (or 1), until `total_count` is reached or a page comes back short.
+    /// (or 1), until `total_count` is reached or a page comes back short;
+    /// each page as [`list_videos`](Self::list_videos) asks for it.
     pub fn videos_iter(
         &self,
         filter: ListVideosRequest,
     ) -> impl Iterator<Item = Result<Video>> + '_ {
-        let size = filter.size.unwrap_or(DEFAULT_PAGE_SIZE).max(1);
-        let mut next = Some(ListVideosRequest {
-            page: Some(filter.page.unwrap_or(1).max(1)),
-            size: Some(size),
-            ..filter
-        });
-        Paged::new(move || {
-            let Some(filter) = next.take() else {
-                return Ok(None);
-            };
-            let page_no = filter.page.unwrap_or(1);
-            let page = self.list_videos(&filter)?;
-            let videos = page.videos.unwrap_or_default();
-            let seen = u64::from(page_no - 1) * u64::from(size) + videos.len() as u64;
-            let more = match wire::int(&page.total_count) {
-                Some(total) => (seen as i64) < total,
-                None => videos.len() as u64 >= u64::from(size),
-            };
-            if more && !videos.is_empty() {
-                next = Some(ListVideosRequest {
-                    page: Some(page_no + 1),
-                    ..filter
-                });
-            }
-            Ok((!videos.is_empty()).then_some(videos))
-        })
+        pages(filter, move |f| self.list_videos(f))
+    }
+
+    /// Like [`videos_iter`](Self::videos_iter), from the v1 endpoint with
+    /// its own filters ([`list_videos_v1`](Self::list_videos_v1)).
+    pub fn videos_iter_v1(
+        &self,
+        filter: ListVideosV1Request,
+    ) -> impl Iterator<Item = Result<Video>> + '_ {
+        pages(filter, move |f| self.list_videos_v1(f))
     }
 
     /// The base URL requests go to.
@@ -126,6 +193,93 @@ impl Memories {
     }
 }
 
+/// The v1 body for the original endpoint's filters; `folder_id` has no
+/// counterpart there.
+fn v1_filter(filter: &ListVideosRequest) -> Result<ListVideosV1Request> {
+    if filter.folder_id.is_some() {
+        return Err(Error::invalid(
+            "folder_id",
+            "is not a filter of the v1 list endpoint, which takes unique_id instead \
+             (Memories::list_videos_v1)",
+        ));
+    }
+    Ok(ListVideosV1Request {
+        page: filter.page,
+        size: filter.size,
+        video_name: filter.video_name.clone(),
+        video_no: filter.video_no.clone(),
+        unique_id: None,
+        status: filter.status.clone(),
+    })
+}
+
+/// What paging needs of either endpoint's filter.
+trait PageFilter {
+    fn page(&self) -> Option<u32>;
+    fn size(&self) -> Option<u32>;
+    fn at(self, page: u32, size: u32) -> Self;
+}
+
+impl PageFilter for ListVideosRequest {
+    fn page(&self) -> Option<u32> {
+        self.page
+    }
+    fn size(&self) -> Option<u32> {
+        self.size
+    }
+    fn at(self, page: u32, size: u32) -> Self {
+        ListVideosRequest {
+            page: Some(page),
+            size: Some(size),
+            ..self
+        }
+    }
+}
+
+impl PageFilter for ListVideosV1Request {
+    fn page(&self) -> Option<u32> {
+        self.page
+    }
+    fn size(&self) -> Option<u32> {
+        self.size
+    }
+    fn at(self, page: u32, size: u32) -> Self {
+        ListVideosV1Request {
+            page: Some(page),
+            size: Some(size),
+            ..self
+        }
+    }
+}
+
+/// The videos of successive pages, from `filter.page` (or 1), until
+/// `total_count` is reached or a page comes back short or empty.
+fn pages<'c, F: PageFilter + 'c>(
+    filter: F,
+    mut fetch: impl FnMut(&F) -> Result<VideoPage> + 'c,
+) -> impl Iterator<Item = Result<Video>> + 'c {
+    let size = filter.size().unwrap_or(DEFAULT_PAGE_SIZE).max(1);
+    let first = filter.page().unwrap_or(1).max(1);
+    let mut next = Some(filter.at(first, size));
+    Paged::new(move || {
+        let Some(filter) = next.take() else {
+            return Ok(None);
+        };
+        let page_no = filter.page().unwrap_or(1);
+        let page = fetch(&filter)?;
+        let videos = page.videos.unwrap_or_default();
+        let seen = u64::from(page_no - 1) * u64::from(size) + videos.len() as u64;
+        let more = match wire::int(&page.total_count) {
+            Some(total) => (seen as i64) < total,
+            None => videos.len() as u64 >= u64::from(size),
+        };
+        if more && !videos.is_empty() {
+            next = Some(filter.at(page_no + 1, size));
+        }
+        Ok((!videos.is_empty()).then_some(videos))
+    })
+}
+
 /// Codes that mean success: "0000" in the documented envelope; newer error
 /// pages use the HTTP status as the code, so 0 and 200 are accepted too.
 fn is_success_code(code: &str) -> bool {
@@ -133,7 +287,7 @@ fn is_success_code(code: &str) -> bool {
 }
 
 /// The failure an envelope reports under HTTP 200, if it reports one.
-fn failure(envelope: &ListVideosResponse) -> Option<Failure> {
+fn failure(endpoint: Endpoint, envelope: &ListVideosResponse) -> Option<Failure> {
     let code = wire::text(&envelope.code);
     let said_failed = envelope.success.as_ref().and_then(wire::FlexBool::get) == Some(false)
         || envelope.failed.as_ref().and_then(wire::FlexBool::get) == Some(true);
@@ -152,7 +306,7 @@ fn failure(envelope: &ListVideosResponse) -> Option<Failure> {
         None => 400,
     };
     Some(Failure {
-        endpoint: LIST_VIDEOS,
+        endpoint,
         status: 200,
         meaning,
         code: code.map(str::to_owned),

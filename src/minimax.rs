@@ -1,9 +1,17 @@
-//! MiniMax (hailuoai.video) through useapi.net v1: list videos and list files.
+//! MiniMax (hailuoai.video) through useapi.net v1: list videos (one page,
+//! or all of them page by page) and list files.
 //!
 //! ```no_run
+//! use vidapi::minimax::VideosQuery;
 //! let useapi = vidapi::UseApi::new("user:1234-…");
 //! for video in useapi.minimax().videos(Some("my-account"))? {
 //!     println!("{:?} {:?} {:?}", video.id, video.status(), video.playable_url());
+//! }
+//! // Later versions of the docs page with `limit` and `lastVideoId`.
+//! let query = VideosQuery { limit: Some(10), ..Default::default() };
+//! let first = useapi.minimax().videos_page(&query)?;
+//! for video in useapi.minimax().videos_iter(Some("my-account")) {
+//!     println!("{:?}", video?.id());
 //! }
 //! let images = useapi.minimax().files(Some("my-account"), Some(25))?;
 //! # Ok::<(), vidapi::Error>(())
@@ -11,7 +19,10 @@
 
 crate::generated!("minimax");
 
+use std::collections::HashSet;
+
 use crate::error::{Endpoint, Provider, Result};
+use crate::paging::Paged;
 use crate::transport::{Request, Transport, optional_text};
 use crate::view::{Stage, final_or_flag};
 use crate::wire;
@@ -19,22 +30,87 @@ use crate::wire;
 const LIST_VIDEOS: Endpoint = Endpoint::new(Provider::MiniMax, "list videos");
 const LIST_FILES: Endpoint = Endpoint::new(Provider::MiniMax, "list files");
 
+/// The page size [`MiniMax::videos_iter`] asks for: the server's default
+/// `limit` in later versions of the docs.
+pub const DEFAULT_PAGE_SIZE: u32 = 30;
+
 /// The MiniMax endpoints of a [`UseApi`](crate::UseApi) client.
 #[derive(Clone, Copy, Debug)]
 pub struct MiniMax<'a> {
     pub(crate) transport: &'a Transport,
 }
 
-impl MiniMax<'_> {
+impl<'a> MiniMax<'a> {
     /// `GET /v1/minimax/videos/?account=`: the account's videos, including
-    /// those still being generated. `account` may be left out when only one
-    /// MiniMax account is configured at useapi.net.
+    /// those still being generated, as the seed docs describe the call (no
+    /// paging parameters; later servers then answer their first 30).
+    /// `account` may be left out when only one MiniMax account is
+    /// configured at useapi.net.
     pub fn videos(&self, account: Option<&str>) -> Result<Vec<Video>> {
-        let query = VideosQuery {
-            account: optional_text("account", account)?.map(str::to_owned),
-        };
-        let request = Request::get(LIST_VIDEOS, "/v1/minimax/videos/").query(&query)?;
+        self.videos_page(&VideosQuery {
+            account: account.map(str::to_owned),
+            ..Default::default()
+        })
+    }
+
+    /// `GET /v1/minimax/videos/?account=&limit=&lastVideoId=`: one page of
+    /// the account's videos, newest first, as later versions of the docs
+    /// describe it: at most `limit` (server default 30), starting after
+    /// `lastVideoId`. Fields left `None` are not sent, so a query with only
+    /// `account` is exactly [`MiniMax::videos`]. A page with fewer than
+    /// `limit` videos is the last.
+    pub fn videos_page(&self, query: &VideosQuery) -> Result<Vec<Video>> {
+        optional_text("account", query.account.as_deref())?;
+        optional_text("lastVideoId", query.last_video_id.as_deref())?;
+        let request = Request::get(LIST_VIDEOS, "/v1/minimax/videos/").query(query)?;
         self.transport.send(request).map(|list: VideoList| list.0)
+    }
+
+    /// Every video of the account, fetched [`DEFAULT_PAGE_SIZE`] at a time:
+    /// each page asks for the videos after the previous page's last one
+    /// (`lastVideoId`), until a page comes back with fewer than `limit`
+    /// videos or its last id does not advance.
+    pub fn videos_iter(
+        &self,
+        account: Option<&'a str>,
+    ) -> impl Iterator<Item = Result<Video>> + 'a {
+        self.videos_pages(account, DEFAULT_PAGE_SIZE)
+    }
+
+    /// Like [`MiniMax::videos_iter`], with pages of `page_size` videos (at
+    /// least 1). A server that ignores `lastVideoId` and sends a page again
+    /// ends the iteration, and a video already yielded is not yielded twice.
+    pub fn videos_pages(
+        &self,
+        account: Option<&'a str>,
+        page_size: u32,
+    ) -> impl Iterator<Item = Result<Video>> + 'a {
+        let client = *self;
+        let limit = page_size.max(1);
+        let mut after: Option<String> = None;
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut done = false;
+        Paged::new(move || {
+            if done {
+                return Ok(None);
+            }
+            let page = client.videos_page(&VideosQuery {
+                account: account.map(str::to_owned),
+                limit: Some(limit),
+                last_video_id: after.clone(),
+            })?;
+            let full = page.len() >= limit as usize;
+            let last = page.last().and_then(Video::id).map(str::to_owned);
+            // The cursor advances only to an id this iteration has not seen.
+            let advanced = last.as_ref().is_some_and(|id| !seen.contains(id));
+            let fresh: Vec<Video> = page
+                .into_iter()
+                .filter(|v| v.id().is_none_or(|id| seen.insert(id.to_owned())))
+                .collect();
+            done = !(full && advanced);
+            after = last;
+            Ok(Some(fresh))
+        })
     }
 
     /// `GET /v1/minimax/files/?account=&limit=`: images used to generate

@@ -208,4 +208,30 @@ impl Video {
     pub fn template_i18n(&self) -> Option<serde_json::Value> {
         serde_json::from_str(wire::text(&self.template_i18n_json)?).ok()
     }
+
+    /// The requested length in seconds (`duration`); fractional values
+    /// (`5.5`) and whole ones (`5`, `"5"`) both read.
+    pub fn duration_secs(&self) -> Option<f64> {
+        self.duration.as_ref().and_then(wire::FlexNumber::get)
+    }
+
+    /// The rendered video's length in seconds (`video_duration`, `5.04`).
+    pub fn video_duration_secs(&self) -> Option<f64> {
+        self.video_duration.as_ref().and_then(wire::FlexNumber::get)
+    }
+
+    /// The estimated wait in the queue, in seconds
+    /// (`queue_data.queue_time`), while the video is queued.
+    pub fn queue_time_secs(&self) -> Option<f64> {
+        self.queue_data
+            .as_ref()
+            .and_then(QueueData::queue_time_secs)
+    }
+}
+
+impl QueueData {
+    /// The estimated wait in seconds (`queue_time`), fractional or whole.
+    pub fn queue_time_secs(&self) -> Option<f64> {
+        self.queue_time.as_ref().and_then(wire::FlexNumber::get)
+    }
 }

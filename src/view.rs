@@ -200,12 +200,11 @@ impl Accounts {
         match provider {
             Provider::MiniMax => {
                 let useapi = self.useapi.as_ref().ok_or_else(missing)?;
-                Ok(useapi
+                useapi
                     .minimax()
-                    .videos(None)?
-                    .iter()
-                    .map(Video::from)
-                    .collect())
+                    .videos_iter(None)
+                    .map(|v| v.map(|v| Video::from(&v)))
+                    .collect()
             }
             Provider::PixVerse => {
                 let useapi = self.useapi.as_ref().ok_or_else(missing)?;
@@ -283,11 +282,14 @@ impl Accounts {
                     .useapi
                     .as_ref()
                     .ok_or_else(|| Self::not_configured(provider))?;
-                let videos = useapi.minimax().videos(None)?;
-                Ok(videos
-                    .iter()
-                    .find(|v| v.id() == Some(id) || crate::wire::text(&v.video_id) == Some(id))
-                    .map(Video::from))
+                // Page with `lastVideoId`, stopping at the first match.
+                for video in useapi.minimax().videos_iter(None) {
+                    let video = video?;
+                    if video.id() == Some(id) || crate::wire::text(&video.video_id) == Some(id) {
+                        return Ok(Some(Video::from(&video)));
+                    }
+                }
+                Ok(None)
             }
             Provider::PixVerse => {
                 let useapi = self

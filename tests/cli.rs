@@ -35,8 +35,12 @@ fn help_documents_every_command_and_flag() {
     ] {
         assert!(top.stdout.contains(word), "--help lacks {word}");
     }
-    let cases: [(&[&str], &[&str]); 7] = [
+    let cases: [(&[&str], &[&str]); 8] = [
         (&["minimax", "files", "--help"], &["--account", "--limit"]),
+        (
+            &["minimax", "videos", "--help"],
+            &["--account", "--limit", "--last-video-id", "--all"],
+        ),
         (
             &["pixverse", "videos", "--help"],
             &["--email", "--limit", "--offset", "--all"],
@@ -63,6 +67,9 @@ fn help_documents_every_command_and_flag() {
                 "--video-name",
                 "--video-no",
                 "--folder-id",
+                "--unique-id",
+                "--api",
+                "v1",
                 "--status",
                 "--all",
             ],
@@ -267,6 +274,121 @@ fn memories_filters_pages_and_all() {
 }
 
 #[test]
+fn minimax_videos_pages_with_limit_last_video_id_and_all() {
+    let emulator = Emulator::start().unwrap();
+    let page = json_of(&run(
+        &mut vidapi(&emulator),
+        &[
+            "--json",
+            "minimax",
+            "videos",
+            "--limit",
+            "30",
+            "--last-video-id",
+            "video_id_#30",
+        ],
+    ));
+    let page = page.as_array().unwrap();
+    assert_eq!(page.len(), 30);
+    assert_eq!(page[0]["id"], "video_id_#31");
+    assert_eq!(
+        emulator.requests()[0].raw_query,
+        "lastVideoId=video_id_%2330&limit=30"
+    );
+
+    let table = run(
+        &mut vidapi(&emulator),
+        &["minimax", "videos", "--limit", "10"],
+    );
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    assert!(table.stdout.contains("video_id_#10"));
+    assert!(
+        table
+            .stderr
+            .contains("next page: --last-video-id video_id_#10"),
+        "{}",
+        table.stderr
+    );
+
+    emulator.reset_records();
+    let all = json_of(&run(
+        &mut vidapi(&emulator),
+        &["--json", "minimax", "videos", "--all", "--limit", "40"],
+    ));
+    let all = all.as_array().unwrap();
+    assert_eq!(all.len(), 75);
+    assert_eq!(all[74]["id"], "video_id_#75");
+    assert_eq!(emulator.requests().len(), 2, "40, then a short 35");
+
+    let rows = run(&mut vidapi(&emulator), &["minimax", "videos", "--all"]);
+    assert_eq!(rows.code, 0, "{}", rows.stderr);
+    assert!(rows.stdout.contains("video_id_#75"));
+    assert!(rows.stderr.contains("75 videos"), "{}", rows.stderr);
+
+    let both = run(
+        &mut vidapi(&emulator),
+        &["minimax", "videos", "--all", "--last-video-id", "x"],
+    );
+    assert_eq!(both.code, 2, "{both:?}");
+}
+
+#[test]
+fn memories_api_v1_flag_lists_by_unique_id() {
+    let emulator = Emulator::start().unwrap();
+    let page = json_of(&run(
+        &mut vidapi(&emulator),
+        &[
+            "--json",
+            "memories",
+            "videos",
+            "--api",
+            "v1",
+            "--unique-id",
+            "project-b",
+            "--size",
+            "4",
+        ],
+    ));
+    assert_eq!(page["total_count"], 15, "the newer answer sends a number");
+    assert_eq!(page["videos"].as_array().unwrap().len(), 4);
+    let sent = &emulator.requests()[0];
+    assert_eq!(sent.path, "/serve/api/v1/list_videos");
+    assert_eq!(
+        sent.json().unwrap(),
+        serde_json::json!({"size": 4, "unique_id": "project-b"})
+    );
+
+    let all = json_of(&run(
+        &mut vidapi(&emulator),
+        &["--json", "memories", "videos", "--api", "v1", "--all"],
+    ));
+    assert_eq!(all.as_array().unwrap().len(), 45);
+
+    emulator.reset_records();
+    let default = run(&mut vidapi(&emulator), &["memories", "videos"]);
+    assert_eq!(default.code, 0, "{}", default.stderr);
+    assert_eq!(
+        emulator.requests()[0].path,
+        "/serve/api/video/list_videos",
+        "the documented endpoint stays the default"
+    );
+
+    for wrong in [
+        &["memories", "videos", "--unique-id", "default"][..],
+        &["memories", "videos", "--api", "v1", "--folder-id", "1"],
+    ] {
+        let refused = run(&mut vidapi(&emulator), wrong);
+        assert_eq!(refused.code, 2, "{wrong:?}: {refused:?}");
+        assert!(refused.stderr.contains("v1"), "{}", refused.stderr);
+    }
+    assert_eq!(
+        emulator.requests().len(),
+        1,
+        "nothing sent for usage errors"
+    );
+}
+
+#[test]
 fn list_shows_every_provider_and_survives_one_failing() {
     let emulator = Emulator::start().unwrap();
     let all = json_of(&run(&mut vidapi(&emulator), &["--json", "list"]));
@@ -280,6 +402,13 @@ fn list_shows_every_provider_and_survives_one_failing() {
         providers.into_iter().collect::<Vec<_>>(),
         ["hourone", "memories", "minimax", "pixverse"]
     );
+    let minimax = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["provider"] == "minimax")
+        .count();
+    assert_eq!(minimax, 75, "MiniMax paged in full");
 
     let broken = run(
         vidapi(&emulator).env("MEMORIES_API_KEY", "wrong"),

@@ -15,6 +15,11 @@ const MEMORIES_VIDEOS: &str = include_str!("../../tests/fixtures/memories/list-v
 
 /// How many files MiniMax has (more than the default `limit` of 10).
 pub(crate) const MINIMAX_FILE_COUNT: usize = 12;
+/// How many videos MiniMax pages through (`limit`/`lastVideoId`): two full
+/// pages of the default 30 and a short third one.
+pub(crate) const MINIMAX_VIDEO_COUNT: usize = 75;
+/// The `unique_id`s memories.ai's v1 endpoint files the videos under, in turn.
+pub(crate) const MEMORIES_UNIQUE_IDS: [&str; 3] = ["default", "project-a", "project-b"];
 /// How many videos PixVerse has: the `total` of the documented sample.
 pub(crate) const PIXVERSE_VIDEO_COUNT: usize = 55;
 /// How many videos memories.ai has.
@@ -29,14 +34,26 @@ const HOURONE_STAGES: [(&str, i64); 4] = [
 ];
 
 pub(crate) struct Data {
+    /// The documented sample: the answer to the seed request, which names
+    /// neither `limit` nor `lastVideoId`.
     pub minimax_videos: Value,
+    /// What a paged request pages through, newest first: the documented
+    /// videos, then more made from them.
+    pub minimax_library: Vec<Value>,
     pub minimax_files: Vec<Value>,
     pub pixverse_videos: Vec<Value>,
-    /// Each video with the folder it is in (memories.ai filters by folder
-    /// but does not list it).
-    pub memories_videos: Vec<(Value, i64)>,
+    /// Each video with where it is filed: memories.ai filters by folder
+    /// (original endpoint) and by `unique_id` (v1) but lists neither.
+    pub memories_videos: Vec<MemoriesVideo>,
     pub hourone_metadata: Value,
     pub hourone: Mutex<HourOneStore>,
+}
+
+/// One memories.ai video and where it is filed.
+pub(crate) struct MemoriesVideo {
+    pub video: Value,
+    pub folder_id: i64,
+    pub unique_id: &'static str,
 }
 
 pub(crate) struct HourOneStore {
@@ -77,6 +94,21 @@ impl Data {
             })
             .collect();
 
+        let minimax_videos = parse(MINIMAX_VIDEOS);
+        let documented = items(minimax_videos.clone());
+        let minimax_library = (0..MINIMAX_VIDEO_COUNT)
+            .map(|i| {
+                let mut video = documented[i % documented.len()].clone();
+                if i >= documented.len() {
+                    let id = format!("video_id_#{}", i + 1);
+                    video["videoId"] = json!(format!("user:user_id-minimax:account-video:{id}"));
+                    video["id"] = json!(id);
+                    video["desc"] = json!(format!("prompt #{}", i + 1));
+                }
+                video
+            })
+            .collect();
+
         let sample = parse(PIXVERSE_VIDEOS);
         let templates = items(sample["data"].clone());
         let pixverse_videos = (0..PIXVERSE_VIDEO_COUNT)
@@ -102,12 +134,17 @@ impl Data {
                     video["create_time"] =
                         json!((1_754_037_217_992_i64 - i as i64 * 60_000).to_string());
                 }
-                (video, (i % 3) as i64 + 1)
+                MemoriesVideo {
+                    video,
+                    folder_id: (i % 3) as i64 + 1,
+                    unique_id: MEMORIES_UNIQUE_IDS[i % MEMORIES_UNIQUE_IDS.len()],
+                }
             })
             .collect();
 
         Data {
-            minimax_videos: parse(MINIMAX_VIDEOS),
+            minimax_videos,
+            minimax_library,
             minimax_files,
             pixverse_videos,
             memories_videos,

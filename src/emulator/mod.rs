@@ -1,8 +1,10 @@
 //! A local emulator of every provider, for demos and tests — yours included.
 //!
 //! It serves the eight documented endpoints over loopback HTTP from the
-//! documented samples, checks credentials the way each provider does, pages
-//! like the real APIs, and can be told to misbehave for the next few answers.
+//! documented samples, plus what later versions of the docs add (MiniMax's
+//! `limit`/`lastVideoId` paging, memories.ai's `POST /serve/api/v1/list_videos`),
+//! checks credentials the way each provider does, pages like the real APIs,
+//! and can be told to misbehave for the next few answers.
 //! Every request it receives is recorded, and the TCP connections are
 //! counted, so tests can assert exactly what a client sent.
 //!

@@ -19,7 +19,7 @@ pub(crate) fn answer(data: &Data, request: &RecordedRequest) -> Answer {
     let hourone_path = path.strip_prefix("/api/v1").unwrap_or(path);
     match (method, path) {
         ("GET", "/v1/minimax/videos/" | "/v1/minimax/videos") => {
-            useapi(request, || minimax_videos(data))
+            useapi(request, || minimax_videos(data, request))
         }
         ("GET", "/v1/minimax/files/" | "/v1/minimax/files") => {
             useapi(request, || minimax_files(data, request))
@@ -27,7 +27,8 @@ pub(crate) fn answer(data: &Data, request: &RecordedRequest) -> Answer {
         ("GET", "/v2/pixverse/videos/" | "/v2/pixverse/videos") => {
             useapi(request, || pixverse_videos(data, request))
         }
-        ("POST", "/serve/api/video/list_videos") => memories(data, request),
+        ("POST", "/serve/api/video/list_videos") => memories(data, request, Version::Original),
+        ("POST", "/serve/api/v1/list_videos") => memories(data, request, Version::V1),
         _ if hourone_path.starts_with("/videos") => hourone(data, request, method, hourone_path),
         _ => Answer::json(
             404,
@@ -62,8 +63,35 @@ fn number_param(request: &RecordedRequest, name: &str, default: usize) -> Result
     }
 }
 
-fn minimax_videos(data: &Data) -> Answer {
-    Answer::json(200, &data.minimax_videos)
+/// The seed request (neither `limit` nor `lastVideoId`) gets the seed
+/// page's documented answer; a paged one pages through the larger library:
+/// `limit` videos (default 30) after the one named by `lastVideoId` (its
+/// `id` or its `videoId`).
+fn minimax_videos(data: &Data, request: &RecordedRequest) -> Answer {
+    let after = request.query_param("lastVideoId");
+    if after.is_none() && request.query_param("limit").is_none() {
+        return Answer::json(200, &data.minimax_videos);
+    }
+    let limit = match number_param(request, "limit", 30) {
+        Ok(0) => return bad_request("limit must be at least 1"),
+        Ok(limit) => limit,
+        Err(answer) => return answer,
+    };
+    let all = &data.minimax_library;
+    let start = match after {
+        None => 0,
+        Some(id) => match all.iter().position(|v| v["id"] == id || v["videoId"] == id) {
+            Some(at) => at + 1,
+            None => {
+                return Answer::json(
+                    404,
+                    &json!({"error": format!("lastVideoId {id} not found"), "code": 404}),
+                );
+            }
+        },
+    };
+    let page: Vec<Value> = all.iter().skip(start).take(limit).cloned().collect();
+    Answer::json(200, &Value::from(page))
 }
 
 fn minimax_files(data: &Data, request: &RecordedRequest) -> Answer {
@@ -112,7 +140,36 @@ fn memories_error(code: &str, msg: &str) -> Answer {
     )
 }
 
-fn memories(data: &Data, request: &RecordedRequest) -> Answer {
+/// memories.ai's two list endpoints.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Version {
+    /// `/serve/api/video/list_videos`: filters by `folder_id`; the older,
+    /// documented answer (numbers as strings, `cause`).
+    Original,
+    /// `/serve/api/v1/list_videos`: filters by `unique_id`; the newer answer
+    /// (numbers as numbers, no `cause`).
+    V1,
+}
+
+/// A video as the newer version sends it: numbers as numbers, no `cause`.
+fn newer(video: &Value) -> Value {
+    let mut video = video.clone();
+    if let Some(fields) = video.as_object_mut() {
+        fields.remove("cause");
+        for key in ["duration", "size", "create_time"] {
+            let number = fields
+                .get(key)
+                .and_then(Value::as_str)
+                .and_then(|t| t.parse::<i64>().ok());
+            if let Some(number) = number {
+                fields.insert(key.to_owned(), json!(number));
+            }
+        }
+    }
+    video
+}
+
+fn memories(data: &Data, request: &RecordedRequest, version: Version) -> Answer {
     // memories.ai reports a bad key inside an HTTP 200 envelope.
     if request.header("authorization") != Some(MEMORIES_KEY) {
         return Answer::json(
@@ -130,27 +187,49 @@ fn memories(data: &Data, request: &RecordedRequest) -> Answer {
     let (Some(page @ 1..), Some(size @ 1..)) = (page, size) else {
         return memories_error("0001", "page and size must be positive integers");
     };
+    // Each endpoint takes only its own filter, so a client that sends the
+    // other one is caught here.
+    let (own, other) = match version {
+        Version::Original => ("folder_id", "unique_id"),
+        Version::V1 => ("unique_id", "folder_id"),
+    };
+    if filter.contains_key(other) {
+        return memories_error(
+            "0001",
+            &format!("{other} is not a parameter of this endpoint; it takes {own}"),
+        );
+    }
     let text = |name: &str| filter.get(name).and_then(Value::as_str);
     let folder = filter.get("folder_id").and_then(Value::as_i64);
     let matching: Vec<&Value> = data
         .memories_videos
         .iter()
-        .filter(|(video, in_folder)| {
+        .filter(|filed| {
+            let video = &filed.video;
             text("video_name")
                 .is_none_or(|n| video["video_name"].as_str().unwrap_or("").contains(n))
                 && text("video_no").is_none_or(|n| video["video_no"] == n)
                 && text("status").is_none_or(|s| video["status"] == s)
-                && folder.is_none_or(|f| f == *in_folder)
+                && folder.is_none_or(|f| f == filed.folder_id)
+                && text("unique_id").is_none_or(|u| u == filed.unique_id)
         })
-        .map(|(video, _)| video)
+        .map(|filed| &filed.video)
         .collect();
     let start = usize::try_from((page - 1).saturating_mul(size)).unwrap_or(usize::MAX);
-    let videos: Vec<&Value> = matching
+    let videos: Vec<Value> = matching
         .iter()
-        .copied()
         .skip(start)
         .take(usize::try_from(size).unwrap_or(usize::MAX))
+        .map(|video| match version {
+            Version::Original => (*video).clone(),
+            Version::V1 => newer(video),
+        })
         .collect();
+    // The documented (older) version sends the count as a string.
+    let total_count = match version {
+        Version::Original => json!(matching.len().to_string()),
+        Version::V1 => json!(matching.len()),
+    };
     Answer::json(
         200,
         &json!({
@@ -160,8 +239,7 @@ fn memories(data: &Data, request: &RecordedRequest) -> Answer {
                 "videos": videos,
                 "current_page": page,
                 "page_size": size,
-                // The documented (older) version sends the count as a string.
-                "total_count": matching.len().to_string(),
+                "total_count": total_count,
             },
             "success": true,
             "failed": false,

@@ -131,11 +131,22 @@ pub enum Schema {
 
 #[derive(Debug, Subcommand)]
 pub enum Minimax {
-    /// GET /v1/minimax/videos/: the account's videos.
+    /// GET /v1/minimax/videos/: the account's videos (one page with --limit
+    /// or --last-video-id, all of them with --all).
     Videos {
         /// The MiniMax account (needed when several are configured at useapi.net).
         #[arg(long)]
         account: Option<String>,
+        /// Videos per page (server default 30; later versions of the docs).
+        #[arg(long)]
+        limit: Option<u32>,
+        /// Start after this video: the id of the previous page's last video.
+        #[arg(long, conflicts_with = "all")]
+        last_video_id: Option<String>,
+        /// Page through every video (limit and lastVideoId), streaming rows
+        /// as pages arrive.
+        #[arg(long)]
+        all: bool,
     },
     /// GET /v1/minimax/files/: images used for generation.
     Files {
@@ -239,10 +250,16 @@ impl From<CreateBody> for vidapi::hourone::CreateVideoRequest {
 
 #[derive(Debug, Subcommand)]
 pub enum Memories {
-    /// POST /serve/api/video/list_videos: one page of videos, or all with --all.
+    /// POST /serve/api/video/list_videos (or /serve/api/v1/list_videos with
+    /// --api v1): one page of videos, or all with --all.
     Videos {
         #[command(flatten)]
         filter: MemoriesFilter,
+        /// The list endpoint: `original` (/serve/api/video/list_videos,
+        /// filters by --folder-id) or `v1` (/serve/api/v1/list_videos, newer
+        /// docs, filters by --unique-id).
+        #[arg(long, value_enum, default_value_t = MemoriesApi::Original)]
+        api: MemoriesApi,
         /// Page through every matching video, streaming rows as pages arrive.
         #[arg(long)]
         all: bool,
@@ -264,25 +281,60 @@ pub struct MemoriesFilter {
     /// Only the video with this id.
     #[arg(long)]
     pub video_no: Option<String>,
-    /// Only videos in this folder.
-    #[arg(long)]
+    /// Only videos in this folder (original endpoint only).
+    #[arg(long, conflicts_with = "unique_id")]
     pub folder_id: Option<i64>,
+    /// Only videos uploaded under this unique_id (with --api v1 only).
+    #[arg(long)]
+    pub unique_id: Option<String>,
     /// Only videos with this status (PARSE, UNPARSE, DONE, …).
     #[arg(long)]
     pub status: Option<String>,
 }
 
-impl From<MemoriesFilter> for vidapi::memories::ListVideosRequest {
-    fn from(f: MemoriesFilter) -> Self {
-        vidapi::memories::ListVideosRequest {
-            page: f.page,
-            size: f.size,
-            video_name: f.video_name,
-            video_no: f.video_no,
-            folder_id: f.folder_id,
-            status: f.status,
+impl MemoriesFilter {
+    /// The body for the original endpoint, which has no `unique_id`.
+    pub fn original(self) -> Result<vidapi::memories::ListVideosRequest, crate::Failure> {
+        if self.unique_id.is_some() {
+            return Err(crate::Failure::Usage(
+                "--unique-id is a filter of the v1 endpoint: add --api v1".into(),
+            ));
         }
+        Ok(vidapi::memories::ListVideosRequest {
+            page: self.page,
+            size: self.size,
+            video_name: self.video_name,
+            video_no: self.video_no,
+            folder_id: self.folder_id,
+            status: self.status,
+        })
     }
+
+    /// The body for the v1 endpoint, which has no `folder_id`.
+    pub fn v1(self) -> Result<vidapi::memories::ListVideosV1Request, crate::Failure> {
+        if self.folder_id.is_some() {
+            return Err(crate::Failure::Usage(
+                "--folder-id is not a filter of the v1 endpoint: use --unique-id".into(),
+            ));
+        }
+        Ok(vidapi::memories::ListVideosV1Request {
+            page: self.page,
+            size: self.size,
+            video_name: self.video_name,
+            video_no: self.video_no,
+            unique_id: self.unique_id,
+            status: self.status,
+        })
+    }
+}
+
+/// memories.ai's list endpoints, for `--api`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MemoriesApi {
+    /// POST /serve/api/video/list_videos (the documented default).
+    Original,
+    /// POST /serve/api/v1/list_videos (newer docs).
+    V1,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

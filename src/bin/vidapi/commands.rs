@@ -62,8 +62,52 @@ fn minimax_video_row(v: &minimax::Video) -> Vec<String> {
 }
 
 pub fn minimax_videos(useapi: &UseApi, as_json: bool, account: Option<&str>) -> Outcome {
-    let videos = useapi.minimax().videos(account)?;
-    print(as_json, &videos, MINIMAX_VIDEO_COLUMNS, minimax_video_row)
+    let query = minimax::VideosQuery {
+        account: account.map(str::to_owned),
+        ..Default::default()
+    };
+    minimax_videos_page(useapi, as_json, &query)
+}
+
+/// One page of MiniMax videos; with `limit` or `lastVideoId`, a line on
+/// stderr says how to ask for the next page.
+pub fn minimax_videos_page(
+    useapi: &UseApi,
+    as_json: bool,
+    query: &minimax::VideosQuery,
+) -> Outcome {
+    let videos = useapi.minimax().videos_page(query)?;
+    print(as_json, &videos, MINIMAX_VIDEO_COLUMNS, minimax_video_row)?;
+    if as_json || (query.limit.is_none() && query.last_video_id.is_none()) {
+        return Ok(());
+    }
+    let limit = query.limit.unwrap_or(minimax::DEFAULT_PAGE_SIZE) as usize;
+    match videos.last().and_then(minimax::Video::id) {
+        Some(last) if videos.len() >= limit => {
+            eprintln!("{} videos; next page: --last-video-id {last}", videos.len())
+        }
+        _ => eprintln!("{} videos; the last page", videos.len()),
+    }
+    Ok(())
+}
+
+pub fn minimax_all(
+    useapi: &UseApi,
+    as_json: bool,
+    account: Option<&str>,
+    limit: Option<u32>,
+) -> Outcome {
+    let page_size = limit.unwrap_or(minimax::DEFAULT_PAGE_SIZE).max(1);
+    let bar = progress("MiniMax videos");
+    let items = useapi.minimax().videos_pages(account, page_size);
+    stream(
+        as_json,
+        items,
+        MINIMAX_VIDEO_COLUMNS,
+        minimax_video_row,
+        &bar,
+        page_size as usize,
+    )
 }
 
 pub fn minimax_files(
@@ -275,7 +319,19 @@ pub fn memories_videos(
     as_json: bool,
     filter: &memories::ListVideosRequest,
 ) -> Outcome {
-    let page = mem.list_videos(filter)?;
+    memories_page(as_json, mem.list_videos(filter)?)
+}
+
+/// One page from memories.ai's v1 endpoint (`--api v1`).
+pub fn memories_videos_v1(
+    mem: &Memories,
+    as_json: bool,
+    filter: &memories::ListVideosV1Request,
+) -> Outcome {
+    memories_page(as_json, mem.list_videos_v1(filter)?)
+}
+
+fn memories_page(as_json: bool, page: memories::VideoPage) -> Outcome {
     if as_json {
         return Ok(json(&page)?);
     }
@@ -298,6 +354,24 @@ pub fn memories_all(mem: &Memories, as_json: bool, filter: memories::ListVideosR
     stream(
         as_json,
         mem.videos_iter(filter),
+        MEMORIES_COLUMNS,
+        memories_row,
+        &bar,
+        page_size,
+    )
+}
+
+/// Every matching video from memories.ai's v1 endpoint (`--api v1 --all`).
+pub fn memories_all_v1(
+    mem: &Memories,
+    as_json: bool,
+    filter: memories::ListVideosV1Request,
+) -> Outcome {
+    let page_size = filter.size.unwrap_or(memories::DEFAULT_PAGE_SIZE).max(1) as usize;
+    let bar = progress("memories.ai videos");
+    stream(
+        as_json,
+        mem.videos_iter_v1(filter),
         MEMORIES_COLUMNS,
         memories_row,
         &bar,

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use clap::Parser;
 
-use args::{Cli, Command, HourOne, Memories, Minimax, Pixverse};
+use args::{Cli, Command, HourOne, Memories, MemoriesApi, Minimax, Pixverse};
 
 /// Why a command failed, and so which exit code it ends with.
 #[derive(Debug)]
@@ -82,8 +82,23 @@ fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Demo => demo::run(),
         Command::Emulator { port } => serve_emulator(port),
-        Command::Minimax(Minimax::Videos { account }) => {
-            commands::minimax_videos(&settings::useapi()?, json, account.as_deref())
+        Command::Minimax(Minimax::Videos {
+            account,
+            limit,
+            last_video_id,
+            all,
+        }) => {
+            let useapi = settings::useapi()?;
+            if all {
+                commands::minimax_all(&useapi, json, account.as_deref(), limit)
+            } else {
+                let query = vidapi::minimax::VideosQuery {
+                    account,
+                    limit,
+                    last_video_id,
+                };
+                commands::minimax_videos_page(&useapi, json, &query)
+            }
         }
         Command::Minimax(Minimax::Files { account, limit }) => {
             commands::minimax_files(&settings::useapi()?, json, account.as_deref(), limit)
@@ -118,12 +133,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 ),
             }
         }
-        Command::Memories(Memories::Videos { filter, all }) => {
+        Command::Memories(Memories::Videos { filter, api, all }) => {
             let mem = settings::memories()?;
-            if all {
-                commands::memories_all(&mem, json, filter.into())
-            } else {
-                commands::memories_videos(&mem, json, &filter.into())
+            match api {
+                MemoriesApi::Original if all => {
+                    commands::memories_all(&mem, json, filter.original()?)
+                }
+                MemoriesApi::Original => commands::memories_videos(&mem, json, &filter.original()?),
+                MemoriesApi::V1 if all => commands::memories_all_v1(&mem, json, filter.v1()?),
+                MemoriesApi::V1 => commands::memories_videos_v1(&mem, json, &filter.v1()?),
             }
         }
         Command::List => commands::list(&settings::accounts()?, json),
