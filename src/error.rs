@@ -1,6 +1,7 @@
 //! The crate's one error type.
 
 use std::fmt;
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// The providers vidapi speaks to.
@@ -182,6 +183,48 @@ pub enum Error {
         location: String,
     },
 
+    /// A media download's answer did not add up: a body shorter or longer
+    /// than its `Content-Length`, or a `Content-Range` other than the range
+    /// asked for. Never a silently truncated file.
+    #[error("{endpoint}: HTTP {status}: {message}")]
+    Media {
+        /// The download, named by its provider.
+        endpoint: Endpoint,
+        /// The HTTP status of the answer (200 or 206).
+        status: u16,
+        /// What did not add up.
+        message: String,
+    },
+
+    /// The video has no finished file to download: it is still being made,
+    /// it failed, or the provider's answers carry no media URL (memories.ai).
+    #[error("{provider} video {id:?} has no file to download: {reason}")]
+    NoMedia {
+        /// The provider.
+        provider: Provider,
+        /// The video's id, as given.
+        id: String,
+        /// Why: its stage, or what the provider lacks.
+        reason: String,
+    },
+
+    /// A download's target file is already there, and replacing it was not
+    /// asked for. Nothing was downloaded or written.
+    #[error("{} already exists", path.display())]
+    FileExists {
+        /// The file.
+        path: PathBuf,
+    },
+
+    /// A local file could not be created, written or moved into place.
+    #[error("{}: {message}", path.display())]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// What failed.
+        message: String,
+    },
+
     /// An argument or setting was rejected before any request was sent.
     #[error("invalid {name}: {reason}")]
     InvalidArgument {
@@ -225,7 +268,8 @@ impl Error {
             | Error::RateLimited { status, .. }
             | Error::Decode { status, .. }
             | Error::BodyTooLarge { status, .. }
-            | Error::Redirect { status, .. } => Some(*status),
+            | Error::Redirect { status, .. }
+            | Error::Media { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -240,8 +284,12 @@ impl Error {
             | Error::Transport { endpoint, .. }
             | Error::Decode { endpoint, .. }
             | Error::BodyTooLarge { endpoint, .. }
-            | Error::Redirect { endpoint, .. } => Some(*endpoint),
-            Error::InvalidArgument { .. } => None,
+            | Error::Redirect { endpoint, .. }
+            | Error::Media { endpoint, .. } => Some(*endpoint),
+            Error::NoMedia { .. }
+            | Error::FileExists { .. }
+            | Error::File { .. }
+            | Error::InvalidArgument { .. } => None,
         }
     }
 
@@ -273,11 +321,15 @@ impl Error {
             Error::Decode {
                 reason, snippet, ..
             } => vec![reason, snippet],
-            Error::Transport { message, .. } => vec![message],
+            Error::Transport { message, .. }
+            | Error::Media { message, .. }
+            | Error::File { message, .. } => vec![message],
+            Error::NoMedia { reason, .. } => vec![reason],
             Error::Redirect { location, .. } => vec![location],
-            Error::Timeout { .. } | Error::BodyTooLarge { .. } | Error::InvalidArgument { .. } => {
-                Vec::new()
-            }
+            Error::Timeout { .. }
+            | Error::BodyTooLarge { .. }
+            | Error::FileExists { .. }
+            | Error::InvalidArgument { .. } => Vec::new(),
         };
         for text in texts {
             if text.contains(secret) {

@@ -23,8 +23,8 @@ use secrecy::SecretString;
 
 use crate::config::Config;
 use crate::error::{Endpoint, Provider, Result};
+use crate::stage::Stage;
 use crate::transport::{AuthScheme, Request, Transport, segment};
-use crate::view::Stage;
 use crate::wire;
 
 const LIST_VIDEOS: Endpoint = Endpoint::new(Provider::HourOne, "list videos");
@@ -98,6 +98,12 @@ impl HourOne {
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         self.transport.base_url()
+    }
+
+    /// The settings the client was made with, for the media downloads it
+    /// leads to (which never carry its credential).
+    pub(crate) fn config(&self) -> &Config {
+        self.transport.config()
     }
 
     /// The [drift](crate::drift) this client's responses have shown so far,
@@ -273,6 +279,18 @@ impl Video {
             return None;
         }
         wire::text(&self.download_url).or_else(|| wire::text(&self.video_player_url))
+    }
+}
+
+impl Video {
+    /// The finished file to download: `download_url`, once the video is
+    /// ready or published. The player page (`video_player_url`) is a web
+    /// page, not the file, so it is never offered here.
+    pub fn file_url(&self) -> Option<&str> {
+        if !self.status().is_some_and(|s| s.stage() == Stage::Completed) {
+            return None;
+        }
+        wire::text(&self.download_url)
     }
 }
 

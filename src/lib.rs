@@ -9,8 +9,9 @@
 //!
 //! | provider | client | endpoints |
 //! |---|---|---|
-//! | MiniMax (useapi.net v1) | [`UseApi::minimax`] | [`videos`](minimax::MiniMax::videos), [`files`](minimax::MiniMax::files) |
-//! | PixVerse (useapi.net v2) | [`UseApi::pixverse`] | [`videos`](pixverse::PixVerse::videos), [`videos_iter`](pixverse::PixVerse::videos_iter) |
+//! | MiniMax (useapi.net v1) | [`UseApi::minimax`] | [`videos`](minimax::MiniMax::videos), [`video`](minimax::MiniMax::video), [`files`](minimax::MiniMax::files) |
+//! | PixVerse (useapi.net v2) | [`UseApi::pixverse`] | [`videos`](pixverse::PixVerse::videos), [`videos_iter`](pixverse::PixVerse::videos_iter), [`video`](pixverse::PixVerse::video) |
+//! | every configured one | [`accounts::Accounts`] | [`list`](accounts::Accounts::list), [`find`](accounts::Accounts::find), [`wait`](accounts::Accounts::wait), [`download`](accounts::Accounts::download) |
 //! | Hour One | [`HourOne`] | [`videos`](HourOne::videos), [`create_video`](HourOne::create_video), [`video`](HourOne::video), [`video_metadata`](HourOne::video_metadata) |
 //! | memories.ai | [`Memories`] | [`list_videos`](Memories::list_videos), [`videos_iter`](Memories::videos_iter) |
 //!
@@ -105,8 +106,8 @@ mod config;
 pub mod drift;
 mod error;
 mod paging;
+mod stage;
 mod transport;
-pub mod view;
 pub mod wire;
 
 pub mod hourone;
@@ -114,6 +115,10 @@ pub mod memories;
 pub mod minimax;
 pub mod pixverse;
 pub mod useapi;
+
+pub mod accounts;
+pub mod download;
+pub mod view;
 
 #[cfg(feature = "emulator")]
 pub mod emulator;
@@ -124,6 +129,7 @@ pub use config::{Config, RetryPolicy};
 pub use error::{Endpoint, Error, Provider, Result};
 pub use hourone::HourOne;
 pub use memories::Memories;
+pub use stage::Stage;
 pub use useapi::UseApi;
 
 // The README's examples compile as doctests.

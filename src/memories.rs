@@ -25,8 +25,8 @@ use secrecy::SecretString;
 use crate::config::Config;
 use crate::error::{Endpoint, Error, Failure, Provider, Result};
 use crate::paging::Paged;
+use crate::stage::Stage;
 use crate::transport::{AuthScheme, Request, Transport, optional_text};
-use crate::view::Stage;
 use crate::wire;
 
 const LIST_VIDEOS: Endpoint = Endpoint::new(Provider::Memories, "list videos");
@@ -103,7 +103,7 @@ impl Memories {
     /// The same client (sharing its connections and drift record), calling
     /// the list endpoint of `api` from [`list_videos`](Self::list_videos)
     /// and [`videos_iter`](Self::videos_iter), and so from
-    /// [`Accounts`](crate::view::Accounts): [`ApiVersion::V1`] opts in to
+    /// [`Accounts`](crate::accounts::Accounts): [`ApiVersion::V1`] opts in to
     /// `POST /serve/api/v1/list_videos`.
     pub fn with_api(mut self, api: ApiVersion) -> Self {
         self.api = api;

@@ -1,5 +1,5 @@
 //! MiniMax (hailuoai.video) through useapi.net v1: list videos (one page,
-//! or all of them page by page) and list files.
+//! or all of them page by page), look one video up, and list files.
 //!
 //! ```no_run
 //! use vidapi::minimax::VideosQuery;
@@ -14,6 +14,9 @@
 //!     println!("{:?}", video?.id());
 //! }
 //! let images = useapi.minimax().files(Some("my-account"), Some(25))?;
+//! // One video by useapi.net's videoId; HTTP 404 means removed or moderated.
+//! let one = useapi.minimax().video("user:1234-minimax:my-account-video:5678")?;
+//! println!("{:?} {:?}", one.status(), one.file_url());
 //! # Ok::<(), vidapi::Error>(())
 //! ```
 
@@ -23,12 +26,13 @@ use std::collections::HashSet;
 
 use crate::error::{Endpoint, Provider, Result};
 use crate::paging::Paged;
-use crate::transport::{Request, Transport, optional_text};
-use crate::view::{Stage, final_or_flag};
+use crate::stage::{Stage, final_or_flag};
+use crate::transport::{Request, Transport, optional_text, segment};
 use crate::wire;
 
 const LIST_VIDEOS: Endpoint = Endpoint::new(Provider::MiniMax, "list videos");
 const LIST_FILES: Endpoint = Endpoint::new(Provider::MiniMax, "list files");
+const GET_VIDEO: Endpoint = Endpoint::new(Provider::MiniMax, "get video");
 
 /// The page size [`MiniMax::videos_iter`] asks for: the server's default
 /// `limit` in later versions of the docs.
@@ -113,6 +117,20 @@ impl<'a> MiniMax<'a> {
         })
     }
 
+    /// `GET /v1/minimax/videos/{videoId}`: one video, as later versions of
+    /// the docs describe it. `video_id` is useapi.net's composite id
+    /// (`user:…-minimax:…-video:…`, a listed video's `videoId`), sent as one
+    /// encoded path segment; it names the account too. The answer is one
+    /// item of the list's [`Video`] type. HTTP 404
+    /// ([`Error::is_not_found`](crate::Error::is_not_found)) means the video
+    /// was removed or moderated.
+    pub fn video(&self, video_id: &str) -> Result<Video> {
+        let path = format!("/v1/minimax/videos/{}", segment("videoId", video_id)?);
+        let request = Request::get(GET_VIDEO, path).item_of("[", "]");
+        self.transport
+            .send_item(request, |list: VideoList| list.0.into_iter().next())
+    }
+
     /// `GET /v1/minimax/files/?account=&limit=`: images used to generate
     /// videos, at most `limit` of them (the server's default is 10).
     pub fn files(&self, account: Option<&str>, limit: Option<u32>) -> Result<Vec<File>> {
@@ -190,6 +208,21 @@ impl Video {
     /// The URL of the finished video: `videoURL`, else `downloadURL`.
     pub fn playable_url(&self) -> Option<&str> {
         wire::text(&self.video_url).or_else(|| wire::text(&self.download_url))
+    }
+
+    /// The finished file to download, once the video is completed:
+    /// `downloadURL` (later versions), else `videoURL`.
+    pub fn file_url(&self) -> Option<&str> {
+        if self.status() != Some(Status::Completed) {
+            return None;
+        }
+        wire::text(&self.download_url).or_else(|| wire::text(&self.video_url))
+    }
+
+    /// useapi.net's composite `videoId` (`user:…-minimax:…-video:…`), the
+    /// id [`MiniMax::video`] looks a video up by.
+    pub fn lookup_id(&self) -> Option<&str> {
+        wire::text(&self.video_id)
     }
 
     /// The cover image URL, when there is one.

@@ -1,4 +1,5 @@
-//! PixVerse through useapi.net v2: list videos, a page at a time or all of them.
+//! PixVerse through useapi.net v2: list videos, a page at a time or all of
+//! them, and look one video up.
 //!
 //! ```no_run
 //! let useapi = vidapi::UseApi::new("user:1234-…");
@@ -8,6 +9,8 @@
 //!     let video = video?;
 //!     println!("{:?} {:?}", video.status(), video.playable_url());
 //! }
+//! // One video; HTTP 404 while it is still queued or generating.
+//! let one = useapi.pixverse().video("user:1234-pixverse:me@example.com-video:5678")?;
 //! # Ok::<(), vidapi::Error>(())
 //! ```
 
@@ -17,11 +20,12 @@ use chrono::{DateTime, Utc};
 
 use crate::error::{Endpoint, Provider, Result};
 use crate::paging::Paged;
-use crate::transport::{Request, Transport, optional_text};
-use crate::view::{Stage, final_or_flag};
+use crate::stage::{Stage, final_or_flag};
+use crate::transport::{Request, Transport, optional_text, segment};
 use crate::wire;
 
 const LIST_VIDEOS: Endpoint = Endpoint::new(Provider::PixVerse, "list videos");
+const GET_VIDEO: Endpoint = Endpoint::new(Provider::PixVerse, "get video");
 
 /// The page size [`PixVerse::videos_iter`] asks for: the documented default.
 pub const DEFAULT_PAGE_SIZE: u32 = 40;
@@ -49,6 +53,21 @@ impl<'a> PixVerse<'a> {
         };
         let request = Request::get(LIST_VIDEOS, "/v2/pixverse/videos/").query(&query)?;
         self.transport.send(request)
+    }
+
+    /// `GET /v2/pixverse/videos/{video_id}`: one video, as later versions of
+    /// the docs describe it. `video_id` is useapi.net's composite id
+    /// (`user:…-pixverse:<email>-video:…`), sent as one encoded path
+    /// segment. The answer is the same [`Video`] the list pages carry.
+    /// useapi.net answers HTTP 404 while a video is still queued or
+    /// generating, as it does for an id it does not know: the list tells the
+    /// two apart ([`Accounts::find`](crate::accounts::Accounts::find) does).
+    pub fn video(&self, video_id: &str) -> Result<Video> {
+        let path = format!("/v2/pixverse/videos/{}", segment("video_id", video_id)?);
+        let request = Request::get(GET_VIDEO, path).item_of(r#"{"data":["#, "]}");
+        self.transport.send_item(request, |page: VideoPage| {
+            page.data.and_then(|videos| videos.into_iter().next())
+        })
     }
 
     /// Every video of the account, fetched [`DEFAULT_PAGE_SIZE`] at a time:
@@ -174,6 +193,11 @@ impl Video {
         (self.status() == Some(Status::Completed))
             .then(|| wire::text(&self.url))
             .flatten()
+    }
+
+    /// The finished file to download: `url`, once the video is completed.
+    pub fn file_url(&self) -> Option<&str> {
+        self.playable_url()
     }
 
     /// The first frame or, failing that, the source image.

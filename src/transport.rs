@@ -83,6 +83,9 @@ pub(crate) struct Request {
     headers: Vec<(&'static str, String)>,
     body: Option<Vec<u8>>,
     retried: bool,
+    /// Bytes put before and after the answer's body before decoding, for an
+    /// answer that is one item of a list type (see [`Request::item_of`]).
+    envelope: Option<(&'static str, &'static str)>,
 }
 
 impl Request {
@@ -96,6 +99,7 @@ impl Request {
             headers: Vec::new(),
             body: None,
             retried: true,
+            envelope: None,
         }
     }
 
@@ -154,6 +158,16 @@ impl Request {
     /// read (memories.ai's list) opts in; a POST that creates never does.
     pub fn retried(mut self, retried: bool) -> Self {
         self.retried = retried;
+        self
+    }
+
+    /// Reads the answer, one JSON value, as the single item of a list type
+    /// whose schema defines the item: the body is decoded as `open`, the
+    /// body, `close` (`[` and `]` for a bare array). The item's type stays
+    /// the one the list schema generates, and drift is recorded against
+    /// that schema (as the list's items).
+    pub fn item_of(mut self, open: &'static str, close: &'static str) -> Self {
+        self.envelope = Some((open, close));
         self
     }
 
@@ -287,6 +301,11 @@ impl Transport {
         &self.inner.base
     }
 
+    /// The settings the transport was made with.
+    pub(crate) fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
     /// The drift findings recorded so far (empty when recording is off).
     pub(crate) fn drift(&self) -> Vec<Finding> {
         self.inner
@@ -308,6 +327,23 @@ impl Transport {
     /// Sends the request and decodes a 2xx answer as `T`.
     pub(crate) fn send<T: DeserializeOwned + Observed>(&self, request: Request) -> Result<T> {
         self.send_checked(request, |_| None)
+    }
+
+    /// Sends a request made with [`Request::item_of`], decodes the answer as
+    /// the list type `L` and takes its one item out with `take`.
+    pub(crate) fn send_item<L: DeserializeOwned + Observed, T>(
+        &self,
+        request: Request,
+        take: impl FnOnce(L) -> Option<T>,
+    ) -> Result<T> {
+        let endpoint = request.endpoint;
+        let list: L = self.send(request)?;
+        take(list).ok_or_else(|| Error::Decode {
+            endpoint,
+            status: 200,
+            reason: "the answer holds no item".to_owned(),
+            snippet: String::new(),
+        })
     }
 
     /// Like [`Transport::send`], and then asks `check` whether the decoded
@@ -385,13 +421,14 @@ impl Transport {
             builder.call()
         };
         let response = sent.map_err(|e| self.call_error(endpoint, None, e))?;
-        self.read(endpoint, response)
+        self.read(endpoint, response, request.envelope)
     }
 
     fn read<T: DeserializeOwned + Observed>(
         &self,
         endpoint: Endpoint,
         response: Response<ureq::Body>,
+        envelope: Option<(&'static str, &'static str)>,
     ) -> Result<T> {
         let status = response.status().as_u16();
         if (300..400).contains(&status) {
@@ -419,7 +456,21 @@ impl Transport {
             .reader()
             .read_to_end(&mut body)
             .map_err(|e| self.call_error(endpoint, Some(status), ureq::Error::from(e)))?;
-        match drift::decode::<T>(&body, self.inner.drift.is_some()) {
+        let decoded = match envelope {
+            None => drift::decode::<T>(&body, self.inner.drift.is_some()),
+            // The body must be exactly one JSON value before it is wrapped,
+            // or `{…}, {…}` would pass as two items.
+            Some((open, close)) => serde_json::from_slice::<serde::de::IgnoredAny>(&body)
+                .map_err(|e| e.to_string())
+                .and_then(|_| {
+                    let mut wrapped = Vec::with_capacity(open.len() + body.len() + close.len());
+                    wrapped.extend_from_slice(open.as_bytes());
+                    wrapped.extend_from_slice(&body);
+                    wrapped.extend_from_slice(close.as_bytes());
+                    drift::decode::<T>(&wrapped, self.inner.drift.is_some())
+                }),
+        };
+        match decoded {
             Ok((value, findings)) => {
                 if let Some(log) = &self.inner.drift {
                     log.merge(findings, self.inner.secret.expose_secret());
@@ -477,43 +528,261 @@ impl Transport {
     }
 
     fn call_error(&self, endpoint: Endpoint, status: Option<u16>, error: ureq::Error) -> Error {
-        let error = match error {
-            ureq::Error::Timeout(phase) => Error::Timeout {
-                endpoint,
-                phase: phase.to_string(),
-            },
-            ureq::Error::BodyExceedsLimit(limit) => Error::BodyTooLarge {
-                endpoint,
-                status: status.unwrap_or(200),
-                limit,
-            },
-            ureq::Error::ConnectionFailed | ureq::Error::HostNotFound => Error::Transport {
-                endpoint,
-                message: error.to_string(),
-                connect: true,
-            },
-            ureq::Error::Io(e) => Error::Transport {
-                endpoint,
-                connect: status.is_none()
-                    && matches!(
-                        e.kind(),
-                        io::ErrorKind::ConnectionRefused | io::ErrorKind::AddrNotAvailable
-                    ),
-                message: e.to_string(),
-            },
-            other => Error::Transport {
-                endpoint,
-                message: other.to_string(),
-                connect: false,
-            },
-        };
-        self.redact_error(error)
+        self.redact_error(ureq_error(endpoint, status, error))
     }
 
     /// Removes the credential from every text an error carries, in case a
     /// server (or a proxy) echoed it back.
     fn redact_error(&self, error: Error) -> Error {
         error.redact(self.inner.secret.expose_secret())
+    }
+}
+
+/// How many redirects a media download follows.
+const MAX_MEDIA_REDIRECTS: usize = 10;
+
+/// A plain GET of a media file on a provider's media host (a CDN): the
+/// other half of the transport. It has no credential to send, follows
+/// redirects itself (each hop checked: https, or http on loopback only),
+/// asks for the bytes as they are stored (`Accept-Encoding: identity`) and
+/// hands the body out as a stream, with no body limit of its own.
+#[derive(Clone)]
+pub(crate) struct Media {
+    agent: Agent,
+    endpoint: Endpoint,
+    allow_http: bool,
+}
+
+impl std::fmt::Debug for Media {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Media")
+            .field("endpoint", &self.endpoint)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A media host's 2xx answer, its body not read yet.
+pub(crate) struct MediaAnswer {
+    endpoint: Endpoint,
+    /// 200 or 206 (any 2xx, as sent).
+    pub status: u16,
+    /// `Content-Length`, when sent.
+    pub length: Option<u64>,
+    /// `Content-Range`, as sent.
+    pub range: Option<String>,
+    body: ureq::BodyReader<'static>,
+}
+
+impl MediaAnswer {
+    /// Reads the next bytes of the body; `Ok(0)` at its end. A connection
+    /// that closes before `Content-Length` is reached, or stays silent for
+    /// the configured timeout, is an error.
+    pub(crate) fn read(&mut self, buf: &mut [u8]) -> Result<usize> {
+        self.body
+            .read(buf)
+            .map_err(|e| ureq_error(self.endpoint, Some(self.status), ureq::Error::from(e)))
+    }
+}
+
+impl Media {
+    /// A media client with `config`'s proxy, user agent and timeouts:
+    /// `connect_timeout` to connect, and `timeout` both for the answer's
+    /// head and for each read of the body (a stall, not the whole file: a
+    /// large file may take far longer than one API call).
+    pub(crate) fn new(endpoint: Endpoint, config: &Config) -> Result<Media> {
+        let proxy = match &config.proxy {
+            Some(url) => {
+                Some(ureq::Proxy::new(url).map_err(|e| Error::invalid("proxy", e.to_string()))?)
+            }
+            None => None,
+        };
+        let agent: Agent = Agent::config_builder()
+            .http_status_as_error(false)
+            // Every hop is checked here, not followed blindly.
+            .max_redirects(0)
+            .proxy(proxy)
+            .user_agent(config.user_agent.as_str())
+            .timeout_connect(Some(config.connect_timeout))
+            .timeout_recv_response(Some(config.timeout))
+            .timeout_per_read(Some(config.timeout))
+            .build()
+            .into();
+        Ok(Media {
+            agent,
+            endpoint,
+            allow_http: config.allow_http,
+        })
+    }
+
+    /// The call media errors name.
+    pub(crate) fn endpoint(&self) -> Endpoint {
+        self.endpoint
+    }
+
+    /// GETs `url` from byte `from` on (`Range: bytes=<from>-` when `from` is
+    /// not 0), following up to ten redirects. A URL or redirect target that
+    /// is neither https nor loopback http is refused with
+    /// [`Error::Redirect`] (or [`Error::InvalidArgument`] for `url` itself),
+    /// unless the config allows plain http. A non-2xx answer is an error
+    /// carrying the status and the start of the body.
+    pub(crate) fn get(&self, url: &str, from: u64) -> Result<MediaAnswer> {
+        let endpoint = self.endpoint;
+        check_media_url(url, self.allow_http)
+            .map_err(|reason| Error::invalid("media URL", format!("{url:?}: {reason}")))?;
+        let mut current = url.to_owned();
+        for _ in 0..=MAX_MEDIA_REDIRECTS {
+            let mut builder = self
+                .agent
+                .get(&current)
+                .header("accept", "*/*")
+                .header("accept-encoding", "identity");
+            if from > 0 {
+                builder = builder.header("range", format!("bytes={from}-"));
+            }
+            let response = builder.call().map_err(|e| ureq_error(endpoint, None, e))?;
+            let status = response.status().as_u16();
+            if (300..400).contains(&status) {
+                let location = header_text(response.headers(), "location").unwrap_or_default();
+                let refused = || Error::Redirect {
+                    endpoint,
+                    status,
+                    location: location.clone(),
+                };
+                let next = resolve_location(&current, &location).ok_or_else(refused)?;
+                check_media_url(&next, self.allow_http).map_err(|_| refused())?;
+                current = next;
+                continue;
+            }
+            if !(200..300).contains(&status) {
+                return Err(media_failure(endpoint, response));
+            }
+            let headers = response.headers();
+            let length = header_text(headers, "content-length").and_then(|v| v.parse::<u64>().ok());
+            let range = header_text(headers, "content-range");
+            let body = response
+                .into_body()
+                .into_with_config()
+                .limit(u64::MAX)
+                .reader();
+            return Ok(MediaAnswer {
+                endpoint,
+                status,
+                length,
+                range,
+                body,
+            });
+        }
+        Err(Error::Redirect {
+            endpoint,
+            status: 310,
+            location: format!("more than {MAX_MEDIA_REDIRECTS} redirects, the last to {current}"),
+        })
+    }
+}
+
+/// A media host's non-2xx answer as an error: the status, and the start of
+/// its body (CDNs answer with short XML or HTML pages) as the message.
+fn media_failure(endpoint: Endpoint, response: Response<ureq::Body>) -> Error {
+    let status = response.status().as_u16();
+    let retry_after = retry_after(response.headers());
+    let content_type = header_text(response.headers(), "content-type");
+    let mut head = Vec::new();
+    let _ = response
+        .into_body()
+        .into_with_config()
+        .limit(u64::MAX)
+        .reader()
+        .take(ERROR_BODY_LIMIT)
+        .read_to_end(&mut head);
+    let message = if head.iter().all(u8::is_ascii_whitespace) {
+        format!("media host: {}", reason_phrase(status))
+    } else {
+        format!(
+            "media host: {}: {}",
+            describe_body(content_type.as_deref(), &head).replace("a non-JSON body", "body"),
+            snippet(&head)
+        )
+    };
+    Error::from_answer(Failure {
+        endpoint,
+        status,
+        meaning: status,
+        code: None,
+        message,
+        retry_after,
+    })
+}
+
+/// Whether a media URL may be fetched: https, or http on a loopback host
+/// (or anywhere when `allow_http`). Other schemes are refused.
+fn check_media_url(url: &str, allow_http: bool) -> std::result::Result<(), &'static str> {
+    let uri: ureq::http::Uri = url.parse().map_err(|_| "not a URL")?;
+    let host = uri.host().ok_or("has no host")?;
+    match uri.scheme_str() {
+        Some("https") => Ok(()),
+        Some("http") if allow_http || is_loopback_host(host) => Ok(()),
+        Some("http") => Err("plain http is only followed to a loopback host"),
+        _ => Err("scheme must be https"),
+    }
+}
+
+/// The absolute URL a `Location` header points to from `current`: absolute,
+/// scheme-relative (`//host/path`), absolute-path or relative-path.
+fn resolve_location(current: &str, location: &str) -> Option<String> {
+    let location = location.trim();
+    if location.is_empty() {
+        return None;
+    }
+    if location.contains("://") {
+        return Some(location.to_owned());
+    }
+    let uri: ureq::http::Uri = current.parse().ok()?;
+    let scheme = uri.scheme_str()?;
+    if let Some(rest) = location.strip_prefix("//") {
+        return Some(format!("{scheme}://{rest}"));
+    }
+    let authority = uri.authority()?.as_str();
+    if location.starts_with('/') {
+        return Some(format!("{scheme}://{authority}{location}"));
+    }
+    let path = uri.path();
+    let dir = &path[..path.rfind('/').map_or(0, |i| i + 1)];
+    let dir = if dir.is_empty() { "/" } else { dir };
+    Some(format!("{scheme}://{authority}{dir}{location}"))
+}
+
+/// Classifies a ureq failure: timeout, body limit, connection or other
+/// transport failure. `status` is the answer's, when one had arrived.
+fn ureq_error(endpoint: Endpoint, status: Option<u16>, error: ureq::Error) -> Error {
+    match error {
+        ureq::Error::Timeout(phase) => Error::Timeout {
+            endpoint,
+            phase: phase.to_string(),
+        },
+        ureq::Error::BodyExceedsLimit(limit) => Error::BodyTooLarge {
+            endpoint,
+            status: status.unwrap_or(200),
+            limit,
+        },
+        ureq::Error::ConnectionFailed | ureq::Error::HostNotFound => Error::Transport {
+            endpoint,
+            message: error.to_string(),
+            connect: true,
+        },
+        ureq::Error::Io(e) => Error::Transport {
+            endpoint,
+            connect: status.is_none()
+                && matches!(
+                    e.kind(),
+                    io::ErrorKind::ConnectionRefused | io::ErrorKind::AddrNotAvailable
+                ),
+            message: e.to_string(),
+        },
+        other => Error::Transport {
+            endpoint,
+            message: other.to_string(),
+            connect: false,
+        },
     }
 }
 
@@ -618,6 +887,27 @@ mod tests {
         assert!(check_base_url("http://api.example.com", true).is_ok());
         assert!(check_base_url("ftp://x", true).is_err());
         assert!(check_base_url("not a url", true).is_err());
+    }
+
+    #[test]
+    fn media_urls_and_redirect_targets() {
+        assert!(check_media_url("https://cdn.example.com/v.mp4", false).is_ok());
+        assert!(check_media_url("http://127.0.0.1:9/v.mp4", false).is_ok());
+        assert!(check_media_url("http://[::1]:9/v.mp4", false).is_ok());
+        assert!(check_media_url("http://cdn.example.com/v.mp4", false).is_err());
+        assert!(check_media_url("http://cdn.example.com/v.mp4", true).is_ok());
+        assert!(check_media_url("ftp://cdn.example.com/v.mp4", true).is_err());
+        assert!(check_media_url("<generated video url>", false).is_err());
+        let from = "https://a.example/x/y/v.mp4?sig=1";
+        for (location, expect) in [
+            ("https://b.example/z", "https://b.example/z"),
+            ("//c.example/z", "https://c.example/z"),
+            ("/z?q=1", "https://a.example/z?q=1"),
+            ("w.mp4", "https://a.example/x/y/w.mp4"),
+        ] {
+            assert_eq!(resolve_location(from, location).as_deref(), Some(expect));
+        }
+        assert_eq!(resolve_location(from, " "), None);
     }
 
     #[test]

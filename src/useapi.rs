@@ -68,6 +68,12 @@ impl UseApi {
         self.transport.base_url()
     }
 
+    /// The settings the client was made with, for the media downloads it
+    /// leads to (which never carry its credential).
+    pub(crate) fn config(&self) -> &Config {
+        self.transport.config()
+    }
+
     /// The [drift](crate::drift) this client's responses have shown so far,
     /// across its clones and threads; empty when
     /// [`Config::record_drift`](crate::Config::record_drift) is off.

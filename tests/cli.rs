@@ -29,6 +29,7 @@ fn help_documents_every_command_and_flag() {
         "memories",
         "list",
         "wait",
+        "download",
         "--json",
         "USEAPI_TOKEN",
         "Exit codes",

@@ -25,6 +25,29 @@ pub(crate) const PIXVERSE_VIDEO_COUNT: usize = 55;
 /// How many videos memories.ai has.
 pub(crate) const MEMORIES_VIDEO_COUNT: usize = 45;
 
+/// The size of every media file the emulator serves (`/media/<name>`):
+/// a few MiB, so that downloads take many reads.
+pub const MEDIA_SIZE: usize = 3 * 1024 * 1024 + 4321;
+
+/// The bytes of the media file `name` (the path after `/media/`, decoded):
+/// [`MEDIA_SIZE`] bytes, different for every name and the same every time,
+/// so a test can compare a download with what was served.
+pub fn media_bytes(name: &str) -> Vec<u8> {
+    // FNV-1a of the name seeds an xorshift generator.
+    let mut state = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    }) | 1;
+    let mut bytes = Vec::with_capacity(MEDIA_SIZE + 8);
+    while bytes.len() < MEDIA_SIZE {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        bytes.extend_from_slice(&state.to_le_bytes());
+    }
+    bytes.truncate(MEDIA_SIZE);
+    bytes
+}
+
 /// The stages a created Hour One video goes through, one per read.
 const HOURONE_STAGES: [(&str, i64); 4] = [
     ("not_started", 0),
@@ -195,8 +218,9 @@ impl HourOneStore {
     }
 
     /// The video with this id; a video this emulator created moves one
-    /// stage on with every read, until it is ready.
-    pub fn read(&mut self, id: &str) -> Option<Value> {
+    /// stage on with every read, until it is ready, when its `download_url`
+    /// points at the emulator's media host below `base`.
+    pub fn read(&mut self, id: &str, base: &str) -> Option<Value> {
         let video = self.videos.iter_mut().find(|v| v["id"] == id)?;
         if let Some(stage) = self.stages.get_mut(id) {
             *stage = (*stage + 1).min(HOURONE_STAGES.len() - 1);
@@ -204,7 +228,8 @@ impl HourOneStore {
             video["status"] = json!(status);
             video["progress"] = json!(progress);
             if status == "ready" {
-                video["download_url"] = json!(format!("https://cdn.hourone.example/{id}.mp4"));
+                let name = super::routes::media_segment(id);
+                video["download_url"] = json!(format!("{base}/media/hourone/{name}.mp4"));
             }
         }
         Some(video.clone())

@@ -2,9 +2,12 @@
 //!
 //! It serves the eight documented endpoints over loopback HTTP from the
 //! documented samples, plus what later versions of the docs add (MiniMax's
-//! `limit`/`lastVideoId` paging, memories.ai's `POST /serve/api/v1/list_videos`),
-//! checks credentials the way each provider does, pages like the real APIs,
-//! and can be told to misbehave for the next few answers.
+//! `limit`/`lastVideoId` paging, memories.ai's `POST /serve/api/v1/list_videos`,
+//! the single-video lookups `GET /v1/minimax/videos/{videoId}` and
+//! `GET /v2/pixverse/videos/{video_id}`), checks credentials the way each
+//! provider does, pages like the real APIs, serves the finished videos'
+//! files as a media host would (`GET /media/…`, no credential, `Range`
+//! honoured), and can be told to misbehave for the next few answers.
 //! Every request it receives is recorded, and the TCP connections are
 //! counted, so tests can assert exactly what a client sent.
 //!
@@ -39,6 +42,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+pub use data::{MEDIA_SIZE, media_bytes};
 pub use fault::Fault;
 
 /// The useapi.net token the emulator accepts (MiniMax and PixVerse).
@@ -90,6 +94,8 @@ impl RecordedRequest {
 
 /// State shared between the emulator handle and its server threads.
 pub(crate) struct Shared {
+    /// `http://127.0.0.1:<port>`, for the media URLs of finished videos.
+    base_url: String,
     data: data::Data,
     faults: Mutex<VecDeque<Fault>>,
     requests: Mutex<Vec<RecordedRequest>>,
@@ -129,7 +135,9 @@ impl Emulator {
     pub fn start_on(port: u16) -> std::io::Result<Emulator> {
         let listener = TcpListener::bind(("127.0.0.1", port))?;
         let addr = listener.local_addr()?;
+        let base_url = format!("http://{addr}");
         let shared = Arc::new(Shared {
+            base_url: base_url.clone(),
             data: data::Data::load(),
             faults: Mutex::new(VecDeque::new()),
             requests: Mutex::new(Vec::new()),
@@ -147,14 +155,16 @@ impl Emulator {
             shared,
             stop,
             accept: Some(accept),
-            base_url: format!("http://{addr}"),
+            base_url,
         })
     }
 
     /// `http://127.0.0.1:<port>`: the base URL for every client
     /// ([`Config::base_url`](crate::Config::base_url)); the paths below it
     /// are the providers' own (`/v1/minimax/…`, `/v2/pixverse/…`, `/videos…`,
-    /// `/serve/api/…`).
+    /// `/serve/api/…`), and the media host's `/media/<name>`, which serves
+    /// [`media_bytes`]`(<name>)` to anyone (`Range: bytes=<n>-` or
+    /// `bytes=<n>-<m>` answered with 206 and `Content-Range`).
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
@@ -248,7 +258,7 @@ fn serve_connection(stream: TcpStream, shared: &Shared, stop: &AtomicBool) {
         let keep = match outcome {
             fault::Outcome::Answered => true,
             fault::Outcome::Close => false,
-            fault::Outcome::Answer => routes::answer(&shared.data, &recorded)
+            fault::Outcome::Answer => routes::answer(&shared.data, &shared.base_url, &recorded)
                 .write_to(&mut writer, close)
                 .is_ok(),
         };

@@ -1,23 +1,37 @@
 //! The emulated endpoints: auth, parameters and answers as each provider's
 //! docs describe them.
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use serde_json::{Value, json};
 
-use super::data::Data;
+use super::data::{Data, MEDIA_SIZE, media_bytes};
 use super::http::Answer;
 use super::{HOURONE_KEY, MEMORIES_KEY, RecordedRequest, USEAPI_TOKEN, lock};
 
 const USEAPI_401: &str = include_str!("../../tests/fixtures/useapi/error-401.json");
 const MEMORIES_0401: &str = include_str!("../../tests/fixtures/memories/error-0401.json");
 
-/// The answer to one request.
-pub(crate) fn answer(data: &Data, request: &RecordedRequest) -> Answer {
+/// The answer to one request; `base` is the emulator's own base URL.
+pub(crate) fn answer(data: &Data, base: &str, request: &RecordedRequest) -> Answer {
     let method = request.method.as_str();
     let path = request.path.as_str();
     // Hour One's documented base ends in /api/v1; accept its paths with or
     // without it so one emulator base URL serves every client.
     let hourone_path = path.strip_prefix("/api/v1").unwrap_or(path);
+    let minimax_one = path
+        .strip_prefix("/v1/minimax/videos/")
+        .filter(|id| !id.is_empty());
+    let pixverse_one = path
+        .strip_prefix("/v2/pixverse/videos/")
+        .filter(|id| !id.is_empty());
     match (method, path) {
+        ("GET", _) if minimax_one.is_some() => useapi(request, || {
+            minimax_video(data, base, &decoded(minimax_one.unwrap_or_default()))
+        }),
+        ("GET", _) if pixverse_one.is_some() => useapi(request, || {
+            pixverse_video(data, base, &decoded(pixverse_one.unwrap_or_default()))
+        }),
+        ("GET", _) if path.starts_with("/media/") => media(request, &decoded(&path[7..])),
         ("GET", "/v1/minimax/videos/" | "/v1/minimax/videos") => {
             useapi(request, || minimax_videos(data, request))
         }
@@ -29,11 +43,132 @@ pub(crate) fn answer(data: &Data, request: &RecordedRequest) -> Answer {
         }
         ("POST", "/serve/api/video/list_videos") => memories(data, request, Version::Original),
         ("POST", "/serve/api/v1/list_videos") => memories(data, request, Version::V1),
-        _ if hourone_path.starts_with("/videos") => hourone(data, request, method, hourone_path),
+        _ if hourone_path.starts_with("/videos") => {
+            hourone(data, base, request, method, hourone_path)
+        }
         _ => Answer::json(
             404,
             &json!({"error": format!("no route for {method} {path}"), "code": 404}),
         ),
+    }
+}
+
+/// A path segment, percent-decoded.
+fn decoded(segment: &str) -> String {
+    percent_decode_str(segment).decode_utf8_lossy().into_owned()
+}
+
+/// Left as they are in a media URL's path segment: RFC 3986's unreserved set.
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// A name as one path segment of a media URL.
+pub(crate) fn media_segment(name: &str) -> String {
+    utf8_percent_encode(name, UNRESERVED).to_string()
+}
+
+/// useapi.net's 404, the same for a video it does not know and (PixVerse)
+/// one still being made: the client cannot tell them apart from it.
+fn useapi_not_found() -> Answer {
+    Answer::json(404, &json!({"error": "Video not found", "code": 404}))
+}
+
+/// `GET /v1/minimax/videos/{videoId}`: the video with that composite
+/// `videoId`; a completed one with `downloadURL` on the emulator's media
+/// host. Any other id is 404 (removed or moderated, as the docs put it).
+fn minimax_video(data: &Data, base: &str, video_id: &str) -> Answer {
+    let Some(video) = data
+        .minimax_library
+        .iter()
+        .find(|v| v["videoId"] == video_id)
+    else {
+        return useapi_not_found();
+    };
+    let mut video = video.clone();
+    if video["status"] == 2 {
+        let name = media_segment(video["id"].as_str().unwrap_or_default());
+        video["downloadURL"] = json!(format!("{base}/media/minimax/{name}.mp4"));
+    }
+    Answer::json(200, &video)
+}
+
+/// `GET /v2/pixverse/videos/{video_id}`: a completed video, with `url` on
+/// the emulator's media host; 404 for one still queued or generating, as
+/// for an id the account does not have.
+fn pixverse_video(data: &Data, base: &str, video_id: &str) -> Answer {
+    // Listed ids hold `<email>`, filled in with the account asked for.
+    let found = data.pixverse_videos.iter().find_map(|video| {
+        let template = video["video_id"].as_str()?;
+        let (before, after) = template.split_once("<email>")?;
+        let email = video_id.strip_prefix(before)?.strip_suffix(after)?;
+        (!email.is_empty() && !email.contains('/')).then_some(video)
+    });
+    let Some(video) = found else {
+        return useapi_not_found();
+    };
+    if video["video_status"] != 1 {
+        return useapi_not_found();
+    }
+    let mut video = video.clone();
+    let number = video_id.rsplit(':').next().unwrap_or_default();
+    video["video_id"] = json!(video_id);
+    video["url"] = json!(format!(
+        "{base}/media/pixverse/{}.mp4",
+        media_segment(number)
+    ));
+    Answer::json(200, &video)
+}
+
+/// `GET /media/<name>`: a media host. No credential is asked for; the
+/// whole file ([`media_bytes`]), or with `Range: bytes=<n>-` (or
+/// `bytes=<n>-<m>`) the rest of it from byte n as a 206 with `Content-Range`.
+fn media(request: &RecordedRequest, name: &str) -> Answer {
+    let size = MEDIA_SIZE;
+    let mut headers = vec![
+        ("Content-Type".to_owned(), "video/mp4".to_owned()),
+        ("Accept-Ranges".to_owned(), "bytes".to_owned()),
+    ];
+    let Some(range) = request.header("range") else {
+        return Answer {
+            status: 200,
+            headers,
+            body: media_bytes(name),
+        };
+    };
+    let span = range
+        .trim()
+        .strip_prefix("bytes=")
+        .and_then(|r| r.split_once('-'))
+        .and_then(|(first, last)| {
+            let first: usize = first.trim().parse().ok()?;
+            let last = match last.trim() {
+                "" => size - 1,
+                last => last.parse::<usize>().ok()?.min(size - 1),
+            };
+            (first <= last).then_some((first, last))
+        });
+    let Some((first, last)) = span else {
+        headers.push(("Content-Range".to_owned(), format!("bytes */{size}")));
+        return Answer {
+            status: 416,
+            headers,
+            body: Vec::new(),
+        };
+    };
+    headers.push((
+        "Content-Range".to_owned(),
+        format!("bytes {first}-{last}/{size}"),
+    ));
+    let mut body = media_bytes(name);
+    body.truncate(last + 1);
+    body.drain(..first);
+    Answer {
+        status: 206,
+        headers,
+        body,
     }
 }
 
@@ -247,7 +382,7 @@ fn memories(data: &Data, request: &RecordedRequest, version: Version) -> Answer 
     )
 }
 
-fn hourone(data: &Data, request: &RecordedRequest, method: &str, path: &str) -> Answer {
+fn hourone(data: &Data, base: &str, request: &RecordedRequest, method: &str, path: &str) -> Answer {
     if request.header("api-key") != Some(HOURONE_KEY) {
         return Answer::json(401, &json!({"detail": "Invalid or missing api-key"}));
     }
@@ -255,13 +390,7 @@ fn hourone(data: &Data, request: &RecordedRequest, method: &str, path: &str) -> 
     let segments: Vec<String> = if rest.is_empty() {
         Vec::new()
     } else {
-        rest.split('/')
-            .map(|s| {
-                percent_encoding::percent_decode_str(s)
-                    .decode_utf8_lossy()
-                    .into_owned()
-            })
-            .collect()
+        rest.split('/').map(decoded).collect()
     };
     let mut store = lock(&data.hourone);
     match (method, segments.as_slice()) {
@@ -281,7 +410,7 @@ fn hourone(data: &Data, request: &RecordedRequest, method: &str, path: &str) -> 
             }
             Answer::json(201, &store.create(&body))
         }
-        ("GET", [id]) => match store.read(id) {
+        ("GET", [id]) => match store.read(id, base) {
             Some(video) => Answer::json(200, &video),
             None => Answer::json(404, &json!({"detail": "Video not found"})),
         },

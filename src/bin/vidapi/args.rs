@@ -13,8 +13,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// MEMORIES_BASE_URL (for a proxy, or the emulator). A proxy for every
 /// request: VIDAPI_PROXY.
 ///
-/// Exit codes: 0 success; 1 an API, network or decoding error (or, for
-/// `list`, any provider failing); 2 bad usage or missing configuration;
+/// Exit codes: 0 success; 1 an API, network, decoding or download error (or,
+/// for `list`, any provider failing; for `download`, a video with no
+/// finished file or a file already at the path); 2 bad usage or missing
+/// configuration;
 /// 3 `wait` timed out before the video's status was final; 4 `drift` found
 /// drift, `schema update --check` would change the file, or `schema diff`
 /// found a breaking change.
@@ -79,7 +81,8 @@ pub enum Command {
     /// Keep the schemas in step with what providers send.
     #[command(subcommand)]
     Schema(Schema),
-    /// Poll a video until its status is final, then print it.
+    /// Poll a video until its status is final, then print it (one request
+    /// per poll where the provider can look a video up).
     Wait {
         /// The provider the video is on.
         provider: ProviderArg,
@@ -91,7 +94,54 @@ pub enum Command {
         /// Seconds between polls.
         #[arg(long, default_value_t = 5.0, value_parser = positive_seconds)]
         interval: f64,
+        /// Then download the finished file to PATH (a file or a folder;
+        /// default: a name made from the id, in the current folder). Where
+        /// it went is printed on stderr.
+        #[arg(long, value_name = "PATH", num_args = 0..=1)]
+        download: Option<Option<PathBuf>>,
+        #[command(flatten)]
+        file: FileArgs,
     },
+    /// Download a finished video's file: the provider's download link where
+    /// it has one (MiniMax downloadURL, Hour One download_url), else its
+    /// playable URL (MiniMax videoURL, PixVerse url). The provider's
+    /// credential is never sent to the media host. Prints where the file
+    /// went. A video still processing or failed, or a memories.ai video
+    /// (no media URL), is an error (exit 1) and no file is created.
+    Download {
+        /// The provider the video is on.
+        provider: ProviderArg,
+        /// The video's id as the provider gives it (for MiniMax and PixVerse,
+        /// useapi.net's videoId / video_id is looked up directly).
+        video_id: String,
+        /// Where to put the file: a file or a folder (default: a name made
+        /// from the id, in the current folder).
+        #[arg(short, long, value_name = "PATH")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        file: FileArgs,
+    },
+}
+
+/// How a download treats the file system.
+#[derive(Debug, Args)]
+pub struct FileArgs {
+    /// Replace a file already at PATH (atomically, when the download is
+    /// complete). Without it an existing file is an error (exit 1).
+    #[arg(long)]
+    pub force: bool,
+    /// Refuse a file larger than this many bytes (default: no limit).
+    #[arg(long, value_name = "BYTES")]
+    pub max_bytes: Option<u64>,
+}
+
+impl FileArgs {
+    pub fn options(&self) -> vidapi::download::Options {
+        vidapi::download::Options {
+            max_bytes: self.max_bytes,
+            overwrite: self.force,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -148,6 +198,12 @@ pub enum Minimax {
         #[arg(long)]
         all: bool,
     },
+    /// GET /v1/minimax/videos/{videoId}: one video (404: removed or moderated).
+    Video {
+        /// useapi.net's videoId (user:…-minimax:…-video:…), as `minimax videos
+        /// --json` shows it.
+        video_id: String,
+    },
     /// GET /v1/minimax/files/: images used for generation.
     Files {
         /// The MiniMax account (needed when several are configured at useapi.net).
@@ -175,6 +231,12 @@ pub enum Pixverse {
         /// Page through every video, streaming rows as pages arrive.
         #[arg(long)]
         all: bool,
+    },
+    /// GET /v2/pixverse/videos/{video_id}: one video (404 while it is still
+    /// queued or generating, as for an unknown id).
+    Video {
+        /// useapi.net's video_id (user:…-pixverse:<email>-video:…).
+        video_id: String,
     },
 }
 

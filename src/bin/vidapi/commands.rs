@@ -1,10 +1,14 @@
 //! One function per command, shared by the command line and the demo.
 
+use std::io::IsTerminal;
+use std::path::Path;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
-use vidapi::view::{Accounts, Video, WaitError};
+use vidapi::accounts::{Accounts, WaitError};
+use vidapi::download::{Downloaded, Options, Progress};
+use vidapi::view::Video;
 use vidapi::{HourOne, Memories, Provider, UseApi, hourone, memories, minimax, pixverse};
 
 use crate::Failure;
@@ -110,6 +114,12 @@ pub fn minimax_all(
     )
 }
 
+/// `GET /v1/minimax/videos/{videoId}`: one video, as a table row or JSON.
+pub fn minimax_video(useapi: &UseApi, as_json: bool, video_id: &str) -> Outcome {
+    let video = useapi.minimax().video(video_id)?;
+    print(as_json, &[video], MINIMAX_VIDEO_COLUMNS, minimax_video_row)
+}
+
 pub fn minimax_files(
     useapi: &UseApi,
     as_json: bool,
@@ -171,6 +181,12 @@ pub fn pixverse_videos(
         shown(&page.total)
     );
     Ok(())
+}
+
+/// `GET /v2/pixverse/videos/{video_id}`: one video, as a table row or JSON.
+pub fn pixverse_video(useapi: &UseApi, as_json: bool, video_id: &str) -> Outcome {
+    let video = useapi.pixverse().video(video_id)?;
+    print(as_json, &[video], PIXVERSE_COLUMNS, pixverse_row)
 }
 
 /// A progress counter on stderr (the total is not known until the end);
@@ -412,6 +428,9 @@ pub fn list(accounts: &Accounts, as_json: bool) -> Outcome {
     }
 }
 
+/// Waits for the video; with `download`, then fetches its file to the
+/// path given (or the default name) and says where it went on stderr, so
+/// that stdout stays the video.
 pub fn wait(
     accounts: &Accounts,
     as_json: bool,
@@ -419,10 +438,29 @@ pub fn wait(
     id: &str,
     timeout: Duration,
     interval: Duration,
+    download: Option<(Option<&Path>, Options)>,
 ) -> Outcome {
     let on_poll = |v: &Video| eprintln!("{} {}: {}", v.provider, v.id, v.stage);
     match accounts.wait(provider, id, timeout, interval, on_poll) {
-        Ok(video) => print(as_json, &[video], VIEW_COLUMNS, view_row),
+        Ok(video) => {
+            print(
+                as_json,
+                std::slice::from_ref(&video),
+                VIEW_COLUMNS,
+                view_row,
+            )?;
+            let Some((to, options)) = download else {
+                return Ok(());
+            };
+            let bar = download_bar();
+            let done = accounts
+                .download_video(&video, to, &options, |p| show_progress(&bar, p))
+                .map_err(download_failure);
+            bar.finish_and_clear();
+            let done = done?;
+            eprintln!("downloaded {} ({} bytes)", done.path.display(), done.bytes);
+            Ok(())
+        }
         Err(WaitError::Api(e)) => Err(e.into()),
         Err(WaitError::NotFound) => Err(Failure::Api(format!("{provider} has no video {id:?}"))),
         Err(WaitError::Timeout(last)) => Err(Failure::WaitTimeout(format!(
@@ -431,4 +469,81 @@ pub fn wait(
             timeout.as_secs_f64()
         ))),
     }
+}
+
+/// A byte progress bar on stderr when it is a terminal; hidden otherwise.
+fn download_bar() -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(0);
+    if let Ok(style) = ProgressStyle::with_template(
+        "{bar:40} {bytes}/{total_bytes} {binary_bytes_per_sec} eta {eta}",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn show_progress(bar: &ProgressBar, progress: Progress) {
+    if let Some(total) = progress.total {
+        bar.set_length(total);
+    }
+    bar.set_position(progress.downloaded);
+}
+
+/// A download error as the command reports it: a file in the way names
+/// `--force`.
+fn download_failure(e: vidapi::Error) -> Failure {
+    match e {
+        vidapi::Error::FileExists { path } => Failure::Api(format!(
+            "{} already exists; pass --force to replace it",
+            path.display()
+        )),
+        other => other.into(),
+    }
+}
+
+/// What `download --json` prints.
+#[derive(Serialize)]
+struct DownloadReport<'a> {
+    provider: &'static str,
+    id: &'a str,
+    path: String,
+    bytes: u64,
+    url: &'a str,
+    resumed: u32,
+    restarted: u32,
+}
+
+/// `download`: looks the video up, fetches its file, prints the path (or,
+/// with `--json`, an object with path, size and URL).
+pub fn download(
+    accounts: &Accounts,
+    as_json: bool,
+    provider: Provider,
+    id: &str,
+    to: Option<&Path>,
+    options: &Options,
+) -> Outcome {
+    let bar = download_bar();
+    let done = accounts
+        .download(provider, id, to, options, |p| show_progress(&bar, p))
+        .map_err(download_failure);
+    bar.finish_and_clear();
+    let done: Downloaded = done?;
+    if as_json {
+        return Ok(json(&DownloadReport {
+            provider: provider.slug(),
+            id,
+            path: done.path.display().to_string(),
+            bytes: done.bytes,
+            url: &done.url,
+            resumed: done.resumed,
+            restarted: done.restarted,
+        })?);
+    }
+    crate::output::line(&done.path.display().to_string())?;
+    eprintln!("{} bytes", done.bytes);
+    Ok(())
 }

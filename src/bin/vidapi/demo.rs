@@ -2,10 +2,11 @@
 
 use std::time::Duration;
 
+use vidapi::accounts::Accounts;
+use vidapi::download::Options;
 use vidapi::emulator::{Emulator, Fault, HOURONE_KEY, MEMORIES_KEY, USEAPI_TOKEN};
 use vidapi::hourone::CreateVideoRequest;
 use vidapi::memories::ListVideosRequest;
-use vidapi::view::Accounts;
 use vidapi::{Config, HourOne, Memories, Provider, RetryPolicy, UseApi};
 
 use crate::output::line;
@@ -40,6 +41,10 @@ pub fn run() -> Result<(), Failure> {
     heading("MiniMax  GET /v1/minimax/files/?limit=3")?;
     commands::minimax_files(&useapi, false, None, Some(3))?;
 
+    let minimax_id = "user:user_id-minimax:account-video:video_id_#2";
+    heading(&format!("MiniMax  GET /v1/minimax/videos/{minimax_id}"))?;
+    commands::minimax_video(&useapi, false, minimax_id)?;
+
     heading("PixVerse  GET /v2/pixverse/videos/?email=me+demo@example.com&limit=5")?;
     commands::pixverse_videos(&useapi, false, Some("me+demo@example.com"), Some(5), None)?;
     let all = useapi
@@ -50,6 +55,9 @@ pub fn run() -> Result<(), Failure> {
         "videos_iter followed next_offset through {} videos",
         all.len()
     ))?;
+    let pixverse_id = "user:<userid>-pixverse:me@example.com-video:1001";
+    heading(&format!("PixVerse  GET /v2/pixverse/videos/{pixverse_id}"))?;
+    commands::pixverse_video(&useapi, false, pixverse_id)?;
 
     heading("Hour One  POST /videos (workspace-id: demo-workspace), then GET /videos/{id}")?;
     let body = CreateVideoRequest {
@@ -86,15 +94,22 @@ pub fn run() -> Result<(), Failure> {
         listing.failures.len()
     ))?;
 
-    heading(&format!("Waiting for Hour One video {id} (vidapi wait)"))?;
-    commands::wait(
+    heading(&format!(
+        "Waiting for Hour One video {id}, then downloading it (vidapi wait --download)"
+    ))?;
+    let folder = std::env::temp_dir().join(format!("vidapi-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&folder)?;
+    let waited = commands::wait(
         &accounts,
         false,
         Provider::HourOne,
         &id,
         Duration::from_secs(10),
         Duration::from_millis(50),
-    )?;
+        Some((Some(folder.as_path()), Options::default())),
+    );
+    let _ = std::fs::remove_dir_all(&folder);
+    waited?;
 
     heading("Errors are values")?;
     emulator.fail_next(1, Fault::rate_limited(Some("0")));

@@ -100,6 +100,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 commands::minimax_videos_page(&useapi, json, &query)
             }
         }
+        Command::Minimax(Minimax::Video { video_id }) => {
+            commands::minimax_video(&settings::useapi()?, json, &video_id)
+        }
+        Command::Pixverse(Pixverse::Video { video_id }) => {
+            commands::pixverse_video(&settings::useapi()?, json, &video_id)
+        }
         Command::Minimax(Minimax::Files { account, limit }) => {
             commands::minimax_files(&settings::useapi()?, json, account.as_deref(), limit)
         }
@@ -156,6 +162,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
             video_id,
             timeout,
             interval,
+            download,
+            file,
         } => commands::wait(
             &settings::accounts()?,
             json,
@@ -163,6 +171,20 @@ fn run(cli: Cli) -> Result<(), Failure> {
             &video_id,
             Duration::from_secs_f64(timeout),
             Duration::from_secs_f64(interval),
+            download.as_ref().map(|to| (to.as_deref(), file.options())),
+        ),
+        Command::Download {
+            provider,
+            video_id,
+            output,
+            file,
+        } => commands::download(
+            &settings::accounts()?,
+            json,
+            provider.into(),
+            &video_id,
+            output.as_deref(),
+            &file.options(),
         ),
     }
 }

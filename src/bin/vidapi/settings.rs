@@ -2,8 +2,8 @@
 
 use std::sync::Mutex;
 
+use vidapi::accounts::Accounts;
 use vidapi::drift::Finding;
-use vidapi::view::Accounts;
 use vidapi::{Config, HourOne, Memories, UseApi};
 
 use crate::Failure;

@@ -1,0 +1,405 @@
+//! Every configured provider at once: list all their videos, find one
+//! video, wait until it is final, download its file. Built on the
+//! cross-provider [`Video`] view, above the provider modules.
+//!
+//! ```
+//! # #[cfg(feature = "emulator")] {
+//! # let emulator = vidapi::emulator::Emulator::start()?;
+//! # let config = vidapi::Config::new().base_url(emulator.base_url());
+//! # let dir = tempfile::tempdir()?;
+//! use std::time::Duration;
+//! use vidapi::accounts::Accounts;
+//! use vidapi::download::Options;
+//! use vidapi::Provider;
+//! let accounts = Accounts {
+//!     useapi: Some(vidapi::UseApi::with_config(vidapi::emulator::USEAPI_TOKEN, config)?),
+//!     ..Default::default()
+//! };
+//! let id = "user:<userid>-pixverse:me@example.com-video:1001";
+//! let video = accounts.wait(Provider::PixVerse, id, Duration::from_secs(60), Duration::from_secs(5), |_| {})?;
+//! let path = dir.path().join("video.mp4");
+//! let done = accounts.download_video(&video, Some(&path), &Options::default(), |_| {})?;
+//! assert_eq!(std::fs::metadata(&path)?.len(), done.bytes);
+//! # }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::download::{self, Downloaded, Downloader, Options, Progress};
+use crate::error::{Error, Provider, Result};
+use crate::stage::Stage;
+use crate::view::Video;
+use crate::{HourOne, Memories, UseApi, memories, pixverse};
+
+/// The clients of whichever providers are configured, for working across
+/// them: [`Accounts::list`], [`Accounts::find`], [`Accounts::wait`] and
+/// [`Accounts::download`].
+#[derive(Clone, Debug, Default)]
+pub struct Accounts {
+    /// useapi.net (MiniMax and PixVerse), if configured.
+    pub useapi: Option<UseApi>,
+    /// Hour One, if configured.
+    pub hourone: Option<HourOne>,
+    /// memories.ai, if configured.
+    pub memories: Option<Memories>,
+}
+
+/// What [`Accounts::list`] found: the videos of every provider that answered,
+/// and the error of every provider that did not.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// Videos, provider by provider, in each provider's order.
+    pub videos: Vec<Video>,
+    /// One error per provider that failed.
+    pub failures: Vec<Error>,
+}
+
+/// Whether `id` is useapi.net's composite video id
+/// (`user:…-minimax:…-video:…`), the id its single-video endpoints take.
+fn is_useapi_video_id(id: &str) -> bool {
+    id.starts_with("user:") && id.contains("-video:")
+}
+
+/// The account email inside a PixVerse composite id
+/// (`user:<userid>-pixverse:<email>-video:<n>`), to page that account.
+fn pixverse_email(id: &str) -> Option<&str> {
+    let (_, rest) = id.split_once("-pixverse:")?;
+    let (email, _) = rest.rsplit_once("-video:")?;
+    (!email.trim().is_empty() && email.contains('@')).then_some(email)
+}
+
+/// One video followed across polls: what earlier polls learned saves
+/// requests in later ones.
+struct Tracker<'a> {
+    provider: Provider,
+    id: &'a str,
+    /// MiniMax: the composite id the lookup takes, once known (given, or
+    /// learned from the list).
+    lookup: Option<String>,
+    /// PixVerse: the video as last seen while the account's list showed it
+    /// queued or generating. useapi.net answers its lookup with 404 until
+    /// the video is done, so while this is set a 404 means "still so".
+    processing: Option<Video>,
+}
+
+impl<'a> Tracker<'a> {
+    fn new(provider: Provider, id: &'a str) -> Self {
+        Tracker {
+            provider,
+            id,
+            lookup: (provider == Provider::MiniMax && is_useapi_video_id(id))
+                .then(|| id.to_owned()),
+            processing: None,
+        }
+    }
+
+    /// The video's state now; `None` when the provider does not have it.
+    fn poll(&mut self, accounts: &Accounts) -> Result<Option<Video>> {
+        let id = self.id;
+        let missing = || Accounts::not_configured(self.provider);
+        match self.provider {
+            Provider::HourOne => {
+                let hourone = accounts.hourone.as_ref().ok_or_else(missing)?;
+                match hourone.video(id) {
+                    Ok(video) => Ok(Some(Video::from(&video))),
+                    Err(e) if e.is_not_found() => Ok(None),
+                    Err(e) => Err(e),
+                }
+            }
+            Provider::Memories => {
+                let memories = accounts.memories.as_ref().ok_or_else(missing)?;
+                let filter = memories::ListVideosRequest {
+                    video_no: Some(id.to_owned()),
+                    ..Default::default()
+                };
+                let page = memories.list_videos(&filter)?;
+                Ok(page
+                    .videos
+                    .unwrap_or_default()
+                    .iter()
+                    .map(Video::from)
+                    .find(|v| v.id == id))
+            }
+            Provider::MiniMax => {
+                let useapi = accounts.useapi.as_ref().ok_or_else(missing)?;
+                if let Some(lookup) = &self.lookup {
+                    // One request; 404 means removed or moderated.
+                    return match useapi.minimax().video(lookup) {
+                        Ok(video) => Ok(Some(Video::from(&video))),
+                        Err(e) if e.is_not_found() => Ok(None),
+                        Err(e) => Err(e),
+                    };
+                }
+                // MiniMax's own id names no account, so the lookup cannot
+                // take it: page with `lastVideoId`, stopping at the first
+                // match, and keep its composite id for the next poll.
+                for video in useapi.minimax().videos_iter(None) {
+                    let video = video?;
+                    if video.id() == Some(id) || video.lookup_id() == Some(id) {
+                        self.lookup = video
+                            .lookup_id()
+                            .filter(|l| is_useapi_video_id(l))
+                            .map(str::to_owned);
+                        return Ok(Some(Video::from(&video)));
+                    }
+                }
+                Ok(None)
+            }
+            Provider::PixVerse => {
+                let useapi = accounts.useapi.as_ref().ok_or_else(missing)?;
+                match useapi.pixverse().video(id) {
+                    Ok(video) => {
+                        self.processing = None;
+                        Ok(Some(Video::from(&video)))
+                    }
+                    Err(e) if e.is_not_found() => {
+                        if let Some(seen) = &self.processing {
+                            return Ok(Some(seen.clone()));
+                        }
+                        self.processing = pixverse_in_progress(useapi, id)?;
+                        Ok(self.processing.clone())
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+        }
+    }
+}
+
+/// The video, if the account's first page lists it as queued or
+/// generating: what a PixVerse 404 means then ("still processing"). A video
+/// not on the first page, or listed in any other stage, is not there.
+fn pixverse_in_progress(useapi: &UseApi, id: &str) -> Result<Option<Video>> {
+    let page =
+        useapi
+            .pixverse()
+            .videos(pixverse_email(id), Some(pixverse::DEFAULT_PAGE_SIZE), None)?;
+    Ok(page
+        .data
+        .unwrap_or_default()
+        .iter()
+        .filter(|v| crate::wire::text(&v.video_id) == Some(id))
+        .map(Video::from)
+        .find(|v| matches!(v.stage, Stage::Queued | Stage::Processing)))
+}
+
+impl Accounts {
+    /// The providers whose credentials are set.
+    pub fn providers(&self) -> Vec<Provider> {
+        let mut providers = Vec::new();
+        if self.useapi.is_some() {
+            providers.extend([Provider::MiniMax, Provider::PixVerse]);
+        }
+        if self.hourone.is_some() {
+            providers.push(Provider::HourOne);
+        }
+        if self.memories.is_some() {
+            providers.push(Provider::Memories);
+        }
+        providers
+    }
+
+    fn not_configured(provider: Provider) -> Error {
+        Error::invalid("provider", format!("{provider} is not configured"))
+    }
+
+    /// Every video of one provider, all pages.
+    pub fn videos_of(&self, provider: Provider) -> Result<Vec<Video>> {
+        let missing = || Self::not_configured(provider);
+        match provider {
+            Provider::MiniMax => {
+                let useapi = self.useapi.as_ref().ok_or_else(missing)?;
+                useapi
+                    .minimax()
+                    .videos_iter(None)
+                    .map(|v| v.map(|v| Video::from(&v)))
+                    .collect()
+            }
+            Provider::PixVerse => {
+                let useapi = self.useapi.as_ref().ok_or_else(missing)?;
+                useapi
+                    .pixverse()
+                    .videos_iter(None)
+                    .map(|v| v.map(|v| Video::from(&v)))
+                    .collect()
+            }
+            Provider::HourOne => {
+                let hourone = self.hourone.as_ref().ok_or_else(missing)?;
+                Ok(hourone.videos()?.iter().map(Video::from).collect())
+            }
+            Provider::Memories => {
+                let memories = self.memories.as_ref().ok_or_else(missing)?;
+                memories
+                    .videos_iter(Default::default())
+                    .map(|v| v.map(|v| Video::from(&v)))
+                    .collect()
+            }
+        }
+    }
+
+    /// Every video of every configured provider. A provider that fails is
+    /// reported in [`Listing::failures`] and does not hide the others.
+    pub fn list(&self) -> Listing {
+        let mut listing = Listing::default();
+        for provider in self.providers() {
+            match self.videos_of(provider) {
+                Ok(videos) => listing.videos.extend(videos),
+                Err(e) => listing.failures.push(e),
+            }
+        }
+        listing
+    }
+
+    /// One video's current state, `Ok(None)` when the provider does not
+    /// have it. One request where the provider can look a video up:
+    ///
+    /// - Hour One: `GET /videos/{id}`; 404 is "not there".
+    /// - MiniMax: `GET /v1/minimax/videos/{videoId}` for useapi.net's
+    ///   composite id (`user:…-minimax:…-video:…`); 404 means removed or
+    ///   moderated, so "not there". MiniMax's own short id names no account
+    ///   and cannot be looked up: the list is paged until it turns up.
+    /// - PixVerse: `GET /v2/pixverse/videos/{video_id}`. useapi.net answers
+    ///   404 while a video is queued or generating, so a 404 is followed by
+    ///   one read of the account's first page (the account named in the
+    ///   id): listed there as queued or generating, the video is still being
+    ///   made and that listed state is returned; otherwise it is not there.
+    /// - memories.ai: its list filtered by `video_no`.
+    pub fn find(&self, provider: Provider, id: &str) -> Result<Option<Video>> {
+        if id.trim().is_empty() {
+            return Err(Error::invalid("video id", "must not be empty"));
+        }
+        Tracker::new(provider, id).poll(self)
+    }
+
+    /// Polls [`Accounts::find`] every `interval` until the video is final
+    /// ([`Video::is_final`]), calling `on_poll` with each state seen. Fails with
+    /// [`WaitError::Timeout`] (carrying the last state) once `timeout` has
+    /// passed, or with [`WaitError::NotFound`] if the provider lacks the video.
+    ///
+    /// Each poll is one request where the provider has a lookup, after
+    /// what the first poll learned: a MiniMax video found by its short id
+    /// is looked up by its composite id from then on, and a PixVerse video
+    /// the first poll saw queued or generating stays so while the lookup
+    /// answers 404 (a PixVerse video removed mid-wait therefore ends the
+    /// wait by timeout, not as "not found").
+    pub fn wait(
+        &self,
+        provider: Provider,
+        id: &str,
+        timeout: Duration,
+        interval: Duration,
+        mut on_poll: impl FnMut(&Video),
+    ) -> Result<Video, WaitError> {
+        if interval.is_zero() || timeout.is_zero() {
+            return Err(WaitError::Api(Error::invalid(
+                "wait",
+                "timeout and interval must be positive",
+            )));
+        }
+        if id.trim().is_empty() {
+            return Err(WaitError::Api(Error::invalid(
+                "video id",
+                "must not be empty",
+            )));
+        }
+        let deadline = Instant::now() + timeout;
+        let mut tracker = Tracker::new(provider, id);
+        loop {
+            let video = tracker.poll(self)?.ok_or(WaitError::NotFound)?;
+            on_poll(&video);
+            if video.is_final {
+                return Ok(video);
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(WaitError::Timeout(Box::new(video)));
+            }
+            std::thread::sleep(interval.min(deadline - now));
+        }
+    }
+
+    /// Looks the video up ([`Accounts::find`]) and downloads its finished
+    /// file ([`Accounts::download_video`]). A video the provider does not
+    /// have, or that has no finished file, is an [`Error::NoMedia`] and no
+    /// file is created.
+    pub fn download(
+        &self,
+        provider: Provider,
+        id: &str,
+        to: Option<&Path>,
+        options: &Options,
+        progress: impl FnMut(Progress),
+    ) -> Result<Downloaded> {
+        let video = self.find(provider, id)?.ok_or_else(|| Error::NoMedia {
+            provider,
+            id: id.to_owned(),
+            reason: "the provider has no such video".to_owned(),
+        })?;
+        self.download_video(&video, to, options, progress)
+    }
+
+    /// Downloads the finished file of a video already looked up (by
+    /// [`find`](Self::find) or [`wait`](Self::wait)): its
+    /// [`file_url`](Video::file_url), fetched by a [`Downloader`] with the
+    /// provider client's settings and without its credential. `to` is the
+    /// target file, or a folder to put it in; by default the current
+    /// folder. The file name, when not given, is
+    /// [`download::default_file_name`] of the video's id and URL.
+    pub fn download_video(
+        &self,
+        video: &Video,
+        to: Option<&Path>,
+        options: &Options,
+        progress: impl FnMut(Progress),
+    ) -> Result<Downloaded> {
+        let url = download::file_url(video)?;
+        let config = match video.provider {
+            Provider::MiniMax | Provider::PixVerse => self.useapi.as_ref().map(UseApi::config),
+            Provider::HourOne => self.hourone.as_ref().map(HourOne::config),
+            Provider::Memories => None,
+        }
+        .ok_or_else(|| Self::not_configured(video.provider))?;
+        let name = || PathBuf::from(download::default_file_name(&video.id, url));
+        let path = match to {
+            Some(dir) if dir.is_dir() => dir.join(name()),
+            Some(file) => file.to_owned(),
+            None => name(),
+        };
+        Downloader::new(video.provider, config)?
+            .with_options(options.clone())
+            .fetch(url, &path, progress)
+    }
+}
+
+/// Why [`Accounts::wait`] ended without a final state.
+#[derive(Debug, thiserror::Error)]
+pub enum WaitError {
+    /// A call failed.
+    #[error(transparent)]
+    Api(#[from] Error),
+    /// The provider does not have a video with that id.
+    #[error("no video with that id")]
+    NotFound,
+    /// Time ran out; the last state seen.
+    #[error("timed out waiting; last seen {}", .0.stage)]
+    Timeout(Box<Video>),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn composite_ids_and_their_emails() {
+        assert!(is_useapi_video_id("user:1-minimax:acc-video:9"));
+        assert!(!is_useapi_video_id("video_id_#2"));
+        assert_eq!(
+            pixverse_email("user:<u>-pixverse:me+x@example.com-video:1000"),
+            Some("me+x@example.com")
+        );
+        assert_eq!(pixverse_email("user:<u>-pixverse:<email>-video:1"), None);
+        assert_eq!(pixverse_email("1000"), None);
+    }
+}
