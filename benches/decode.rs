@@ -58,6 +58,9 @@ fn decode(c: &mut Criterion) {
     group.bench_function("generated types, from slice", |b| {
         b.iter(|| serde_json::from_slice::<pixverse::VideoPage>(black_box(&page)).unwrap())
     });
+    group.bench_function("IgnoredAny, from slice (the parse floor)", |b| {
+        b.iter(|| serde_json::from_slice::<serde::de::IgnoredAny>(black_box(&page)).unwrap())
+    });
     group.bench_function("generated types, from reader", |b| {
         b.iter(|| {
             serde_json::from_reader::<_, pixverse::VideoPage>(BufReader::new(black_box(&page[..])))

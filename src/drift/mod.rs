@@ -1,7 +1,10 @@
 //! Drift: what a provider sends that its schema does not say.
 //!
 //! Every response a client decodes is checked against the schema its type
-//! was generated from, in the same pass as the decode, and never fails it.
+//! was generated from, and the check never fails the decode: once the body
+//! has decoded, a byte-level scan guided by the compiled schema compares
+//! every key and value with what the schema declares (see `scan.rs` for why
+//! a second pass beats hooking into the decoder).
 //! Three kinds of finding are recorded:
 //!
 //! - an **unknown field**: a key the schema does not declare;
@@ -32,8 +35,8 @@
 //! Saved payloads are checked with [`check`] (what `vidapi drift` runs), and
 //! payloads against a schema file with [`Schema::check`].
 
-mod observe;
 mod record;
+mod scan;
 mod schema;
 
 use std::collections::HashMap;
@@ -43,7 +46,6 @@ use std::sync::{Mutex, OnceLock};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use observe::{At, Observe};
 use record::{Local, Path, Recorder};
 pub use schema::Schema;
 pub use schema::{KNOWN_VALUES, WIRE_TYPES};
@@ -409,22 +411,15 @@ pub fn decode<T: DeserializeOwned + Observed>(
             } else {
                 schema.root
             };
-            let at = At {
-                node: top,
-                path: &Path::Root,
-                rec: &rec,
-            };
-            let mut de = serde_json::Deserializer::from_slice(json);
-            let value = T::deserialize(Observe { de: &mut de, at }).and_then(|v| {
-                de.end()?;
-                Ok(v)
-            });
-            value.map(|v| {
+            serde_json::from_slice::<T>(json).map(|value| {
+                // Only a body that decoded is scanned: the scan relies on
+                // it being valid JSON.
+                scan::scan(json, top, &rec);
                 let found = rec
                     .finish()
                     .into_iter()
                     .map(|l| Finding::from_local(root.provider, root.title, l));
-                (v, found.collect())
+                (value, found.collect())
             })
         }
         None => serde_json::from_slice(json).map(|v| (v, Vec::new())),

@@ -14,7 +14,8 @@ use super::schema::{ANY, Node, NodeId, Scalar, Schema, Types, UNDECLARED};
 #[derive(Clone, Copy)]
 pub(crate) enum Path<'a> {
     Root,
-    Key(&'a Path<'a>, &'a str),
+    /// A member, by its key as sent (JSON text, so UTF-8 once decoded).
+    Key(&'a Path<'a>, &'a [u8]),
     /// Any element of an array: indices are collapsed, so 2,000 videos with
     /// the same new field are one finding.
     Item(&'a Path<'a>),
@@ -36,7 +37,7 @@ impl Path<'_> {
                 if !out.is_empty() {
                     out.push('.');
                 }
-                out.push_str(key);
+                out.push_str(&String::from_utf8_lossy(key));
             }
             Path::Item(parent) => {
                 parent.write(out);
@@ -45,7 +46,7 @@ impl Path<'_> {
         }
     }
 
-    fn last_key(&self) -> Option<&str> {
+    fn last_key(&self) -> Option<&[u8]> {
         match self {
             Path::Root => None,
             Path::Key(_, key) => Some(key),
@@ -121,36 +122,14 @@ impl<'s> Recorder<'s> {
     }
 
     /// Checks an object's or array's type; whether to look inside it.
-    #[inline]
-    pub fn container(&self, id: NodeId, path: &Path<'_>, seen: Types) -> bool {
-        self.container_with(id, path, seen, None)
-    }
-
-    fn container_with(
-        &self,
-        id: NodeId,
-        path: &Path<'_>,
-        seen: Types,
-        example: Option<&Value>,
-    ) -> bool {
+    fn container(&self, id: NodeId, path: &Path<'_>, value: &Value) -> bool {
         let node = self.schema.node(id);
+        let seen = Types::of(value);
         if node.accepts.contains(seen) {
             return !node.leaf;
         }
         self.record(path, Kind::TypeMismatch, seen, || {
-            let example = example.cloned().unwrap_or_else(|| {
-                // Decoding streams: the container is not held, so the
-                // example only shows its kind.
-                Value::String(
-                    if seen == Types::ARRAY {
-                        "[…]"
-                    } else {
-                        "{…}"
-                    }
-                    .into(),
-                )
-            });
-            (node.accepts.declared(), example)
+            (node.accepts.declared(), value.clone())
         });
         false
     }
@@ -196,8 +175,8 @@ impl<'s> Recorder<'s> {
         );
     }
 
-    /// Checks an already parsed value; the same findings as decoding it
-    /// through [`super::observe::Observe`] would record.
+    /// Checks an already parsed value; the same findings as scanning its
+    /// text with [`super::scan::scan`] records (a test holds them equal).
     pub fn walk(&self, id: NodeId, path: &Path<'_>, value: &Value) {
         match id {
             ANY => return,
@@ -206,7 +185,7 @@ impl<'s> Recorder<'s> {
         }
         match value {
             Value::Array(items) => {
-                if self.container_with(id, path, Types::ARRAY, Some(value)) {
+                if self.container(id, path, value) {
                     let items_node = self.node(id).items;
                     let here = Path::Item(path);
                     for item in items {
@@ -215,10 +194,10 @@ impl<'s> Recorder<'s> {
                 }
             }
             Value::Object(members) => {
-                if self.container_with(id, path, Types::OBJECT, Some(value)) {
+                if self.container(id, path, value) {
                     for (key, member) in members {
-                        let child = self.node(id).property(key);
-                        self.walk(child, &Path::Key(path, key), member);
+                        let child = self.node(id).property(key.as_bytes());
+                        self.walk(child, &Path::Key(path, key.as_bytes()), member);
                     }
                 }
             }
@@ -244,8 +223,8 @@ fn known_list(node: &Node) -> String {
 }
 
 /// Field names whose values are never quoted in a finding.
-fn looks_secret(key: &str) -> bool {
-    let key = key.to_ascii_lowercase();
+fn looks_secret(key: &[u8]) -> bool {
+    let key = String::from_utf8_lossy(key).to_ascii_lowercase();
     [
         "token",
         "secret",

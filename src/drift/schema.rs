@@ -156,9 +156,9 @@ impl Node {
 
     /// The node for the value of `key` in an object described by this node.
     #[inline]
-    pub fn property(&self, key: &str) -> NodeId {
+    pub fn property(&self, key: &[u8]) -> NodeId {
         let mask = self.slots.len().wrapping_sub(1);
-        let mut at = slot_hash(key.as_bytes()) & mask;
+        let mut at = slot_hash(key) & mask;
         // An empty table (no properties) probes nothing.
         for _ in 0..self.slots.len() {
             let entry = self.slots[at];
@@ -166,7 +166,7 @@ impl Node {
                 break;
             }
             let (name, id) = &self.properties[entry as usize];
-            if name.as_ref() == key {
+            if name.as_bytes() == key {
                 return *id;
             }
             at = (at + 1) & mask;
@@ -573,20 +573,20 @@ mod tests {
         .unwrap();
         let root = schema.node(schema.root);
         assert!(root.accepts.contains(Types::OBJECT));
-        let items = schema.node(root.property("items"));
+        let items = schema.node(root.property(b"items"));
         assert!(items.accepts.contains(Types::NULL) && items.accepts.contains(Types::ARRAY));
         let item = schema.node(items.items);
-        let id = schema.node(item.property("id"));
+        let id = schema.node(item.property(b"id"));
         assert!(id.accepts.contains(Types::INTEGER) && !id.accepts.contains(Types::STRING));
-        let total = schema.node(root.property("total"));
+        let total = schema.node(root.property(b"total"));
         assert!(total.accepts.contains(Types::STRING));
-        assert_eq!(item.property("other"), UNDECLARED);
+        assert_eq!(item.property(b"other"), UNDECLARED);
         // The recursive reference lands on the same definition.
         assert_eq!(
-            schema.node(item.property("child")).properties.len(),
+            schema.node(item.property(b"child")).properties.len(),
             item.properties.len()
         );
-        let status = schema.node(item.property("status"));
+        let status = schema.node(item.property(b"status"));
         assert!(status.knows(&Scalar::Text(" 2 ")));
         assert!(!status.knows(&Scalar::Int(3)));
     }
