@@ -46,6 +46,30 @@ pub struct Accounts {
     pub memories: Option<Memories>,
 }
 
+/// Which account to use where one credential serves several: the MiniMax
+/// account and the PixVerse email configured at useapi.net. Absent, the
+/// provider's default account is used, as the provider methods do when
+/// given `None`. Taken by [`Accounts::list_in`], [`Accounts::videos_of_in`],
+/// [`Accounts::find_in`] and [`Accounts::wait_in`].
+///
+/// ```no_run
+/// use vidapi::accounts::{Accounts, Scope};
+/// let accounts = Accounts { useapi: Some(vidapi::UseApi::new("user:…")), ..Default::default() };
+/// let scope = Scope {
+///     minimax_account: Some("second-account".into()),
+///     pixverse_email: Some("me@example.com".into()),
+/// };
+/// let listing = accounts.list_in(&scope);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Scope {
+    /// The MiniMax account (`account=`), when several are configured.
+    pub minimax_account: Option<String>,
+    /// The PixVerse account email (`email=`), when several are configured.
+    /// A PixVerse composite video id names its own account, which wins.
+    pub pixverse_email: Option<String>,
+}
+
 /// What [`Accounts::list`] found: the videos of every provider that answered,
 /// and the error of every provider that did not.
 #[derive(Debug, Default)]
@@ -75,6 +99,7 @@ fn pixverse_email(id: &str) -> Option<&str> {
 struct Tracker<'a> {
     provider: Provider,
     id: &'a str,
+    scope: &'a Scope,
     /// MiniMax: the composite id the lookup takes, once known (given, or
     /// learned from the list).
     lookup: Option<String>,
@@ -85,10 +110,11 @@ struct Tracker<'a> {
 }
 
 impl<'a> Tracker<'a> {
-    fn new(provider: Provider, id: &'a str) -> Self {
+    fn new(provider: Provider, id: &'a str, scope: &'a Scope) -> Self {
         Tracker {
             provider,
             id,
+            scope,
             lookup: (provider == Provider::MiniMax && is_useapi_video_id(id))
                 .then(|| id.to_owned()),
             processing: None,
@@ -135,7 +161,8 @@ impl<'a> Tracker<'a> {
                 // MiniMax's own id names no account, so the lookup cannot
                 // take it: page with `lastVideoId`, stopping at the first
                 // match, and keep its composite id for the next poll.
-                for video in useapi.minimax().videos_iter(None) {
+                let account = self.scope.minimax_account.as_deref();
+                for video in useapi.minimax().videos_iter(account) {
                     let video = video?;
                     if video.id() == Some(id) || video.lookup_id() == Some(id) {
                         self.lookup = video
@@ -158,7 +185,8 @@ impl<'a> Tracker<'a> {
                         if let Some(seen) = &self.processing {
                             return Ok(Some(seen.clone()));
                         }
-                        self.processing = pixverse_in_progress(useapi, id)?;
+                        let email = pixverse_email(id).or(self.scope.pixverse_email.as_deref());
+                        self.processing = pixverse_in_progress(useapi, id, email)?;
                         Ok(self.processing.clone())
                     }
                     Err(e) => Err(e),
@@ -168,14 +196,13 @@ impl<'a> Tracker<'a> {
     }
 }
 
-/// The video, if the account's first page lists it as queued or
-/// generating: what a PixVerse 404 means then ("still processing"). A video
-/// not on the first page, or listed in any other stage, is not there.
-fn pixverse_in_progress(useapi: &UseApi, id: &str) -> Result<Option<Video>> {
-    let page =
-        useapi
-            .pixverse()
-            .videos(pixverse_email(id), Some(pixverse::DEFAULT_PAGE_SIZE), None)?;
+/// The video, if the first page of the account (`email`) lists it as queued
+/// or generating: what a PixVerse 404 means then ("still processing"). A
+/// video not on the first page, or listed in any other stage, is not there.
+fn pixverse_in_progress(useapi: &UseApi, id: &str, email: Option<&str>) -> Result<Option<Video>> {
+    let page = useapi
+        .pixverse()
+        .videos(email, Some(pixverse::DEFAULT_PAGE_SIZE), None)?;
     Ok(page
         .data
         .unwrap_or_default()
@@ -205,15 +232,21 @@ impl Accounts {
         Error::invalid("provider", format!("{provider} is not configured"))
     }
 
-    /// Every video of one provider, all pages.
+    /// Every video of one provider, all pages, from the default accounts.
     pub fn videos_of(&self, provider: Provider) -> Result<Vec<Video>> {
+        self.videos_of_in(provider, &Scope::default())
+    }
+
+    /// Every video of one provider, all pages, from the accounts `scope`
+    /// names (MiniMax `account=`, PixVerse `email=` on every page).
+    pub fn videos_of_in(&self, provider: Provider, scope: &Scope) -> Result<Vec<Video>> {
         let missing = || Self::not_configured(provider);
         match provider {
             Provider::MiniMax => {
                 let useapi = self.useapi.as_ref().ok_or_else(missing)?;
                 useapi
                     .minimax()
-                    .videos_iter(None)
+                    .videos_iter(scope.minimax_account.as_deref())
                     .map(|v| v.map(|v| Video::from(&v)))
                     .collect()
             }
@@ -221,7 +254,7 @@ impl Accounts {
                 let useapi = self.useapi.as_ref().ok_or_else(missing)?;
                 useapi
                     .pixverse()
-                    .videos_iter(None)
+                    .videos_iter(scope.pixverse_email.as_deref())
                     .map(|v| v.map(|v| Video::from(&v)))
                     .collect()
             }
@@ -242,9 +275,14 @@ impl Accounts {
     /// Every video of every configured provider. A provider that fails is
     /// reported in [`Listing::failures`] and does not hide the others.
     pub fn list(&self) -> Listing {
+        self.list_in(&Scope::default())
+    }
+
+    /// Like [`list`](Self::list), from the accounts `scope` names.
+    pub fn list_in(&self, scope: &Scope) -> Listing {
         let mut listing = Listing::default();
         for provider in self.providers() {
-            match self.videos_of(provider) {
+            match self.videos_of_in(provider, scope) {
                 Ok(videos) => listing.videos.extend(videos),
                 Err(e) => listing.failures.push(e),
             }
@@ -267,10 +305,17 @@ impl Accounts {
     ///   made and that listed state is returned; otherwise it is not there.
     /// - memories.ai: its list filtered by `video_no`.
     pub fn find(&self, provider: Provider, id: &str) -> Result<Option<Video>> {
+        self.find_in(provider, id, &Scope::default())
+    }
+
+    /// Like [`find`](Self::find), in the accounts `scope` names: a MiniMax
+    /// short id is looked for in that account's list, and a PixVerse 404 is
+    /// checked against that email's first page when the id names none.
+    pub fn find_in(&self, provider: Provider, id: &str, scope: &Scope) -> Result<Option<Video>> {
         if id.trim().is_empty() {
             return Err(Error::invalid("video id", "must not be empty"));
         }
-        Tracker::new(provider, id).poll(self)
+        Tracker::new(provider, id, scope).poll(self)
     }
 
     /// Polls [`Accounts::find`] every `interval` until the video is final
@@ -290,6 +335,20 @@ impl Accounts {
         id: &str,
         timeout: Duration,
         interval: Duration,
+        on_poll: impl FnMut(&Video),
+    ) -> Result<Video, WaitError> {
+        self.wait_in(provider, id, &Scope::default(), timeout, interval, on_poll)
+    }
+
+    /// Like [`wait`](Self::wait), polling [`find_in`](Self::find_in) with
+    /// the accounts `scope` names.
+    pub fn wait_in(
+        &self,
+        provider: Provider,
+        id: &str,
+        scope: &Scope,
+        timeout: Duration,
+        interval: Duration,
         mut on_poll: impl FnMut(&Video),
     ) -> Result<Video, WaitError> {
         if interval.is_zero() || timeout.is_zero() {
@@ -305,7 +364,7 @@ impl Accounts {
             )));
         }
         let deadline = Instant::now() + timeout;
-        let mut tracker = Tracker::new(provider, id);
+        let mut tracker = Tracker::new(provider, id, scope);
         loop {
             let video = tracker.poll(self)?.ok_or(WaitError::NotFound)?;
             on_poll(&video);

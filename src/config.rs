@@ -1,7 +1,13 @@
 //! Settings shared by every client: where to connect, how long to wait,
 //! how often to retry, how much to read.
 
+use std::fmt;
 use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::error::Endpoint;
+use crate::pace::Rate;
 
 /// How a client connects and behaves. The defaults suit production use;
 /// every setter returns the config, so settings chain.
@@ -15,6 +21,15 @@ use std::time::Duration;
 /// let client = vidapi::HourOne::with_config("my-key", config)?;
 /// # Ok::<(), vidapi::Error>(())
 /// ```
+///
+/// `Debug` never shows a proxy's user name and password:
+///
+/// ```
+/// let config = vidapi::Config::new().proxy("http://user:pass@proxy.internal:3128");
+/// let shown = format!("{config:?}");
+/// assert!(shown.contains("http://[redacted]@proxy.internal:3128"));
+/// assert!(!shown.contains("pass"));
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
     pub(crate) base_url: Option<String>,
@@ -23,9 +38,11 @@ pub struct Config {
     pub(crate) user_agent: String,
     pub(crate) retry: RetryPolicy,
     pub(crate) max_body_bytes: u64,
-    pub(crate) proxy: Option<String>,
+    pub(crate) proxy: Option<ProxyUrl>,
     pub(crate) allow_http: bool,
     pub(crate) record_drift: bool,
+    pub(crate) pacing: bool,
+    pub(crate) rates: Vec<(Endpoint, Option<Rate>)>,
 }
 
 impl Default for Config {
@@ -40,6 +57,8 @@ impl Default for Config {
             proxy: None,
             allow_http: false,
             record_drift: true,
+            pacing: true,
+            rates: Vec::new(),
         }
     }
 }
@@ -94,10 +113,40 @@ impl Config {
     }
 
     /// Sends every request through this proxy (`http://host:port`,
-    /// `socks5://host:port`). Proxy variables in the environment are
-    /// ignored unless named here.
+    /// `socks5://host:port`, with `user:password@` before the host when it
+    /// wants them). Proxy variables in the environment are ignored unless
+    /// named here. The URL is kept as a secret: `Debug` shows it with its
+    /// user name and password replaced by `[redacted]`, and errors have the
+    /// URL, its user name and password, and its password removed.
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
-        self.proxy = Some(url.into());
+        self.proxy = Some(ProxyUrl(SecretString::from(url.into())));
+        self
+    }
+
+    /// Whether requests are paced to keep each endpoint within its
+    /// provider's documented rate ([`crate::pace`]: memories.ai's list, 5
+    /// per second, spaced evenly). On by default; off sends every request
+    /// at once and leaves rate limits to the provider's answers (429, 0429)
+    /// and the retry policy.
+    pub fn pacing(mut self, on: bool) -> Self {
+        self.pacing = on;
+        self
+    }
+
+    /// Keeps `endpoint` within `rate` instead of its documented rate
+    /// ([`pace::documented`](crate::pace::documented)); `None` leaves it
+    /// unpaced. Applies while [`Config::pacing`] is on.
+    ///
+    /// ```
+    /// use vidapi::{Config, Rate};
+    /// // A plan with a higher limit, and pacing off for the v1 endpoint.
+    /// let config = Config::new()
+    ///     .pace(vidapi::memories::LIST_VIDEOS, Some(Rate::per_second(20)))
+    ///     .pace(vidapi::memories::LIST_VIDEOS_V1, None);
+    /// ```
+    pub fn pace(mut self, endpoint: Endpoint, rate: Option<Rate>) -> Self {
+        self.rates.retain(|(e, _)| *e != endpoint);
+        self.rates.push((endpoint, rate));
         self
     }
 
@@ -114,6 +163,68 @@ impl Config {
     pub fn record_drift(mut self, record: bool) -> Self {
         self.record_drift = record;
         self
+    }
+}
+
+/// A proxy URL, which may carry a user name and password: compared by
+/// value, shown with its credentials redacted.
+#[derive(Clone)]
+pub(crate) struct ProxyUrl(SecretString);
+
+impl ProxyUrl {
+    /// The URL itself, for the HTTP agent only.
+    pub(crate) fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+
+    /// Every text an error must not show: the URL, its `user:password`
+    /// (as written and percent-decoded) and its password alone. Empty when
+    /// the URL carries no credentials.
+    pub(crate) fn secrets(&self) -> Vec<String> {
+        let url = self.expose();
+        let Some(userinfo) = userinfo(url) else {
+            return Vec::new();
+        };
+        let mut secrets = vec![url.to_owned(), userinfo.to_owned()];
+        let decoded = percent_encoding::percent_decode_str(userinfo)
+            .decode_utf8_lossy()
+            .into_owned();
+        let password = |info: &str| info.split_once(':').map(|(_, p)| p.to_owned());
+        secrets.extend(password(userinfo));
+        secrets.extend(password(&decoded));
+        secrets.push(decoded);
+        secrets.retain(|s| !s.is_empty());
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        secrets.dedup();
+        secrets
+    }
+
+    /// The URL with its `user:password@` shown as `[redacted]@`.
+    fn redacted(&self) -> String {
+        let url = self.expose();
+        match userinfo(url) {
+            Some(info) => url.replacen(info, "[redacted]", 1),
+            None => url.to_owned(),
+        }
+    }
+}
+
+/// The `user:password` part of a URL's authority, if it has one.
+fn userinfo(url: &str) -> Option<&str> {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    authority.rfind('@').map(|at| &authority[..at])
+}
+
+impl PartialEq for ProxyUrl {
+    fn eq(&self, other: &Self) -> bool {
+        self.expose() == other.expose()
+    }
+}
+
+impl fmt::Debug for ProxyUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.redacted(), f)
     }
 }
 
@@ -194,5 +305,34 @@ mod tests {
             Some(Duration::from_secs(2))
         );
         assert_eq!(policy.delay(0, Some(Duration::from_secs(3600))), None);
+    }
+
+    #[test]
+    fn proxy_credentials_are_secrets() {
+        let proxy = |url: &str| ProxyUrl(SecretString::from(url.to_owned()));
+        let with = proxy("http://us%40er:p%3Ass@proxy:3128/x?y@z");
+        assert_eq!(
+            format!("{with:?}"),
+            "\"http://[redacted]@proxy:3128/x?y@z\""
+        );
+        let secrets = with.secrets();
+        for expected in [
+            "http://us%40er:p%3Ass@proxy:3128/x?y@z",
+            "us%40er:p%3Ass",
+            "us@er:p:ss",
+            "p%3Ass",
+            "p:ss",
+        ] {
+            assert!(
+                secrets.iter().any(|s| s == expected),
+                "{expected}: {secrets:?}"
+            );
+        }
+        let plain = proxy("socks5://proxy:1080");
+        assert!(plain.secrets().is_empty());
+        assert_eq!(format!("{plain:?}"), "\"socks5://proxy:1080\"");
+        assert_eq!(proxy("user:pw@host:1").redacted(), "[redacted]@host:1");
+        assert_eq!(with, with.clone());
+        assert_ne!(with, plain);
     }
 }

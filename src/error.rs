@@ -324,12 +324,10 @@ impl Error {
             Error::Transport { message, .. }
             | Error::Media { message, .. }
             | Error::File { message, .. } => vec![message],
-            Error::NoMedia { reason, .. } => vec![reason],
+            Error::NoMedia { reason, .. } | Error::InvalidArgument { reason, .. } => vec![reason],
             Error::Redirect { location, .. } => vec![location],
-            Error::Timeout { .. }
-            | Error::BodyTooLarge { .. }
-            | Error::FileExists { .. }
-            | Error::InvalidArgument { .. } => Vec::new(),
+            Error::Timeout { phase, .. } => vec![phase],
+            Error::BodyTooLarge { .. } | Error::FileExists { .. } => Vec::new(),
         };
         for text in texts {
             if text.contains(secret) {
@@ -337,6 +335,35 @@ impl Error {
             }
         }
         self
+    }
+
+    /// The variant's name, for log events (which never carry the message).
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Error::Api { .. } => "Api",
+            Error::Unauthorized { .. } => "Unauthorized",
+            Error::RateLimited { .. } => "RateLimited",
+            Error::Timeout { .. } => "Timeout",
+            Error::Transport { .. } => "Transport",
+            Error::Decode { .. } => "Decode",
+            Error::BodyTooLarge { .. } => "BodyTooLarge",
+            Error::Redirect { .. } => "Redirect",
+            Error::Media { .. } => "Media",
+            Error::NoMedia { .. } => "NoMedia",
+            Error::FileExists { .. } => "FileExists",
+            Error::File { .. } => "File",
+            Error::InvalidArgument { .. } => "InvalidArgument",
+        }
+    }
+
+    /// The API's own error code (memories.ai's `0429`), when it sent one.
+    pub(crate) fn code(&self) -> Option<&str> {
+        match self {
+            Error::Api { code, .. }
+            | Error::Unauthorized { code, .. }
+            | Error::RateLimited { code, .. } => code.as_deref(),
+            _ => None,
+        }
     }
 
     pub(crate) fn invalid(name: &'static str, reason: impl Into<String>) -> Self {

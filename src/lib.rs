@@ -15,6 +15,18 @@
 //! | Hour One | [`HourOne`] | [`videos`](HourOne::videos), [`create_video`](HourOne::create_video), [`video`](HourOne::video), [`video_metadata`](HourOne::video_metadata) |
 //! | memories.ai | [`Memories`] | [`list_videos`](Memories::list_videos), [`videos_iter`](Memories::videos_iter) |
 //!
+//! Clients keep to the providers' documented rate limits by themselves
+//! ([`pace`]: memories.ai's list, 5 requests per second, spaced evenly and
+//! shared by every clone and thread of a client), and report every HTTP
+//! attempt as a [`tracing`](https://docs.rs/tracing) event (target
+//! `vidapi::transport`; DEBUG, INFO for a failure about to be retried) with
+//! the fields `provider`, `endpoint`, `method`, `path` (query values other
+//! than plain numbers, and path segments holding an `@`, redacted),
+//! `status`, `bytes`, `ms`, `retry`, `paced_ms`, `wait_ms`, `error` (the
+//! error's kind) and `code`; never a credential, a proxy URL or a body.
+//! [`accounts::Scope`] picks the MiniMax account and PixVerse email that
+//! [`accounts::Accounts`] lists and waits in.
+//!
 //! One example per provider follows, each run against the built-in
 //! [`emulator`] so it needs no network; against the real services, build the
 //! client with `new(credential)` instead of `with_config`.
@@ -105,6 +117,7 @@ pub(crate) use generated;
 mod config;
 pub mod drift;
 mod error;
+pub mod pace;
 mod paging;
 mod stage;
 mod transport;
@@ -129,6 +142,7 @@ pub use config::{Config, RetryPolicy};
 pub use error::{Endpoint, Error, Provider, Result};
 pub use hourone::HourOne;
 pub use memories::Memories;
+pub use pace::Rate;
 pub use stage::Stage;
 pub use useapi::UseApi;
 

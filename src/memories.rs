@@ -29,8 +29,14 @@ use crate::stage::Stage;
 use crate::transport::{AuthScheme, Request, Transport, optional_text};
 use crate::wire;
 
-const LIST_VIDEOS: Endpoint = Endpoint::new(Provider::Memories, "list videos");
-const LIST_VIDEOS_V1: Endpoint = Endpoint::new(Provider::Memories, "list videos (v1)");
+/// `POST /serve/api/video/list_videos`, as errors, log events and
+/// [`Config::pace`](crate::Config::pace) name it. Documented limit: 5
+/// requests per second, which the client keeps ([`crate::pace`]).
+pub const LIST_VIDEOS: Endpoint = Endpoint::new(Provider::Memories, "list videos");
+/// `POST /serve/api/v1/list_videos` (newer docs), as errors, log events and
+/// [`Config::pace`](crate::Config::pace) name it; counts against the same
+/// documented limit as [`LIST_VIDEOS`]: 5 requests per second between them.
+pub const LIST_VIDEOS_V1: Endpoint = Endpoint::new(Provider::Memories, "list videos (v1)");
 
 /// The page size [`Memories::videos_iter`] asks for when the filter names
 /// none: the documented default.

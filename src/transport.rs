@@ -1,10 +1,21 @@
 //! The one place that speaks HTTP: one ureq agent per client, the provider's
-//! auth header, URL encoding, retries, body limits, decoding and error mapping.
+//! auth header, URL encoding, pacing, retries, body limits, decoding, error
+//! mapping and the log events of every attempt.
 //! Endpoint methods describe a [`Request`]; everything else happens here.
+//!
+//! Each attempt is one `tracing` event (target `vidapi::transport`): at
+//! DEBUG, or INFO when it failed and is retried. Its fields: `provider`,
+//! `endpoint`, `method`, `path` (query values other than plain numbers,
+//! and path segments holding an `@`, are redacted), `status`, `bytes` (of the
+//! body read), `ms` (the attempt's duration), `retry` (0 for the first
+//! attempt), `paced_ms` (the wait the limiter imposed before it), `wait_ms`
+//! (the wait before the next attempt, when there is one), `error` (the
+//! error's kind, never its text) and `code` (the API's own code). Never a
+//! credential, a proxy URL, a header or a body.
 
 use std::io::{self, Read};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use secrecy::{ExposeSecret, SecretString};
@@ -16,6 +27,7 @@ use ureq::http::{HeaderMap, Response};
 use crate::config::Config;
 use crate::drift::{self, Finding, Observed};
 use crate::error::{Endpoint, Error, Failure, Result};
+use crate::pace::Pacer;
 
 /// Characters left as they are in a query value or path segment: RFC 3986's
 /// unreserved set. Everything else, `+`, `&`, `/`, `?`, `#` and `%` included,
@@ -58,10 +70,49 @@ struct Inner {
     base: String,
     scheme: AuthScheme,
     secret: SecretString,
+    /// Texts no error may carry: the credential, the proxy's credentials.
+    hidden: Hidden,
     config: Config,
     error_body: ErrorBodyReader,
     /// Drift findings of every decode, unless recording is off.
     drift: Option<drift::Log>,
+    /// The rate limiters of the paced endpoints, shared by every clone.
+    pacer: Pacer,
+}
+
+/// Texts that must never appear in an error: a credential, a proxy URL with
+/// a user name and password, those credentials alone.
+#[derive(Clone, Default)]
+struct Hidden(Vec<SecretString>);
+
+impl Hidden {
+    /// The proxy's secrets, plus `credential` when given.
+    fn new(credential: Option<&SecretString>, config: &Config) -> Hidden {
+        let mut texts: Vec<SecretString> = credential.into_iter().cloned().collect();
+        if let Some(proxy) = &config.proxy {
+            texts.extend(proxy.secrets().into_iter().map(SecretString::from));
+        }
+        Hidden(texts)
+    }
+
+    /// `error` with every hidden text replaced by `[redacted]` (longest
+    /// first, so a URL goes whole before its parts).
+    fn scrub(&self, error: Error) -> Error {
+        self.0
+            .iter()
+            .fold(error, |error, text| error.redact(text.expose_secret()))
+    }
+}
+
+/// The agent's proxy, from the config; an unusable proxy URL is an error
+/// that does not quote it.
+fn proxy(config: &Config) -> Result<Option<ureq::Proxy>> {
+    match &config.proxy {
+        Some(url) => ureq::Proxy::new(url.expose())
+            .map(Some)
+            .map_err(|e| Hidden::new(None, config).scrub(Error::invalid("proxy", e.to_string()))),
+        None => Ok(None),
+    }
 }
 
 impl std::fmt::Debug for Transport {
@@ -264,12 +315,7 @@ impl Transport {
             config.base_url.as_deref().unwrap_or(default_base),
             config.allow_http,
         )?;
-        let proxy = match &config.proxy {
-            Some(url) => {
-                Some(ureq::Proxy::new(url).map_err(|e| Error::invalid("proxy", e.to_string()))?)
-            }
-            None => None,
-        };
+        let proxy = proxy(&config)?;
         let agent: Agent = Agent::config_builder()
             // Non-2xx answers carry the provider's message and Retry-After.
             .http_status_as_error(false)
@@ -283,15 +329,19 @@ impl Transport {
             .build()
             .into();
         let drift = config.record_drift.then(drift::Log::default);
+        let hidden = Hidden::new(Some(&secret), &config);
+        let pacer = Pacer::new(&config);
         Ok(Transport {
             inner: Arc::new(Inner {
                 agent,
                 base,
                 scheme,
                 secret,
+                hidden,
                 config,
                 error_body,
                 drift,
+                pacer,
             }),
         })
     }
@@ -357,24 +407,38 @@ impl Transport {
         let policy = &self.inner.config.retry;
         let mut retry = 0;
         loop {
+            // Every attempt, retries too, counts against the endpoint's rate.
+            let paced = self.inner.pacer.wait(request.endpoint);
+            let started = Instant::now();
+            let mut seen = Seen::default();
             let outcome = self
-                .attempt(&request)
+                .attempt(&request, &mut seen)
                 .and_then(|value| match check(&value) {
                     Some(failure) => Err(self.redact_error(Error::from_answer(failure))),
                     None => Ok(value),
                 });
-            match outcome {
+            let wait = match &outcome {
                 Err(error)
                     if request.retried && retry < policy.max_retries && error.is_retryable() =>
                 {
-                    match policy.delay(retry, error.retry_after()) {
-                        Some(wait) => std::thread::sleep(wait),
-                        None => return Err(error),
-                    }
-                    retry += 1;
+                    policy.delay(retry, error.retry_after())
                 }
-                other => return other,
+                _ => None,
+            };
+            log_attempt(&Attempt {
+                request: &request,
+                seen: &seen,
+                error: outcome.as_ref().err(),
+                took: started.elapsed(),
+                retry,
+                paced,
+                wait,
+            });
+            match wait {
+                Some(wait) => std::thread::sleep(wait),
+                None => return outcome,
             }
+            retry += 1;
         }
     }
 
@@ -387,7 +451,11 @@ impl Transport {
         check_header_value("credential", secret)
     }
 
-    fn attempt<T: DeserializeOwned + Observed>(&self, request: &Request) -> Result<T> {
+    fn attempt<T: DeserializeOwned + Observed>(
+        &self,
+        request: &Request,
+        seen: &mut Seen,
+    ) -> Result<T> {
         let url = request.url(&self.inner.base);
         let secret = self.inner.secret.expose_secret();
         let (auth_name, auth_value) = match self.inner.scheme {
@@ -421,7 +489,7 @@ impl Transport {
             builder.call()
         };
         let response = sent.map_err(|e| self.call_error(endpoint, None, e))?;
-        self.read(endpoint, response, request.envelope)
+        self.read(endpoint, response, request.envelope, seen)
     }
 
     fn read<T: DeserializeOwned + Observed>(
@@ -429,8 +497,10 @@ impl Transport {
         endpoint: Endpoint,
         response: Response<ureq::Body>,
         envelope: Option<(&'static str, &'static str)>,
+        seen: &mut Seen,
     ) -> Result<T> {
         let status = response.status().as_u16();
+        seen.status = Some(status);
         if (300..400).contains(&status) {
             let location = header_text(response.headers(), "location").unwrap_or_default();
             return Err(Error::Redirect {
@@ -440,7 +510,7 @@ impl Transport {
             });
         }
         if !(200..300).contains(&status) {
-            return Err(self.failure(endpoint, response));
+            return Err(self.failure(endpoint, response, seen));
         }
         let limit = self.inner.config.max_body_bytes;
         // The whole body is read before decoding: decoding from a slice is
@@ -449,13 +519,14 @@ impl Transport {
         let announced =
             header_text(response.headers(), "content-length").and_then(|v| v.parse::<u64>().ok());
         let mut body = Vec::with_capacity(announced.unwrap_or(0).min(limit).min(16 << 20) as usize);
-        response
+        let read = response
             .into_body()
             .into_with_config()
             .limit(limit)
             .reader()
-            .read_to_end(&mut body)
-            .map_err(|e| self.call_error(endpoint, Some(status), ureq::Error::from(e)))?;
+            .read_to_end(&mut body);
+        seen.bytes = Some(body.len() as u64);
+        read.map_err(|e| self.call_error(endpoint, Some(status), ureq::Error::from(e)))?;
         let decoded = match envelope {
             None => drift::decode::<T>(&body, self.inner.drift.is_some()),
             // The body must be exactly one JSON value before it is wrapped,
@@ -487,7 +558,12 @@ impl Transport {
     }
 
     /// Turns a non-2xx answer into an error carrying the provider's message.
-    fn failure(&self, endpoint: Endpoint, response: Response<ureq::Body>) -> Error {
+    fn failure(
+        &self,
+        endpoint: Endpoint,
+        response: Response<ureq::Body>,
+        seen: &mut Seen,
+    ) -> Error {
         let status = response.status().as_u16();
         let retry_after = retry_after(response.headers());
         let content_type = header_text(response.headers(), "content-type");
@@ -501,6 +577,7 @@ impl Transport {
             .reader()
             .take(ERROR_BODY_LIMIT)
             .read_to_end(&mut head);
+        seen.bytes = Some(head.len() as u64);
         let parsed = (self.inner.error_body)(&head);
         let (code, message) = match (parsed, read) {
             (Some(found), _) => found,
@@ -531,10 +608,110 @@ impl Transport {
         self.redact_error(ureq_error(endpoint, status, error))
     }
 
-    /// Removes the credential from every text an error carries, in case a
-    /// server (or a proxy) echoed it back.
+    /// Removes the credential and the proxy's credentials from every text
+    /// an error carries, in case a server (or a proxy) echoed them back.
     fn redact_error(&self, error: Error) -> Error {
-        error.redact(self.inner.secret.expose_secret())
+        self.inner.hidden.scrub(error)
+    }
+}
+
+/// What one attempt saw of the answer, for its log event.
+#[derive(Default)]
+struct Seen {
+    status: Option<u16>,
+    bytes: Option<u64>,
+}
+
+/// One attempt, as its log event tells it.
+struct Attempt<'a> {
+    request: &'a Request,
+    seen: &'a Seen,
+    error: Option<&'a Error>,
+    took: Duration,
+    retry: u32,
+    paced: Duration,
+    wait: Option<Duration>,
+}
+
+/// Milliseconds, as log events give durations.
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// The attempt's `tracing` event: DEBUG, or INFO when it failed and is
+/// retried. No credential, header, body or error text is in it, and the
+/// path is shown as [`LogPath`] writes it.
+fn log_attempt(a: &Attempt<'_>) {
+    let endpoint = a.request.endpoint;
+    let method = if a.request.post { "POST" } else { "GET" };
+    // Formatted only if a subscriber takes the event.
+    let path = LogPath {
+        path: &a.request.path,
+        query: &a.request.query,
+    };
+    let error = a.error.map(Error::kind);
+    let code = a.error.and_then(Error::code);
+    let wait_ms = a.wait.map(millis);
+    macro_rules! attempt_event {
+        ($level:expr, $message:literal) => {
+            tracing::event!(
+                $level,
+                provider = %endpoint.provider,
+                endpoint = endpoint.name,
+                method,
+                path = %path,
+                status = a.seen.status,
+                bytes = a.seen.bytes,
+                ms = millis(a.took),
+                retry = a.retry,
+                paced_ms = millis(a.paced),
+                wait_ms,
+                error,
+                code,
+                $message
+            )
+        };
+    }
+    match (a.error, a.wait) {
+        (None, _) => attempt_event!(tracing::Level::DEBUG, "attempt"),
+        (Some(_), Some(_)) => attempt_event!(tracing::Level::INFO, "attempt failed; retrying"),
+        (Some(_), None) => attempt_event!(tracing::Level::DEBUG, "attempt failed"),
+    }
+}
+
+/// A request's path as log events show it: query parameters by name, with
+/// a value only when it is a plain number (`limit=40`, `offset=0`; an
+/// email, account or id is `[redacted]`), and any path segment that holds
+/// an `@` (useapi.net's PixVerse video ids carry the account's email)
+/// replaced by `[redacted]`. Written only when an event is recorded.
+struct LogPath<'a> {
+    path: &'a str,
+    query: &'a [(String, String)],
+}
+
+impl std::fmt::Display for LogPath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, segment) in self.path.split('/').enumerate() {
+            if i > 0 {
+                f.write_str("/")?;
+            }
+            let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+            f.write_str(if decoded.contains('@') {
+                "[redacted]"
+            } else {
+                segment
+            })?;
+        }
+        for (i, (name, value)) in self.query.iter().enumerate() {
+            f.write_str(if i == 0 { "?" } else { "&" })?;
+            write!(f, "{}=", utf8_percent_encode(name, ENCODE))?;
+            if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+                f.write_str(value)?;
+            } else {
+                f.write_str("[redacted]")?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -551,6 +728,8 @@ pub(crate) struct Media {
     agent: Agent,
     endpoint: Endpoint,
     allow_http: bool,
+    /// The proxy's credentials, kept out of errors.
+    hidden: Hidden,
 }
 
 impl std::fmt::Debug for Media {
@@ -564,6 +743,7 @@ impl std::fmt::Debug for Media {
 /// A media host's 2xx answer, its body not read yet.
 pub(crate) struct MediaAnswer {
     endpoint: Endpoint,
+    hidden: Hidden,
     /// 200 or 206 (any 2xx, as sent).
     pub status: u16,
     /// `Content-Length`, when sent.
@@ -578,9 +758,13 @@ impl MediaAnswer {
     /// that closes before `Content-Length` is reached, or stays silent for
     /// the configured timeout, is an error.
     pub(crate) fn read(&mut self, buf: &mut [u8]) -> Result<usize> {
-        self.body
-            .read(buf)
-            .map_err(|e| ureq_error(self.endpoint, Some(self.status), ureq::Error::from(e)))
+        self.body.read(buf).map_err(|e| {
+            self.hidden.scrub(ureq_error(
+                self.endpoint,
+                Some(self.status),
+                ureq::Error::from(e),
+            ))
+        })
     }
 }
 
@@ -590,12 +774,7 @@ impl Media {
     /// head and for each read of the body (a stall, not the whole file: a
     /// large file may take far longer than one API call).
     pub(crate) fn new(endpoint: Endpoint, config: &Config) -> Result<Media> {
-        let proxy = match &config.proxy {
-            Some(url) => {
-                Some(ureq::Proxy::new(url).map_err(|e| Error::invalid("proxy", e.to_string()))?)
-            }
-            None => None,
-        };
+        let proxy = proxy(config)?;
         let agent: Agent = Agent::config_builder()
             .http_status_as_error(false)
             // Every hop is checked here, not followed blindly.
@@ -611,6 +790,7 @@ impl Media {
             agent,
             endpoint,
             allow_http: config.allow_http,
+            hidden: Hidden::new(None, config),
         })
     }
 
@@ -626,6 +806,10 @@ impl Media {
     /// unless the config allows plain http. A non-2xx answer is an error
     /// carrying the status and the start of the body.
     pub(crate) fn get(&self, url: &str, from: u64) -> Result<MediaAnswer> {
+        self.hop(url, from).map_err(|e| self.hidden.scrub(e))
+    }
+
+    fn hop(&self, url: &str, from: u64) -> Result<MediaAnswer> {
         let endpoint = self.endpoint;
         check_media_url(url, self.allow_http)
             .map_err(|reason| Error::invalid("media URL", format!("{url:?}: {reason}")))?;
@@ -639,8 +823,19 @@ impl Media {
             if from > 0 {
                 builder = builder.header("range", format!("bytes={from}-"));
             }
+            let started = Instant::now();
             let response = builder.call().map_err(|e| ureq_error(endpoint, None, e))?;
             let status = response.status().as_u16();
+            tracing::debug!(
+                provider = %endpoint.provider,
+                endpoint = endpoint.name,
+                method = "GET",
+                path = %MediaPath(&current),
+                status,
+                from,
+                ms = millis(started.elapsed()),
+                "media request"
+            );
             if (300..400).contains(&status) {
                 let location = header_text(response.headers(), "location").unwrap_or_default();
                 let refused = || Error::Redirect {
@@ -666,6 +861,7 @@ impl Media {
                 .reader();
             return Ok(MediaAnswer {
                 endpoint,
+                hidden: self.hidden.clone(),
                 status,
                 length,
                 range,
@@ -678,6 +874,39 @@ impl Media {
             location: format!("more than {MAX_MEDIA_REDIRECTS} redirects, the last to {current}"),
         })
     }
+}
+
+/// A media URL as log events show it: host and path, with query values
+/// (signed URLs carry tokens there) and `@`-holding segments redacted.
+/// Written only when an event is recorded.
+struct MediaPath<'a>(&'a str);
+
+impl std::fmt::Display for MediaPath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&media_log_path(self.0))
+    }
+}
+
+fn media_log_path(url: &str) -> String {
+    let Ok(uri) = url.parse::<ureq::http::Uri>() else {
+        return "[unparsable URL]".to_owned();
+    };
+    let query: Vec<(String, String)> = uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let name = percent_encoding::percent_decode_str(name).decode_utf8_lossy();
+            (name.into_owned(), value.to_owned())
+        })
+        .collect();
+    let path = LogPath {
+        path: uri.path(),
+        query: &query,
+    };
+    format!("{}{path}", uri.host().unwrap_or_default())
 }
 
 /// A media host's non-2xx answer as an error: the status, and the start of
@@ -863,6 +1092,31 @@ mod tests {
             request.url("https://h"),
             "https://h/videos/?account=a%26b%3Dc%23d%20e%2F%C3%A9&email=me%2Btag%40example.com"
         );
+    }
+
+    #[test]
+    fn logged_paths_hide_personal_values() {
+        let query = vec![
+            ("email".to_owned(), "me+tag@example.com".to_owned()),
+            ("limit".to_owned(), "40".to_owned()),
+            ("lastVideoId".to_owned(), "video_id_#2".to_owned()),
+            ("offset".to_owned(), String::new()),
+        ];
+        let shown = LogPath {
+            path: "/v2/pixverse/videos/user%3A1-pixverse%3Ame%40example.com-video%3A7",
+            query: &query,
+        }
+        .to_string();
+        assert_eq!(
+            shown,
+            "/v2/pixverse/videos/[redacted]?email=[redacted]&limit=40\
+             &lastVideoId=[redacted]&offset=[redacted]"
+        );
+        assert_eq!(
+            media_log_path("https://cdn.example.com/a/b.mp4?sig=abc&exp=170&x"),
+            "cdn.example.com/a/b.mp4?sig=[redacted]&exp=170&x=[redacted]"
+        );
+        assert_eq!(media_log_path("not a url"), "[unparsable URL]");
     }
 
     #[test]

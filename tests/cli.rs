@@ -575,3 +575,115 @@ fn emulator_command_prints_its_base_url_and_serves() {
     child.wait().unwrap();
     assert_eq!(served.unwrap().len(), 2);
 }
+
+#[test]
+fn list_and_wait_pass_account_and_email_through() {
+    let emulator = Emulator::start().unwrap();
+    let all = json_of(&run(
+        &mut vidapi(&emulator),
+        &[
+            "--json",
+            "list",
+            "--account",
+            "A",
+            "--email",
+            "me+e@example.com",
+        ],
+    ));
+    assert!(
+        all.as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["id"].as_str().unwrap().contains("me+e@example.com")),
+        "PixVerse ids name the account asked for"
+    );
+    let sent = emulator.requests();
+    let minimax: Vec<_> = sent
+        .iter()
+        .filter(|r| r.path == "/v1/minimax/videos/")
+        .collect();
+    let pixverse: Vec<_> = sent
+        .iter()
+        .filter(|r| r.path == "/v2/pixverse/videos/")
+        .collect();
+    assert!(minimax.len() >= 3 && pixverse.len() >= 2, "paged in full");
+    for r in &minimax {
+        assert_eq!(r.query_param("account"), Some("A"), "{}", r.raw_query);
+        assert_eq!(r.query_param("email"), None);
+    }
+    for r in &pixverse {
+        assert_eq!(r.query_param("email"), Some("me+e@example.com"));
+        assert_eq!(r.query_param("account"), None);
+    }
+    // Without the flags, neither parameter is sent.
+    emulator.reset_records();
+    json_of(&run(&mut vidapi(&emulator), &["--json", "list"]));
+    assert!(
+        emulator
+            .requests()
+            .iter()
+            .all(|r| r.query_param("account").is_none() && r.query_param("email").is_none())
+    );
+
+    // wait: a MiniMax short id is looked for in that account's list.
+    emulator.reset_records();
+    let minimax_done = run(
+        &mut vidapi(&emulator),
+        &["wait", "minimax", "video_id_#2", "--account", "A"],
+    );
+    assert_eq!(minimax_done.code, 0, "{}", minimax_done.stderr);
+    let listed = emulator.requests();
+    assert!(!listed.is_empty());
+    assert_eq!(listed[0].query_param("account"), Some("A"));
+
+    // A PixVerse id that names no account: the 404 is checked against the
+    // first page of the email given.
+    emulator.reset_records();
+    let unknown = run(
+        &mut vidapi(&emulator),
+        &["wait", "pixverse", "1001", "--email", "me@example.com"],
+    );
+    assert_eq!(unknown.code, 1, "{}", unknown.stderr);
+    let sent = emulator.requests();
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert_eq!(sent[1].path, "/v2/pixverse/videos/");
+    assert_eq!(sent[1].query_param("email"), Some("me@example.com"));
+
+    // Both flags are in the help, and a blank one is bad usage.
+    for command in ["list", "wait"] {
+        let help = run(&mut bare(), &[command, "--help"]);
+        assert!(help.stdout.contains("--account") && help.stdout.contains("--email"));
+    }
+    let blank = run(&mut vidapi(&emulator), &["list", "--account", " "]);
+    assert_eq!(blank.code, 2, "{}", blank.stderr);
+    assert!(blank.stderr.contains("--account"), "{}", blank.stderr);
+}
+
+#[test]
+fn completions_are_printed_for_every_shell() {
+    let bash = run(&mut bare(), &["completions", "bash"]);
+    assert_eq!(bash.code, 0, "{}", bash.stderr);
+    assert!(bash.stdout.contains("vidapi") && bash.stdout.contains("--account"));
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("vidapi.bash");
+    std::fs::write(&script, &bash.stdout).unwrap();
+    let checked = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert!(
+        checked.status.success(),
+        "bash -n: {}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    for shell in ["zsh", "fish", "powershell", "elvish"] {
+        let out = run(&mut bare(), &["completions", shell]);
+        assert_eq!(out.code, 0, "{shell}: {}", out.stderr);
+        assert!(out.stdout.contains("vidapi"), "{shell}");
+    }
+    let unknown = run(&mut bare(), &["completions", "tcsh"]);
+    assert_eq!(unknown.code, 2);
+    let top = run(&mut bare(), &["--help"]);
+    assert!(top.stdout.contains("completions") && top.stdout.contains("--verbose"));
+}

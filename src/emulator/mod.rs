@@ -8,8 +8,12 @@
 //! provider does, pages like the real APIs, serves the finished videos'
 //! files as a media host would (`GET /media/…`, no credential, `Range`
 //! honoured), and can be told to misbehave for the next few answers.
-//! Every request it receives is recorded, and the TCP connections are
-//! counted, so tests can assert exactly what a client sent.
+//! Every request it receives is recorded, with the instant it arrived, and
+//! the TCP connections are counted, so tests can assert exactly what a
+//! client sent and when. It can also enforce a rate limit on a path
+//! ([`Emulator::rate_limit`]) the way a provider counts: a sliding window;
+//! and it serves as a forward proxy to itself (`CONNECT` to its own
+//! address), so that a client's proxy settings can be tested too.
 //!
 //! ```
 //! use vidapi::emulator::{Emulator, Fault};
@@ -40,7 +44,7 @@ use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub use data::{MEDIA_SIZE, media_bytes};
 pub use fault::Fault;
@@ -67,6 +71,11 @@ pub struct RecordedRequest {
     pub headers: Vec<(String, String)>,
     /// The body.
     pub body: Vec<u8>,
+    /// When the emulator had read the whole request.
+    pub received: Instant,
+    /// Whether the request was refused by a rate limit
+    /// ([`Emulator::rate_limit`]) rather than answered.
+    pub rate_limited: bool,
 }
 
 impl RecordedRequest {
@@ -100,6 +109,33 @@ pub(crate) struct Shared {
     faults: Mutex<VecDeque<Fault>>,
     requests: Mutex<Vec<RecordedRequest>>,
     connections: AtomicUsize,
+    limits: Mutex<Vec<RateLimit>>,
+}
+
+/// A rate limit on one path: at most `requests` in any window of `per`,
+/// counting every request received (refused ones too), as a sliding window.
+struct RateLimit {
+    path: String,
+    requests: usize,
+    per: Duration,
+    /// When the requests still inside the window arrived.
+    seen: VecDeque<Instant>,
+}
+
+impl RateLimit {
+    /// Counts a request arriving `at`; whether it is one too many.
+    fn refuses(&mut self, at: Instant) -> bool {
+        while self
+            .seen
+            .front()
+            .is_some_and(|first| at.duration_since(*first) >= self.per)
+        {
+            self.seen.pop_front();
+        }
+        let over = self.seen.len() >= self.requests;
+        self.seen.push_back(at);
+        over
+    }
 }
 
 /// A running emulator. It listens on `127.0.0.1` until dropped.
@@ -142,6 +178,7 @@ impl Emulator {
             faults: Mutex::new(VecDeque::new()),
             requests: Mutex::new(Vec::new()),
             connections: AtomicUsize::new(0),
+            limits: Mutex::new(Vec::new()),
         });
         let stop = Arc::new(AtomicBool::new(false));
         let accept = {
@@ -184,6 +221,39 @@ impl Emulator {
     /// Drops faults that have not been used yet.
     pub fn clear_faults(&self) {
         lock(&self.shared.faults).clear();
+    }
+
+    /// Enforces a rate limit on `path` (as sent, without the query): from
+    /// now on, a request that would make more than `requests` in any window
+    /// of `per` (a sliding window, counting every request received, refused
+    /// ones too) is refused: memories.ai's paths (`/serve/…`) with its
+    /// documented `0429` envelope under HTTP 200, others with HTTP 429 in
+    /// useapi.net's error shape, without `Retry-After`. Refusals are marked
+    /// [`RecordedRequest::rate_limited`]; they take no queued fault. A
+    /// second call for the same path replaces its limit.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use vidapi::emulator::{Emulator, MEMORIES_KEY};
+    /// use vidapi::{Config, Memories, RetryPolicy};
+    /// let emulator = Emulator::start()?;
+    /// emulator.rate_limit("/serve/api/video/list_videos", 5, Duration::from_secs(1));
+    /// let config = Config::new().base_url(emulator.base_url()).retry(RetryPolicy::none());
+    /// let unpaced = Memories::with_config(MEMORIES_KEY, config.clone().pacing(false))?;
+    /// let results: Vec<_> = (0..6).map(|_| unpaced.list_videos(&Default::default())).collect();
+    /// assert_eq!(results[5].as_ref().unwrap_err().retry_after(), None);
+    /// assert!(emulator.requests()[5].rate_limited);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn rate_limit(&self, path: &str, requests: usize, per: Duration) {
+        let mut limits = lock(&self.shared.limits);
+        limits.retain(|limit| limit.path != path);
+        limits.push(RateLimit {
+            path: path.to_owned(),
+            requests,
+            per,
+            seen: VecDeque::new(),
+        });
     }
 
     /// Every request received so far, oldest first.
@@ -247,10 +317,20 @@ fn serve_connection(stream: TcpStream, shared: &Shared, stop: &AtomicBool) {
             break;
         };
         let recorded = record(shared, incoming);
+        if recorded.method == "CONNECT" {
+            if tunnel(shared, &recorded, &mut writer) {
+                continue;
+            }
+            break;
+        }
         let close = recorded
             .header("connection")
             .is_some_and(|v| v.eq_ignore_ascii_case("close"));
-        let fault = lock(&shared.faults).pop_front();
+        let fault = if recorded.rate_limited {
+            Some(routes::rate_limited(&recorded))
+        } else {
+            lock(&shared.faults).pop_front()
+        };
         let outcome = match fault {
             Some(fault) => fault::act(fault, &mut writer),
             None => fault::Outcome::Answer,
@@ -269,12 +349,37 @@ fn serve_connection(stream: TcpStream, shared: &Shared, stop: &AtomicBool) {
     let _ = writer.shutdown(Shutdown::Both);
 }
 
+/// Acts as a forward proxy to itself: a `CONNECT` to the emulator's own
+/// address is answered 200 and the connection then carries requests to the
+/// emulator, as a tunnel through a proxy would; any other target is
+/// refused with 502. Whether the connection goes on.
+fn tunnel(shared: &Shared, recorded: &RecordedRequest, writer: &mut TcpStream) -> bool {
+    let own = shared.base_url.trim_start_matches("http://");
+    let target = recorded.path.as_str();
+    let to_self = target == own || target == own.replacen("127.0.0.1", "localhost", 1);
+    let head: &[u8] = if to_self {
+        b"HTTP/1.1 200 Connection Established\r\n\r\n"
+    } else {
+        b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    };
+    use std::io::Write;
+    writer.write_all(head).and_then(|_| writer.flush()).is_ok() && to_self
+}
+
 fn record(shared: &Shared, incoming: http::Incoming) -> RecordedRequest {
     let (path, raw_query) = incoming
         .target
         .split_once('?')
         .unwrap_or((incoming.target.as_str(), ""));
+    let received = Instant::now();
+    // One limit per path at most (`rate_limit` replaces an earlier one).
+    let rate_limited = lock(&shared.limits)
+        .iter_mut()
+        .find(|limit| limit.path == path)
+        .is_some_and(|limit| limit.refuses(received));
     let recorded = RecordedRequest {
+        received,
+        rate_limited,
         method: incoming.method,
         path: path.to_owned(),
         raw_query: raw_query.to_owned(),
@@ -286,4 +391,31 @@ fn record(shared: &Shared, incoming: http::Incoming) -> RecordedRequest {
     };
     lock(&shared.requests).push(recorded.clone());
     recorded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_slides() {
+        let mut limit = RateLimit {
+            path: "/p".into(),
+            requests: 2,
+            per: Duration::from_secs(1),
+            seen: VecDeque::new(),
+        };
+        let t = Instant::now();
+        let ms = |n| t + Duration::from_millis(n);
+        assert!(!limit.refuses(ms(0)));
+        assert!(!limit.refuses(ms(400)));
+        // A third within one second of the first: refused, and counted.
+        assert!(limit.refuses(ms(999)));
+        // 1000 ms after the first, the window holds 400 and 999.
+        assert!(limit.refuses(ms(1000)));
+        // 1400: the window (400, 1400] holds 999 and 1000.
+        assert!(limit.refuses(ms(1400)));
+        // 2401: 999, 1000 and 1400 are all a second or more ago.
+        assert!(!limit.refuses(ms(2401)));
+    }
 }

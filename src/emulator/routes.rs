@@ -11,6 +11,19 @@ use super::{HOURONE_KEY, MEMORIES_KEY, RecordedRequest, USEAPI_TOKEN, lock};
 const USEAPI_401: &str = include_str!("../../tests/fixtures/useapi/error-401.json");
 const MEMORIES_0401: &str = include_str!("../../tests/fixtures/memories/error-0401.json");
 
+const MEMORIES_0429: &str = include_str!("../../tests/fixtures/memories/error-0429.json");
+
+/// The refusal of a request over a rate limit, as its provider sends it:
+/// memories.ai's `0429` envelope under HTTP 200, or HTTP 429 in useapi.net's
+/// error shape.
+pub(crate) fn rate_limited(request: &RecordedRequest) -> super::Fault {
+    if request.path.starts_with("/serve/") {
+        super::Fault::json(200, MEMORIES_0429)
+    } else {
+        super::Fault::rate_limited(None)
+    }
+}
+
 /// The answer to one request; `base` is the emulator's own base URL.
 pub(crate) fn answer(data: &Data, base: &str, request: &RecordedRequest) -> Answer {
     let method = request.method.as_str();

@@ -34,6 +34,13 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub drift: bool,
 
+    /// Print a line on stderr for every HTTP attempt: provider, endpoint,
+    /// method, path (query values and emails redacted), status, bytes,
+    /// duration, retry number, the pacing wait before it and the wait before
+    /// the next one. Never a credential or a body; stdout stays as it is.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -64,7 +71,10 @@ pub enum Command {
     /// Every configured provider's videos in one table: provider, id,
     /// status, title or prompt, created, URL. A provider that fails is
     /// reported on stderr; the others are still listed.
-    List,
+    List {
+        #[command(flatten)]
+        scope: ScopeArgs,
+    },
     /// Decode saved JSON files as a generated type and print, one line each,
     /// the drift they show (exit 4 if any, 1 if a file cannot be decoded).
     Drift {
@@ -94,6 +104,8 @@ pub enum Command {
         /// Seconds between polls.
         #[arg(long, default_value_t = 5.0, value_parser = positive_seconds)]
         interval: f64,
+        #[command(flatten)]
+        scope: ScopeArgs,
         /// Then download the finished file to PATH (a file or a folder;
         /// default: a name made from the id, in the current folder). Where
         /// it went is printed on stderr.
@@ -101,6 +113,13 @@ pub enum Command {
         download: Option<Option<PathBuf>>,
         #[command(flatten)]
         file: FileArgs,
+    },
+    /// Print a shell completion script on stdout. For example, bash:
+    /// `vidapi completions bash > ~/.local/share/bash-completion/completions/vidapi`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
     /// Download a finished video's file: the provider's download link where
     /// it has one (MiniMax downloadURL, Hour One download_url), else its
@@ -121,6 +140,34 @@ pub enum Command {
         #[command(flatten)]
         file: FileArgs,
     },
+}
+
+/// Which account at providers where one credential serves several.
+#[derive(Debug, Args)]
+pub struct ScopeArgs {
+    /// The MiniMax account (needed when several are configured at useapi.net).
+    #[arg(long)]
+    pub account: Option<String>,
+    /// The PixVerse account email (needed when several are configured).
+    #[arg(long)]
+    pub email: Option<String>,
+}
+
+impl ScopeArgs {
+    /// The scope; a blank `--account` or `--email` is bad usage.
+    pub fn scope(self) -> Result<vidapi::accounts::Scope, crate::Failure> {
+        for (flag, value) in [("--account", &self.account), ("--email", &self.email)] {
+            if value.as_ref().is_some_and(|v| v.trim().is_empty()) {
+                return Err(crate::Failure::Usage(format!(
+                    "{flag} must not be empty when given"
+                )));
+            }
+        }
+        Ok(vidapi::accounts::Scope {
+            minimax_account: self.account,
+            pixverse_email: self.email,
+        })
+    }
 }
 
 /// How a download treats the file system.

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
-use vidapi::accounts::{Accounts, WaitError};
+use vidapi::accounts::{Accounts, Scope, WaitError};
 use vidapi::download::{Downloaded, Options, Progress};
 use vidapi::view::Video;
 use vidapi::{HourOne, Memories, Provider, UseApi, hourone, memories, minimax, pixverse};
@@ -415,8 +415,8 @@ fn view_row(v: &Video) -> Vec<String> {
     ]
 }
 
-pub fn list(accounts: &Accounts, as_json: bool) -> Outcome {
-    let listing = accounts.list();
+pub fn list(accounts: &Accounts, as_json: bool, scope: &Scope) -> Outcome {
+    let listing = accounts.list_in(scope);
     for failure in &listing.failures {
         eprintln!("vidapi: error: {failure}");
     }
@@ -428,20 +428,31 @@ pub fn list(accounts: &Accounts, as_json: bool) -> Outcome {
     }
 }
 
+/// The video `wait` waits for: on which provider, its id, in which account.
+pub struct Target<'a> {
+    pub provider: Provider,
+    pub id: &'a str,
+    pub scope: &'a Scope,
+}
+
 /// Waits for the video; with `download`, then fetches its file to the
 /// path given (or the default name) and says where it went on stderr, so
 /// that stdout stays the video.
 pub fn wait(
     accounts: &Accounts,
     as_json: bool,
-    provider: Provider,
-    id: &str,
+    target: Target<'_>,
     timeout: Duration,
     interval: Duration,
     download: Option<(Option<&Path>, Options)>,
 ) -> Outcome {
+    let Target {
+        provider,
+        id,
+        scope,
+    } = target;
     let on_poll = |v: &Video| eprintln!("{} {}: {}", v.provider, v.id, v.stage);
-    match accounts.wait(provider, id, timeout, interval, on_poll) {
+    match accounts.wait_in(provider, id, scope, timeout, interval, on_poll) {
         Ok(video) => {
             print(
                 as_json,

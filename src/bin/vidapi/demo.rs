@@ -102,8 +102,11 @@ pub fn run() -> Result<(), Failure> {
     let waited = commands::wait(
         &accounts,
         false,
-        Provider::HourOne,
-        &id,
+        commands::Target {
+            provider: Provider::HourOne,
+            id: &id,
+            scope: &Default::default(),
+        },
         Duration::from_secs(10),
         Duration::from_millis(50),
         Some((Some(folder.as_path()), Options::default())),

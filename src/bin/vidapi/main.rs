@@ -12,7 +12,7 @@ mod settings;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use args::{Cli, Command, HourOne, Memories, MemoriesApi, Minimax, Pixverse};
 
@@ -51,6 +51,9 @@ impl From<std::io::Error> for Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.verbose {
+        verbose();
+    }
     let report_drift = cli.drift;
     let outcome = run(cli);
     if report_drift {
@@ -75,6 +78,22 @@ fn main() -> ExitCode {
             ExitCode::from(code)
         }
     }
+}
+
+/// `-v`: every `tracing` event of vidapi at DEBUG and above, one line each
+/// on stderr (timestamp, level, target, message, fields). Other crates'
+/// events are left out.
+fn verbose() {
+    use tracing_subscriber::layer::SubscriberExt;
+    let only_vidapi =
+        tracing_subscriber::filter::Targets::new().with_target("vidapi", tracing::Level::DEBUG);
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(tracing::Level::DEBUG)
+        .finish()
+        .with(only_vidapi);
+    // Only fails if a subscriber is already set, which nothing else does.
+    let _ = tracing::subscriber::set_global_default(subscriber);
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
@@ -150,7 +169,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 MemoriesApi::V1 => commands::memories_videos_v1(&mem, json, &filter.v1()?),
             }
         }
-        Command::List => commands::list(&settings::accounts()?, json),
+        Command::List { scope } => commands::list(&settings::accounts()?, json, &scope.scope()?),
+        Command::Completions { shell } => {
+            let mut out = std::io::stdout().lock();
+            clap_complete::generate(shell, &mut Cli::command(), "vidapi", &mut out);
+            Ok(())
+        }
         Command::Drift {
             provider,
             type_name,
@@ -162,13 +186,17 @@ fn run(cli: Cli) -> Result<(), Failure> {
             video_id,
             timeout,
             interval,
+            scope,
             download,
             file,
         } => commands::wait(
             &settings::accounts()?,
             json,
-            provider.into(),
-            &video_id,
+            commands::Target {
+                provider: provider.into(),
+                id: &video_id,
+                scope: &scope.scope()?,
+            },
             Duration::from_secs_f64(timeout),
             Duration::from_secs_f64(interval),
             download.as_ref().map(|to| (to.as_deref(), file.options())),
