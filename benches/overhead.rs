@@ -135,7 +135,10 @@ fn overhead(c: &mut Criterion) {
     let addr = static_server(page.clone());
     let url = format!("http://{addr}/v2/pixverse/videos/?limit=40&offset=0");
     let (on, off, agent) = (client(addr, true), client(addr, false), raw_agent());
-    let mut group = c.benchmark_group(format!("pixverse page, 40 videos ({} KB)", page.len() / 1024));
+    let mut group = c.benchmark_group(format!(
+        "pixverse page, 40 videos ({} KB)",
+        page.len() / 1024
+    ));
     group.bench_function("vidapi", |b| {
         b.iter(|| black_box(on.pixverse().videos(None, Some(40), Some(0)).unwrap()))
     });
@@ -149,7 +152,10 @@ fn overhead(c: &mut Criterion) {
         b.iter(|| black_box(raw_from_reader::<pixverse::VideoPage>(&agent, &url)))
     });
     group.finish();
-    println!("connections so far: {}", CONNECTIONS.load(std::sync::atomic::Ordering::Relaxed));
+    println!(
+        "connections so far: {}",
+        CONNECTIONS.load(std::sync::atomic::Ordering::Relaxed)
+    );
 
     let list = serde_json::to_vec(&fixture("minimax/videos.json")).unwrap();
     let addr = static_server(list);

@@ -87,8 +87,11 @@ impl Config {
         self
     }
 
-    /// How long one attempt may take in all, from connecting to the last
-    /// byte of the body. Retries each get this much again.
+    /// How long each phase of an attempt may take: sending the request,
+    /// waiting for the answer's head, and receiving the whole body (so a
+    /// server that trickles its body still times out). Connecting has its
+    /// own [`connect_timeout`](Self::connect_timeout). Retries each get this
+    /// much again.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self

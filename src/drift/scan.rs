@@ -23,14 +23,27 @@ use super::schema::{ANY, NodeId, Scalar, Types, UNDECLARED};
 
 /// Checks `json`, a complete and valid JSON text, against the node `top`.
 pub(crate) fn scan(json: &[u8], top: NodeId, rec: &Recorder<'_>) {
-    let mut cursor = Cursor { json, at: 0 };
+    let mut cursor = Cursor {
+        json,
+        at: 0,
+        orders: Vec::new(),
+    };
     cursor.value(top, &Path::Root, rec);
 }
 
 struct Cursor<'j> {
     json: &'j [u8],
     at: usize,
+    /// Per object node, the declared keys (indices into its `properties`,
+    /// [`UNLISTED`] for others) in the order the last object there sent
+    /// them. The objects of one array nearly always list their keys in one
+    /// order, so the next key is predicted and checked with one comparison
+    /// against the text, instead of being read and then looked up.
+    orders: Vec<Vec<u32>>,
 }
+
+/// A key at this position was not declared: no prediction.
+const UNLISTED: u32 = u32::MAX;
 
 impl<'j> Cursor<'j> {
     #[inline]
@@ -188,13 +201,21 @@ impl<'j> Cursor<'j> {
     fn object(&mut self, id: NodeId, path: &Path<'_>, rec: &Recorder<'_>) {
         self.at += 1; // {
         let node = rec.node(id);
+        let slot = id as usize;
+        if self.orders.len() <= slot {
+            self.orders.resize_with(slot + 1, Vec::new);
+        }
+        // Taken out while this object is scanned (a nested object of the
+        // same node starts without a prediction), and put back after.
+        let mut order = std::mem::take(&mut self.orders[slot]);
+        let mut position = 0;
         loop {
             self.skip_space();
             match self.peek() {
                 b'"' => {}
                 b'}' => {
                     self.at += 1;
-                    return;
+                    break;
                 }
                 // A comma between members; anything else cannot occur in
                 // JSON the decoder accepted, and ends the scan of this object.
@@ -202,23 +223,48 @@ impl<'j> Cursor<'j> {
                     self.at += 1;
                     continue;
                 }
-                _ => return,
+                _ => break,
             }
-            let (raw, escaped) = self.string();
+            let predicted = order
+                .get(position)
+                .and_then(|&index| node.properties.get(index as usize));
             let unescaped;
-            let key = if escaped {
-                unescaped = unescape(raw);
-                unescaped.as_bytes()
-            } else {
-                raw
+            let (key, child) = match predicted {
+                Some((name, child)) if self.key_is(name.as_bytes()) => {
+                    self.at += name.len() + 2;
+                    (name.as_bytes(), *child)
+                }
+                _ => {
+                    let (raw, escaped) = self.string();
+                    let key = if escaped {
+                        unescaped = unescape(raw);
+                        unescaped.as_bytes()
+                    } else {
+                        raw
+                    };
+                    let index = node.declared(key);
+                    order.truncate(position);
+                    order.push(index.map_or(UNLISTED, |i| i as u32));
+                    let child = index.map_or_else(|| node.undeclared(), |i| node.properties[i].1);
+                    (key, child)
+                }
             };
-            let child = node.property(key);
+            position += 1;
             self.skip_space();
             if self.peek() == b':' {
                 self.at += 1;
             }
             self.value(child, &Path::Key(path, key), rec);
         }
+        self.orders[slot] = order;
+    }
+
+    /// Whether the string here is exactly `"name"`, with no escapes.
+    #[inline]
+    fn key_is(&self, name: &[u8]) -> bool {
+        let start = self.at + 1;
+        let end = start + name.len();
+        self.json.get(start..end) == Some(name) && self.json.get(end) == Some(&b'"')
     }
 
     fn array(&mut self, items: NodeId, path: &Path<'_>, rec: &Recorder<'_>) {
