@@ -176,7 +176,72 @@ fn overhead(c: &mut Criterion) {
     });
     group.finish();
 
+    oversized(c);
     against_python(&pixverse_page(40));
+}
+
+/// Rejecting an answer larger than `max_body_bytes`: with a
+/// `Content-Length` over the limit it fails before reading; without one it
+/// reads up to the limit and stops, so the time grows with the limit, in
+/// proportion (4 MiB and 32 MiB limits; answers of twice the limit).
+fn oversized(c: &mut Criterion) {
+    let mut group = c.benchmark_group("oversized answer rejected");
+    group.sample_size(10);
+    for limit in [4u64 << 20, 32 << 20] {
+        let body = vec![b' '; 2 * limit as usize];
+        for announced in [true, false] {
+            let addr = oversized_server(body.clone(), announced);
+            let client = UseApi::with_config(
+                TOKEN,
+                Config::new()
+                    .base_url(format!("http://{addr}"))
+                    .max_body_bytes(limit)
+                    .retry(vidapi::RetryPolicy::none()),
+            )
+            .unwrap();
+            let name = format!(
+                "{} MiB limit, {}",
+                limit >> 20,
+                if announced { "with Content-Length" } else { "without Content-Length" }
+            );
+            group.bench_function(name, |b| {
+                b.iter(|| {
+                    let error = client.minimax().videos(None).unwrap_err();
+                    assert!(matches!(error, vidapi::Error::BodyTooLarge { .. }), "{error}");
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
+/// A server that answers each connection once with `body`, announced by
+/// `Content-Length` or ended by closing the connection.
+fn oversized_server(body: Vec<u8>, announced: bool) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let head = if announced {
+        format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n", body.len())
+    } else {
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n".to_owned()
+    };
+    let body: &'static [u8] = Box::leak(body.into_boxed_slice());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let head = head.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    line.clear();
+                }
+                let mut stream = stream;
+                // The client hangs up once it has seen enough.
+                let _ = stream.write_all(head.as_bytes()).and_then(|_| stream.write_all(body));
+            });
+        }
+    });
+    addr
 }
 
 /// vidapi's calls per second beside Python `requests.Session`'s, on the

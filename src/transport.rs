@@ -524,6 +524,18 @@ impl Transport {
         // copied, and leaves the bytes for a second look when decoding fails.
         let announced =
             header_text(response.headers(), "content-length").and_then(|v| v.parse::<u64>().ok());
+        // An answer that announces more than the limit fails before a byte
+        // of it is read. Only when it is not compressed: the limit counts
+        // the body after decompression, which the length does not tell.
+        let compressed = header_text(response.headers(), "content-encoding")
+            .is_some_and(|coding| !coding.trim().eq_ignore_ascii_case("identity"));
+        if announced.is_some_and(|length| length > limit) && !compressed {
+            return Err(Error::BodyTooLarge {
+                endpoint,
+                status,
+                limit,
+            });
+        }
         let mut body = Vec::with_capacity(announced.unwrap_or(0).min(limit).min(16 << 20) as usize);
         let read = response
             .into_body()

@@ -488,6 +488,20 @@ fn every_error_variant_from_a_scripted_fault() {
         Error::BodyTooLarge { limit: 65536, .. }
     ));
 
+    // A length over the limit fails at once: this answer announces 1 GiB
+    // and sends one byte, which reading would report as a cut body.
+    emulator.fail_next(
+        1,
+        Fault::Raw(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1073741824\r\n\r\n["
+                .to_vec(),
+        ),
+    );
+    assert!(matches!(
+        minimax.videos(None).unwrap_err(),
+        Error::BodyTooLarge { limit: 65536, .. }
+    ));
+
     emulator.fail_next(1, Fault::redirect("https://elsewhere.example/steal"));
     match minimax.videos(None).unwrap_err() {
         Error::Redirect {
