@@ -26,6 +26,23 @@ fn main() {
         eprintln!("error: cannot write the schema registry: {e}");
         std::process::exit(1);
     }
+    // Strict twins of the types, for the benchmarks only (never compiled
+    // into the library): `benches/decode.rs` includes them from OUT_DIR.
+    match codegen::generate_strict(schema_dir) {
+        Ok(strict) => {
+            for provider in strict {
+                let out = out_dir.join(format!("strict-{}.rs", provider.provider));
+                if let Err(e) = std::fs::write(&out, provider.code) {
+                    eprintln!("error: cannot write {}: {e}", out.display());
+                    std::process::exit(1);
+                }
+            }
+        }
+        Err(e) => {
+            eprintln!("error: vidapi schema error (strict types): {e}");
+            std::process::exit(1);
+        }
+    }
     for provider in generated {
         for input in &provider.inputs {
             println!("cargo:rerun-if-changed={}", input.display());

@@ -11,6 +11,18 @@ use std::hint::black_box;
 use std::io::BufReader;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+/// The same structs as the library's, with plain leaves instead of the
+/// tolerant types (`build.rs` writes them for the benchmarks only).
+#[allow(dead_code, clippy::all)]
+mod strict {
+    pub mod pixverse {
+        include!(concat!(env!("OUT_DIR"), "/strict-pixverse.rs"));
+    }
+    pub mod memories {
+        include!(concat!(env!("OUT_DIR"), "/strict-memories.rs"));
+    }
+}
 use serde_json::{Value, json};
 use vidapi::{memories, pixverse};
 
@@ -51,8 +63,16 @@ fn memories_page(videos: usize) -> Vec<u8> {
     serde_json::to_vec(&envelope).unwrap()
 }
 
+/// `page` as the tolerant types write it back: every leaf in its declared
+/// type (`"12"` becomes `12`), which the strict structs can read too.
+fn normalised<T: serde::de::DeserializeOwned + serde::Serialize>(page: &[u8]) -> Vec<u8> {
+    serde_json::to_vec(&serde_json::from_slice::<T>(page).unwrap()).unwrap()
+}
+
 fn decode(c: &mut Criterion) {
-    let page = pixverse_page(2000);
+    // Compared on the normalised page, read by both kinds of types.
+    let page = normalised::<pixverse::VideoPage>(&pixverse_page(2000));
+    serde_json::from_slice::<strict::pixverse::VideoPage>(&page).expect("strict types read it");
     let mut group = c.benchmark_group("pixverse 2000 videos");
     group.throughput(Throughput::Bytes(page.len() as u64));
     group.bench_function("generated types, from slice", |b| {
@@ -60,6 +80,9 @@ fn decode(c: &mut Criterion) {
     });
     group.bench_function("IgnoredAny, from slice (the parse floor)", |b| {
         b.iter(|| serde_json::from_slice::<serde::de::IgnoredAny>(black_box(&page)).unwrap())
+    });
+    group.bench_function("strict structs, from slice", |b| {
+        b.iter(|| serde_json::from_slice::<strict::pixverse::VideoPage>(black_box(&page)).unwrap())
     });
     group.bench_function("generated types, from reader", |b| {
         b.iter(|| {
@@ -88,9 +111,20 @@ fn decode(c: &mut Criterion) {
     );
     group.finish();
 
-    let page = memories_page(2000);
+    let page = normalised::<memories::ListVideosResponse>(&memories_page(2000));
+    serde_json::from_slice::<strict::memories::ListVideosResponse>(&page)
+        .expect("strict types read it");
     let mut group = c.benchmark_group("memories 2000 videos");
     group.throughput(Throughput::Bytes(page.len() as u64));
+    group.bench_function("IgnoredAny, from slice (the parse floor)", |b| {
+        b.iter(|| serde_json::from_slice::<serde::de::IgnoredAny>(black_box(&page)).unwrap())
+    });
+    group.bench_function("strict structs, from slice", |b| {
+        b.iter(|| {
+            serde_json::from_slice::<strict::memories::ListVideosResponse>(black_box(&page))
+                .unwrap()
+        })
+    });
     group.bench_function("generated types, from slice", |b| {
         b.iter(|| serde_json::from_slice::<memories::ListVideosResponse>(black_box(&page)).unwrap())
     });

@@ -202,12 +202,19 @@ fn oversized(c: &mut Criterion) {
             let name = format!(
                 "{} MiB limit, {}",
                 limit >> 20,
-                if announced { "with Content-Length" } else { "without Content-Length" }
+                if announced {
+                    "with Content-Length"
+                } else {
+                    "without Content-Length"
+                }
             );
             group.bench_function(name, |b| {
                 b.iter(|| {
                     let error = client.minimax().videos(None).unwrap_err();
-                    assert!(matches!(error, vidapi::Error::BodyTooLarge { .. }), "{error}");
+                    assert!(
+                        matches!(error, vidapi::Error::BodyTooLarge { .. }),
+                        "{error}"
+                    );
                 })
             });
         }
@@ -221,7 +228,10 @@ fn oversized_server(body: Vec<u8>, announced: bool) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let head = if announced {
-        format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n", body.len())
+        format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+            body.len()
+        )
     } else {
         "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n".to_owned()
     };
@@ -237,7 +247,9 @@ fn oversized_server(body: Vec<u8>, announced: bool) -> SocketAddr {
                 }
                 let mut stream = stream;
                 // The client hangs up once it has seen enough.
-                let _ = stream.write_all(head.as_bytes()).and_then(|_| stream.write_all(body));
+                let _ = stream
+                    .write_all(head.as_bytes())
+                    .and_then(|_| stream.write_all(body));
             });
         }
     });

@@ -28,6 +28,16 @@ const TOLERANT: &[(&str, &str)] = &[
     ("NullableText", "crate::wire::NullableText"),
 ];
 
+/// The plain Rust type each tolerant definition stands for on the wire, for
+/// [`generate_strict`].
+const STRICT: &[(&str, &str)] = &[
+    ("FlexText", "::std::string::String"),
+    ("FlexInt", "i64"),
+    ("FlexNumber", "f64"),
+    ("FlexBool", "bool"),
+    ("NullableText", "::std::string::String"),
+];
+
 /// Generated Rust source of one provider.
 #[derive(Debug)]
 pub struct Generated {
@@ -81,7 +91,27 @@ pub fn generate(schema_dir: &Path) -> Result<Vec<Generated>, SchemaError> {
         .filter(|p| p.is_dir())
         .collect::<Vec<_>>();
     providers.sort();
-    providers.iter().map(|dir| generate_provider(dir)).collect()
+    providers
+        .iter()
+        .map(|dir| generate_provider(dir, &settings(TOLERANT, true)))
+        .collect()
+}
+
+/// The same types as [`generate`], with every tolerant definition mapped to
+/// its plain wire type instead (`FlexText` → `String`, `FlexInt` → `i64`,
+/// …): strict serde structs with the same fields, which fail on the first
+/// value of another type. Not part of the library: the benchmarks measure
+/// the tolerant types against them.
+pub fn generate_strict(schema_dir: &Path) -> Result<Vec<Generated>, SchemaError> {
+    let mut providers = sorted_entries(schema_dir)?
+        .into_iter()
+        .filter(|p| p.is_dir())
+        .collect::<Vec<_>>();
+    providers.sort();
+    providers
+        .iter()
+        .map(|dir| generate_provider(dir, &settings(STRICT, false)))
+        .collect()
 }
 
 fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, SchemaError> {
@@ -94,10 +124,12 @@ fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, SchemaError> {
     Ok(paths)
 }
 
-fn settings() -> TypeSpaceSettings {
+fn settings(replacements: &[(&str, &str)], partial_eq: bool) -> TypeSpaceSettings {
     let mut settings = TypeSpaceSettings::default();
-    settings.with_derive("PartialEq".to_string());
-    for (name, path) in TOLERANT {
+    if partial_eq {
+        settings.with_derive("PartialEq".to_string());
+    }
+    for (name, path) in replacements {
         settings.with_replacement(
             *name,
             *path,
@@ -107,7 +139,7 @@ fn settings() -> TypeSpaceSettings {
     settings
 }
 
-fn generate_provider(dir: &Path) -> Result<Generated, SchemaError> {
+fn generate_provider(dir: &Path, settings: &TypeSpaceSettings) -> Result<Generated, SchemaError> {
     let provider = dir
         .file_name()
         .and_then(|n| n.to_str())
@@ -121,7 +153,7 @@ fn generate_provider(dir: &Path) -> Result<Generated, SchemaError> {
         return Err(fail(dir, "provider folder holds no *.json schema"));
     }
 
-    let mut space = TypeSpace::new(&settings());
+    let mut space = TypeSpace::new(settings);
     let mut roots = Vec::new();
     for path in &inputs {
         let root = read_schema(path)?;

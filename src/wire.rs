@@ -22,52 +22,62 @@ enum Scalar {
     Other(Value),
 }
 
-impl<'de> Deserialize<'de> for Scalar {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ScalarVisitor;
+/// Reads any JSON value straight into the tolerant type `T`: each visit
+/// builds `T` from the [`Scalar`] it saw, and inlining folds the two steps
+/// into one, so a string costs the one allocation a `String` field makes
+/// and a number none. (Returning a `Scalar` from its own visitor first cost
+/// a move of the whole enum and a call per field.)
+struct Direct<T>(std::marker::PhantomData<T>);
 
-        impl<'de> Visitor<'de> for ScalarVisitor {
-            type Value = Scalar;
+impl<'de, T: From<Scalar>> Visitor<'de> for Direct<T> {
+    type Value = T;
 
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<Scalar, E> {
-                Ok(Scalar::Bool(v))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<Scalar, E> {
-                Ok(Scalar::Int(v))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<Scalar, E> {
-                Ok(i64::try_from(v).map_or_else(|_| Scalar::Other(Value::from(v)), Scalar::Int))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
-                Ok(Scalar::Float(v))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
-                Ok(Scalar::Text(v.to_owned()))
-            }
-            fn visit_string<E>(self, v: String) -> Result<Scalar, E> {
-                Ok(Scalar::Text(v))
-            }
-            fn visit_unit<E>(self) -> Result<Scalar, E> {
-                Ok(Scalar::Other(Value::Null))
-            }
-            fn visit_none<E>(self) -> Result<Scalar, E> {
-                Ok(Scalar::Other(Value::Null))
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Scalar, D::Error> {
-                d.deserialize_any(self)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Scalar, A::Error> {
-                Value::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(Scalar::Other)
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Scalar, A::Error> {
-                Value::deserialize(de::value::MapAccessDeserializer::new(map)).map(Scalar::Other)
-            }
-        }
-
-        deserializer.deserialize_any(ScalarVisitor)
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    #[inline]
+    fn visit_bool<E>(self, v: bool) -> Result<T, E> {
+        Ok(T::from(Scalar::Bool(v)))
+    }
+    #[inline]
+    fn visit_i64<E>(self, v: i64) -> Result<T, E> {
+        Ok(T::from(Scalar::Int(v)))
+    }
+    #[inline]
+    fn visit_u64<E>(self, v: u64) -> Result<T, E> {
+        Ok(T::from(i64::try_from(v).map_or_else(
+            |_| Scalar::Other(Value::from(v)),
+            Scalar::Int,
+        )))
+    }
+    #[inline]
+    fn visit_f64<E>(self, v: f64) -> Result<T, E> {
+        Ok(T::from(Scalar::Float(v)))
+    }
+    #[inline]
+    fn visit_str<E>(self, v: &str) -> Result<T, E> {
+        Ok(T::from(Scalar::Text(v.to_owned())))
+    }
+    #[inline]
+    fn visit_string<E>(self, v: String) -> Result<T, E> {
+        Ok(T::from(Scalar::Text(v)))
+    }
+    fn visit_unit<E>(self) -> Result<T, E> {
+        Ok(T::from(Scalar::Other(Value::Null)))
+    }
+    fn visit_none<E>(self) -> Result<T, E> {
+        Ok(T::from(Scalar::Other(Value::Null)))
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
+        Value::deserialize(de::value::SeqAccessDeserializer::new(seq))
+            .map(|v| T::from(Scalar::Other(v)))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        Value::deserialize(de::value::MapAccessDeserializer::new(map))
+            .map(|v| T::from(Scalar::Other(v)))
     }
 }
 
@@ -89,7 +99,7 @@ pub enum FlexInt {
     /// The value, read as a whole number.
     Int(i64),
     /// What was sent when it is not a whole number in `i64` range.
-    Other(Value),
+    Other(Box<Value>),
 }
 
 impl FlexInt {
@@ -107,7 +117,7 @@ impl FlexInt {
             .parse::<i64>()
             .ok()
             .or_else(|| trimmed.parse::<f64>().ok().and_then(exact_int))
-            .map_or(FlexInt::Other(Value::String(text)), FlexInt::Int)
+            .map_or(FlexInt::Other(Box::new(Value::String(text))), FlexInt::Int)
     }
 }
 
@@ -118,13 +128,16 @@ impl From<i64> for FlexInt {
 }
 
 impl From<Scalar> for FlexInt {
+    #[inline]
     fn from(s: Scalar) -> Self {
         match s {
             Scalar::Int(v) => FlexInt::Int(v),
-            Scalar::Float(v) => exact_int(v).map_or(FlexInt::Other(float_value(v)), FlexInt::Int),
+            Scalar::Float(v) => {
+                exact_int(v).map_or(FlexInt::Other(Box::new(float_value(v))), FlexInt::Int)
+            }
             Scalar::Text(t) => FlexInt::from_text(t),
-            Scalar::Bool(b) => FlexInt::Other(Value::Bool(b)),
-            Scalar::Other(v) => FlexInt::Other(v),
+            Scalar::Bool(b) => FlexInt::Other(Box::new(Value::Bool(b))),
+            Scalar::Other(v) => FlexInt::Other(Box::new(v)),
         }
     }
 }
@@ -136,7 +149,7 @@ pub enum FlexNumber {
     /// The value, read as a finite number.
     Number(f64),
     /// What was sent when it is not a number.
-    Other(Value),
+    Other(Box<Value>),
 }
 
 impl FlexNumber {
@@ -156,16 +169,17 @@ impl From<f64> for FlexNumber {
 }
 
 impl From<Scalar> for FlexNumber {
+    #[inline]
     fn from(s: Scalar) -> Self {
         match s {
             Scalar::Int(v) => FlexNumber::Number(v as f64),
             Scalar::Float(v) => FlexNumber::Number(v),
             Scalar::Text(t) => match t.trim().parse::<f64>() {
                 Ok(v) if v.is_finite() => FlexNumber::Number(v),
-                _ => FlexNumber::Other(Value::String(t)),
+                _ => FlexNumber::Other(Box::new(Value::String(t))),
             },
-            Scalar::Bool(b) => FlexNumber::Other(Value::Bool(b)),
-            Scalar::Other(v) => FlexNumber::Other(v),
+            Scalar::Bool(b) => FlexNumber::Other(Box::new(Value::Bool(b))),
+            Scalar::Other(v) => FlexNumber::Other(Box::new(v)),
         }
     }
 }
@@ -177,7 +191,7 @@ pub enum FlexBool {
     /// The flag.
     Bool(bool),
     /// What was sent when it is not a recognisable flag.
-    Other(Value),
+    Other(Box<Value>),
 }
 
 impl FlexBool {
@@ -197,19 +211,20 @@ impl From<bool> for FlexBool {
 }
 
 impl From<Scalar> for FlexBool {
+    #[inline]
     fn from(s: Scalar) -> Self {
         match s {
             Scalar::Bool(b) => FlexBool::Bool(b),
             Scalar::Int(0) => FlexBool::Bool(false),
             Scalar::Int(1) => FlexBool::Bool(true),
-            Scalar::Int(v) => FlexBool::Other(Value::from(v)),
-            Scalar::Float(v) => FlexBool::Other(float_value(v)),
+            Scalar::Int(v) => FlexBool::Other(Box::new(Value::from(v))),
+            Scalar::Float(v) => FlexBool::Other(Box::new(float_value(v))),
             Scalar::Text(t) => match t.trim().to_ascii_lowercase().as_str() {
                 "true" | "1" => FlexBool::Bool(true),
                 "false" | "0" => FlexBool::Bool(false),
-                _ => FlexBool::Other(Value::String(t)),
+                _ => FlexBool::Other(Box::new(Value::String(t))),
             },
-            Scalar::Other(v) => FlexBool::Other(v),
+            Scalar::Other(v) => FlexBool::Other(Box::new(v)),
         }
     }
 }
@@ -263,6 +278,7 @@ impl From<String> for FlexText {
 }
 
 impl From<Scalar> for FlexText {
+    #[inline]
     fn from(s: Scalar) -> Self {
         FlexText(match s {
             Scalar::Text(t) => t,
@@ -299,6 +315,7 @@ fn means_absent(text: &str) -> bool {
 }
 
 impl From<Scalar> for NullableText {
+    #[inline]
     fn from(s: Scalar) -> Self {
         match s {
             Scalar::Other(Value::Null) => NullableText(None),
@@ -307,14 +324,15 @@ impl From<Scalar> for NullableText {
     }
 }
 
-/// Each tolerant type reads through [`Scalar`], serializes in its normalized
+/// Each tolerant type reads through [`Direct`], serializes in its normalized
 /// form (numbers as numbers, text as text), and parses from text the same way
 /// it reads a JSON string.
 macro_rules! tolerant {
     ($($ty:ident),*) => {$(
         impl<'de> Deserialize<'de> for $ty {
+            #[inline]
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                Scalar::deserialize(deserializer).map($ty::from)
+                deserializer.deserialize_any(Direct::<$ty>(std::marker::PhantomData))
             }
         }
 
@@ -435,10 +453,13 @@ mod tests {
         assert_eq!(read::<FlexInt>("1e3").get(), Some(1000));
         assert_eq!(read::<FlexInt>("\"1e3\"").get(), Some(1000));
         assert_eq!(read::<FlexInt>("-1").get(), Some(-1));
-        assert_eq!(read::<FlexInt>("12.5"), FlexInt::Other(Value::from(12.5)));
+        assert_eq!(
+            read::<FlexInt>("12.5"),
+            FlexInt::Other(Box::new(Value::from(12.5)))
+        );
         assert_eq!(
             read::<FlexInt>("\"abc\""),
-            FlexInt::Other(Value::from("abc"))
+            FlexInt::Other(Box::new(Value::from("abc")))
         );
         assert_eq!(read::<FlexInt>("18446744073709551615").get(), None);
         assert_eq!(read::<FlexInt>("1e300").get(), None);

@@ -119,3 +119,29 @@ fn broken_schemas_fail_with_the_file_and_the_problem() {
         "not a draft-07 JSON Schema",
     );
 }
+
+/// The strict twins the benchmarks compare against: the same structs, with
+/// plain types where the tolerant ones stand.
+#[test]
+fn strict_types_have_plain_leaves() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_schemas(dir.path());
+    let strict = codegen::generate_strict(dir.path()).unwrap();
+    let pixverse = strict.iter().find(|g| g.provider == "pixverse").unwrap();
+    assert!(
+        pixverse.code.contains("pub struct Video"),
+        "{}",
+        pixverse.code
+    );
+    assert!(
+        pixverse
+            .code
+            .contains("pub video_status: ::std::option::Option<i64>")
+    );
+    assert!(
+        !pixverse.code.contains("crate::wire"),
+        "no tolerant type left"
+    );
+    let tolerant = provider_code(dir.path(), "pixverse");
+    assert!(tolerant.contains("crate::wire::FlexInt"));
+}
