@@ -4,8 +4,8 @@
 //!
 //! ```
 //! # #[cfg(feature = "emulator")] {
-//! # let emulator = vidapi::emulator::Emulator::start()?;
-//! # let config = vidapi::Config::new().base_url(emulator.base_url());
+//! let emulator = vidapi::emulator::Emulator::start()?;
+//! let config = vidapi::Config::new().base_url(emulator.base_url());
 //! # let dir = tempfile::tempdir()?;
 //! use std::time::Duration;
 //! use vidapi::accounts::Accounts;
@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 use crate::download::{self, Downloaded, Downloader, Options, Progress};
 use crate::error::{Error, Provider, Result};
 use crate::stage::Stage;
-use crate::view::Video;
+use crate::view::{ProviderVideo, Video};
 use crate::{HourOne, Memories, UseApi, memories, pixverse};
 
 /// The clients of whichever providers are configured, for working across
@@ -106,7 +106,7 @@ struct Tracker<'a> {
     /// PixVerse: the video as last seen while the account's list showed it
     /// queued or generating. useapi.net answers its lookup with 404 until
     /// the video is done, so while this is set a 404 means "still so".
-    processing: Option<Video>,
+    processing: Option<ProviderVideo>,
 }
 
 impl<'a> Tracker<'a> {
@@ -122,14 +122,14 @@ impl<'a> Tracker<'a> {
     }
 
     /// The video's state now; `None` when the provider does not have it.
-    fn poll(&mut self, accounts: &Accounts) -> Result<Option<Video>> {
+    fn poll(&mut self, accounts: &Accounts) -> Result<Option<ProviderVideo>> {
         let id = self.id;
         let missing = || Accounts::not_configured(self.provider);
         match self.provider {
             Provider::HourOne => {
                 let hourone = accounts.hourone.as_ref().ok_or_else(missing)?;
                 match hourone.video(id) {
-                    Ok(video) => Ok(Some(Video::from(&video))),
+                    Ok(video) => Ok(Some(ProviderVideo::HourOne(video))),
                     Err(e) if e.is_not_found() => Ok(None),
                     Err(e) => Err(e),
                 }
@@ -144,16 +144,16 @@ impl<'a> Tracker<'a> {
                 Ok(page
                     .videos
                     .unwrap_or_default()
-                    .iter()
-                    .map(Video::from)
-                    .find(|v| v.id == id))
+                    .into_iter()
+                    .find(|v| v.id() == Some(id))
+                    .map(ProviderVideo::Memories))
             }
             Provider::MiniMax => {
                 let useapi = accounts.useapi.as_ref().ok_or_else(missing)?;
                 if let Some(lookup) = &self.lookup {
                     // One request; 404 means removed or moderated.
                     return match useapi.minimax().video(lookup) {
-                        Ok(video) => Ok(Some(Video::from(&video))),
+                        Ok(video) => Ok(Some(ProviderVideo::MiniMax(video))),
                         Err(e) if e.is_not_found() => Ok(None),
                         Err(e) => Err(e),
                     };
@@ -169,7 +169,7 @@ impl<'a> Tracker<'a> {
                             .lookup_id()
                             .filter(|l| is_useapi_video_id(l))
                             .map(str::to_owned);
-                        return Ok(Some(Video::from(&video)));
+                        return Ok(Some(ProviderVideo::MiniMax(video)));
                     }
                 }
                 Ok(None)
@@ -179,7 +179,7 @@ impl<'a> Tracker<'a> {
                 match useapi.pixverse().video(id) {
                     Ok(video) => {
                         self.processing = None;
-                        Ok(Some(Video::from(&video)))
+                        Ok(Some(ProviderVideo::PixVerse(video)))
                     }
                     Err(e) if e.is_not_found() => {
                         if let Some(seen) = &self.processing {
@@ -199,17 +199,26 @@ impl<'a> Tracker<'a> {
 /// The video, if the first page of the account (`email`) lists it as queued
 /// or generating: what a PixVerse 404 means then ("still processing"). A
 /// video not on the first page, or listed in any other stage, is not there.
-fn pixverse_in_progress(useapi: &UseApi, id: &str, email: Option<&str>) -> Result<Option<Video>> {
+fn pixverse_in_progress(
+    useapi: &UseApi,
+    id: &str,
+    email: Option<&str>,
+) -> Result<Option<ProviderVideo>> {
     let page = useapi
         .pixverse()
         .videos(email, Some(pixverse::DEFAULT_PAGE_SIZE), None)?;
     Ok(page
         .data
         .unwrap_or_default()
-        .iter()
-        .filter(|v| crate::wire::text(&v.video_id) == Some(id))
-        .map(Video::from)
-        .find(|v| matches!(v.stage, Stage::Queued | Stage::Processing)))
+        .into_iter()
+        .filter(|v| v.id() == Some(id))
+        .find(|v| {
+            matches!(
+                v.status().map(|s| s.stage()),
+                Some(Stage::Queued | Stage::Processing)
+            )
+        })
+        .map(ProviderVideo::PixVerse))
 }
 
 impl Accounts {
@@ -337,7 +346,10 @@ impl Accounts {
         if id.trim().is_empty() {
             return Err(Error::invalid("video id", "must not be empty"));
         }
-        Tracker::new(provider, id, scope).poll(self)
+        Ok(Tracker::new(provider, id, scope)
+            .poll(self)?
+            .as_ref()
+            .map(Video::from))
     }
 
     /// Polls [`Accounts::find`] every `interval` until the video is final
@@ -373,32 +385,9 @@ impl Accounts {
         interval: Duration,
         mut on_poll: impl FnMut(&Video),
     ) -> Result<Video, WaitError> {
-        if interval.is_zero() || timeout.is_zero() {
-            return Err(WaitError::Api(Error::invalid(
-                "wait",
-                "timeout and interval must be positive",
-            )));
-        }
-        if id.trim().is_empty() {
-            return Err(WaitError::Api(Error::invalid(
-                "video id",
-                "must not be empty",
-            )));
-        }
-        let deadline = Instant::now() + timeout;
-        let mut tracker = Tracker::new(provider, id, scope);
-        loop {
-            let video = tracker.poll(self)?.ok_or(WaitError::NotFound)?;
-            on_poll(&video);
-            if video.is_final {
-                return Ok(video);
-            }
-            let now = Instant::now();
-            if now >= deadline {
-                return Err(WaitError::Timeout(Box::new(video)));
-            }
-            std::thread::sleep(interval.min(deadline - now));
-        }
+        let poll = |v: &ProviderVideo| on_poll(&Video::from(v));
+        self.wait_for(provider, id, scope, timeout, interval, poll)
+            .map(Video::from)
     }
 
     /// Looks the video up ([`Accounts::find`]) and downloads its finished
@@ -451,6 +440,78 @@ impl Accounts {
         Downloader::new(video.provider, config)?
             .with_options(options.clone())
             .fetch(url, &path, progress)
+    }
+}
+
+impl Accounts {
+    /// Like [`wait_in`](Self::wait_in), ending with the provider's own
+    /// video, whole ([`ProviderVideo`]: every field the provider sent, and
+    /// the provider's own [`Status`](crate::minimax::Status)), rather than
+    /// the cross-provider record. `on_poll` sees each state as the provider
+    /// sent it. A video that ended failed is returned like any final one:
+    /// [`ProviderVideo::is_failed`] tells.
+    ///
+    /// ```
+    /// # #[cfg(feature = "emulator")] {
+    /// use std::time::Duration;
+    /// use vidapi::accounts::{Accounts, Scope};
+    /// use vidapi::view::ProviderVideo;
+    /// use vidapi::{Config, HourOne, Provider};
+    ///
+    /// let emulator = vidapi::emulator::Emulator::start()?;
+    /// let config = Config::new().base_url(emulator.base_url());
+    /// let accounts = Accounts {
+    ///     hourone: Some(HourOne::with_config(vidapi::emulator::HOURONE_KEY, config)?),
+    ///     ..Default::default()
+    /// };
+    /// let body = vidapi::hourone::CreateVideoRequest {
+    ///     source_draft_id: Some("draft-1".into()),
+    ///     ..Default::default()
+    /// };
+    /// let made = accounts.hourone.as_ref().unwrap().create_video(&body, None, None)?;
+    /// let id = made.id().unwrap_or_default();
+    /// let (every, timeout) = (Duration::from_millis(10), Duration::from_secs(10));
+    /// let done = accounts.wait_for(Provider::HourOne, id, &Scope::default(), timeout, every, |_| {})?;
+    /// let ProviderVideo::HourOne(video) = done else { unreachable!() };
+    /// assert_eq!(video.status(), Some(vidapi::hourone::Status::Ready));
+    /// # }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn wait_for(
+        &self,
+        provider: Provider,
+        id: &str,
+        scope: &Scope,
+        timeout: Duration,
+        interval: Duration,
+        mut on_poll: impl FnMut(&ProviderVideo),
+    ) -> Result<ProviderVideo, WaitError> {
+        if interval.is_zero() || timeout.is_zero() {
+            return Err(WaitError::Api(Error::invalid(
+                "wait",
+                "timeout and interval must be positive",
+            )));
+        }
+        if id.trim().is_empty() {
+            return Err(WaitError::Api(Error::invalid(
+                "video id",
+                "must not be empty",
+            )));
+        }
+        let deadline = Instant::now() + timeout;
+        let mut tracker = Tracker::new(provider, id, scope);
+        loop {
+            let video = tracker.poll(self)?.ok_or(WaitError::NotFound)?;
+            on_poll(&video);
+            if video.is_final() {
+                return Ok(video);
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(WaitError::Timeout(Box::new(Video::from(&video))));
+            }
+            std::thread::sleep(interval.min(deadline - now));
+        }
     }
 }
 

@@ -203,7 +203,7 @@ impl ProxyUrl {
     }
 
     /// The URL with its `user:password@` shown as `[redacted]@`.
-    fn redacted(&self) -> String {
+    pub(crate) fn redacted(&self) -> String {
         let url = self.expose();
         match userinfo(url) {
             Some(info) => url.replacen(info, "[redacted]", 1),

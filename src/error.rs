@@ -225,6 +225,17 @@ pub enum Error {
         message: String,
     },
 
+    /// A setting read from the environment is missing
+    /// ([`Accounts::from_env`](crate::accounts::Accounts::from_env)): the
+    /// variable to set, and what needs it.
+    #[error("{message}")]
+    NotConfigured {
+        /// The environment variables, any one of which would do.
+        variables: Vec<&'static str>,
+        /// What is missing and what needs it, naming the variables.
+        message: String,
+    },
+
     /// An argument or setting was rejected before any request was sent.
     #[error("invalid {name}: {reason}")]
     InvalidArgument {
@@ -233,6 +244,33 @@ pub enum Error {
         /// Why it was rejected.
         reason: String,
     },
+}
+
+/// [`Error::located`] for calls through `transport`.
+pub(crate) fn at(transport: &crate::transport::Transport) -> impl Fn(Error) -> Error + '_ {
+    move |e| e.located(transport.base_url(), transport.config())
+}
+
+/// `host:port` of a URL, with the scheme's default port when none is written.
+fn host_and_port(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, a)| a);
+    if authority.is_empty() {
+        return None;
+    }
+    let has_port = authority
+        .rsplit_once(':')
+        .is_some_and(|(_, port)| !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()));
+    if has_port {
+        return Some(authority.to_owned());
+    }
+    let port = if scheme.eq_ignore_ascii_case("http") {
+        80
+    } else {
+        443
+    };
+    Some(format!("{authority}:{port}"))
 }
 
 fn code_suffix(code: &Option<String>) -> String {
@@ -289,6 +327,7 @@ impl Error {
             Error::NoMedia { .. }
             | Error::FileExists { .. }
             | Error::File { .. }
+            | Error::NotConfigured { .. }
             | Error::InvalidArgument { .. } => None,
         }
     }
@@ -325,6 +364,7 @@ impl Error {
             | Error::Media { message, .. }
             | Error::File { message, .. } => vec![message],
             Error::NoMedia { reason, .. } | Error::InvalidArgument { reason, .. } => vec![reason],
+            Error::NotConfigured { message, .. } => vec![message],
             Error::Redirect { location, .. } => vec![location],
             Error::Timeout { phase, .. } => vec![phase],
             Error::BodyTooLarge { .. } | Error::FileExists { .. } => Vec::new(),
@@ -352,6 +392,7 @@ impl Error {
             Error::NoMedia { .. } => "NoMedia",
             Error::FileExists { .. } => "FileExists",
             Error::File { .. } => "File",
+            Error::NotConfigured { .. } => "NotConfigured",
             Error::InvalidArgument { .. } => "InvalidArgument",
         }
     }
@@ -363,6 +404,33 @@ impl Error {
             | Error::Unauthorized { code, .. }
             | Error::RateLimited { code, .. } => code.as_deref(),
             _ => None,
+        }
+    }
+
+    /// A transport failure with the host it was going to, and the proxy in
+    /// between when one is set, added to its message: "connection refused"
+    /// alone does not say where. Other errors are returned as they are.
+    pub(crate) fn located(self, base_url: &str, config: &crate::config::Config) -> Self {
+        let Error::Transport {
+            endpoint,
+            message,
+            connect,
+        } = self
+        else {
+            return self;
+        };
+        let host = host_and_port(base_url).unwrap_or_else(|| base_url.to_owned());
+        let place = match &config.proxy {
+            Some(proxy) => format!(
+                "connecting to {host} through the proxy {}",
+                proxy.redacted()
+            ),
+            None => format!("connecting to {host}"),
+        };
+        Error::Transport {
+            endpoint,
+            message: format!("{message} ({place})"),
+            connect,
         }
     }
 
@@ -428,6 +496,37 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn transport_failures_name_host_and_proxy() {
+        let endpoint = Endpoint::new(Provider::HourOne, "list videos");
+        let refused = || Error::Transport {
+            endpoint,
+            message: "Connection refused".into(),
+            connect: true,
+        };
+        let plain = crate::config::Config::new();
+        let shown = refused()
+            .located("https://api.makereals.com/api/v1", &plain)
+            .to_string();
+        assert!(
+            shown.ends_with("Connection refused (connecting to api.makereals.com:443)"),
+            "{shown}"
+        );
+        let proxied = crate::config::Config::new().proxy("http://u:secret@proxy.lan:3128");
+        let shown = refused()
+            .located("http://127.0.0.1:9", &proxied)
+            .to_string();
+        assert!(
+            shown.contains(
+                "connecting to 127.0.0.1:9 through the proxy http://[redacted]@proxy.lan:3128"
+            ),
+            "{shown}"
+        );
+        assert!(!shown.contains("secret"), "{shown}");
+        let other = Error::invalid("x", "y");
+        assert_eq!(other.clone().located("https://h", &plain), other);
+    }
 
     #[test]
     fn redact_scrubs_every_text_an_error_carries() {

@@ -22,7 +22,7 @@ crate::generated!("hourone");
 use secrecy::SecretString;
 
 use crate::config::Config;
-use crate::error::{Endpoint, Provider, Result};
+use crate::error::{Endpoint, Provider, Result, at};
 use crate::stage::Stage;
 use crate::transport::{AuthScheme, Request, Transport, segment};
 use crate::wire;
@@ -64,7 +64,9 @@ impl HourOne {
 
     /// `GET /videos`: every video, as one array without paging.
     pub fn videos(&self) -> Result<Vec<Video>> {
-        self.transport.send(Request::get(LIST_VIDEOS, "/videos"))
+        self.transport
+            .send(Request::get(LIST_VIDEOS, "/videos"))
+            .map_err(at(&self.transport))
     }
 
     /// `POST /videos`: creates a video from a source draft or a recipe, with
@@ -80,19 +82,23 @@ impl HourOne {
             .header("workspace-id", workspace_id)?
             .header("team-id", team_id)?
             .json(body)?;
-        self.transport.send(request)
+        self.transport.send(request).map_err(at(&self.transport))
     }
 
     /// `GET /videos/{video_id}`: one video.
     pub fn video(&self, video_id: &str) -> Result<Video> {
         let path = format!("/videos/{}", segment("video_id", video_id)?);
-        self.transport.send(Request::get(GET_VIDEO, path))
+        self.transport
+            .send(Request::get(GET_VIDEO, path))
+            .map_err(at(&self.transport))
     }
 
     /// `GET /videos/{video_id}/metadata`: the video's metadata, an open object.
     pub fn video_metadata(&self, video_id: &str) -> Result<VideoMetadata> {
         let path = format!("/videos/{}/metadata", segment("video_id", video_id)?);
-        self.transport.send(Request::get(GET_METADATA, path))
+        self.transport
+            .send(Request::get(GET_METADATA, path))
+            .map_err(at(&self.transport))
     }
 
     /// The base URL requests go to.
@@ -249,7 +255,43 @@ impl Status {
     }
 }
 
+impl std::fmt::Display for Status {
+    /// The status as Hour One sends it: `not_started`, `started`,
+    /// `processing`, `ready`, `published`, `failed`, `stopped`,
+    /// `cancelled`; a value vidapi does not know as `unknown (<value>)`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Status::NotStarted => f.write_str("not_started"),
+            Status::Started => f.write_str("started"),
+            Status::Processing => f.write_str("processing"),
+            Status::Ready => f.write_str("ready"),
+            Status::Published => f.write_str("published"),
+            Status::Failed => f.write_str("failed"),
+            Status::Stopped => f.write_str("stopped"),
+            Status::Cancelled => f.write_str("cancelled"),
+            Status::Unknown(raw) => write!(f, "unknown ({raw})"),
+        }
+    }
+}
+
 impl Video {
+    /// The video's id (`id`).
+    pub fn id(&self) -> Option<&str> {
+        wire::text(&self.id)
+    }
+
+    /// The video's title: its `name`, when it has one.
+    pub fn title(&self) -> Option<&str> {
+        wire::text(&self.name)
+    }
+
+    /// When the video was created: always `None`, because Hour One's video
+    /// object carries no creation time. Here so that every provider's video
+    /// answers the same accessors.
+    pub fn created_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        None
+    }
+
     /// The rendering status, or `None` when the video has none.
     pub fn status(&self) -> Option<Status> {
         wire::text(&self.status).map(Status::parse)
@@ -261,9 +303,9 @@ impl Video {
         self.status().is_some_and(|s| s.stage().is_final())
     }
 
-    /// Whether rendering failed.
+    /// Whether rendering ended without a video: failed, stopped or cancelled.
     pub fn is_failed(&self) -> bool {
-        self.status() == Some(Status::Failed)
+        self.status().is_some_and(|s| s.stage() == Stage::Failed)
     }
 
     /// Rendering progress, 0 to 100; `None` when unknown (absent, or -1).

@@ -28,15 +28,18 @@
 //! [`accounts::Accounts`] lists and waits in.
 //!
 //! One example per provider follows, each run against the built-in
-//! [`emulator`] so it needs no network; against the real services, build the
-//! client with `new(credential)` instead of `with_config`.
+//! [`emulator`] so it needs no network: each starts it and builds the
+//! [`Config`] that points the client at it. Against the real services,
+//! build the client with `new(credential)` (the production host, default
+//! settings), `with_config(credential, Config::new()…)` for other settings,
+//! or `from_env()` ([`env`](mod@env): the variables the `vidapi` command reads).
 //!
 //! MiniMax and PixVerse share one useapi.net token:
 //!
 //! ```
 //! # #[cfg(feature = "emulator")] {
-//! # let emulator = vidapi::emulator::Emulator::start()?;
-//! # let config = vidapi::Config::new().base_url(emulator.base_url());
+//! let emulator = vidapi::emulator::Emulator::start()?;
+//! let config = vidapi::Config::new().base_url(emulator.base_url());
 //! let useapi = vidapi::UseApi::with_config(vidapi::emulator::USEAPI_TOKEN, config)?;
 //! let videos = useapi.minimax().videos(Some("my-account"))?;
 //! let done: Vec<_> = videos.iter().filter_map(|v| v.playable_url()).collect();
@@ -49,8 +52,8 @@
 //!
 //! ```
 //! # #[cfg(feature = "emulator")] {
-//! # let emulator = vidapi::emulator::Emulator::start()?;
-//! # let config = vidapi::Config::new().base_url(emulator.base_url());
+//! let emulator = vidapi::emulator::Emulator::start()?;
+//! let config = vidapi::Config::new().base_url(emulator.base_url());
 //! let useapi = vidapi::UseApi::with_config(vidapi::emulator::USEAPI_TOKEN, config)?;
 //! let page = useapi.pixverse().videos(Some("me@example.com"), Some(10), None)?;
 //! assert_eq!(page.data.as_ref().map(Vec::len), Some(10));
@@ -69,16 +72,22 @@
 //!
 //! ```
 //! # #[cfg(feature = "emulator")] {
-//! # let emulator = vidapi::emulator::Emulator::start()?;
-//! # let config = vidapi::Config::new().base_url(emulator.base_url());
+//! let emulator = vidapi::emulator::Emulator::start()?;
+//! let config = vidapi::Config::new().base_url(emulator.base_url());
+//! use std::time::Duration;
+//! use vidapi::accounts::Accounts;
 //! use vidapi::hourone::{CreateVideoRequest, Status};
 //! let hour = vidapi::HourOne::with_config(vidapi::emulator::HOURONE_KEY, config)?;
 //! let body = CreateVideoRequest { source_draft_id: Some("draft-1".into()), ..Default::default() };
 //! let made = hour.create_video(&body, Some("workspace-1"), None)?;
-//! let id = made.id.as_deref().unwrap_or_default();
-//! while !hour.video(id)?.is_final() {}
-//! assert_eq!(hour.video(id)?.status(), Some(Status::Ready));
-//! assert!(hour.video_metadata(id)?.duration_secs().is_some());
+//! let id = made.id().unwrap_or_default().to_owned();
+//! // Rendering takes a while: wait (one request per poll) instead of looping.
+//! let accounts = Accounts { hourone: Some(hour.clone()), ..Default::default() };
+//! let (timeout, every) = (Duration::from_secs(30), Duration::from_millis(20));
+//! let done = accounts.wait(vidapi::Provider::HourOne, &id, timeout, every, |_| {})?;
+//! assert!(done.is_final);
+//! assert_eq!(hour.video(&id)?.status(), Some(Status::Ready));
+//! assert!(hour.video_metadata(&id)?.duration_secs().is_some());
 //! # }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -87,11 +96,11 @@
 //!
 //! ```
 //! # #[cfg(feature = "emulator")] {
-//! # let emulator = vidapi::emulator::Emulator::start()?;
-//! # let config = vidapi::Config::new().base_url(emulator.base_url());
-//! use vidapi::memories::ListVideosRequest;
+//! let emulator = vidapi::emulator::Emulator::start()?;
+//! let config = vidapi::Config::new().base_url(emulator.base_url());
+//! use vidapi::memories::{ListVideosRequest, Status};
 //! let mem = vidapi::Memories::with_config(vidapi::emulator::MEMORIES_KEY, config)?;
-//! let filter = ListVideosRequest { status: Some("PARSE".into()), ..Default::default() };
+//! let filter = ListVideosRequest::default().with_status(Status::Parsed); // sent as "PARSE"
 //! let page = mem.list_videos(&filter)?;
 //! let all = mem.videos_iter(filter).collect::<Result<Vec<_>, _>>()?;
 //! assert_eq!(Some(all.len() as u64), page.total());
@@ -116,6 +125,7 @@ pub(crate) use generated;
 
 mod config;
 pub mod drift;
+pub mod env;
 mod error;
 pub mod pace;
 mod paging;

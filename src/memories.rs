@@ -23,7 +23,7 @@ use chrono::{DateTime, Utc};
 use secrecy::SecretString;
 
 use crate::config::Config;
-use crate::error::{Endpoint, Error, Failure, Provider, Result};
+use crate::error::{Endpoint, Error, Failure, Provider, Result, at};
 use crate::paging::Paged;
 use crate::stage::Stage;
 use crate::transport::{AuthScheme, Request, Transport, optional_text};
@@ -158,7 +158,8 @@ impl Memories {
             .retried(true);
         let envelope: ListVideosResponse = self
             .transport
-            .send_checked(request, |envelope| failure(endpoint, envelope))?;
+            .send_checked(request, |envelope| failure(endpoint, envelope))
+            .map_err(at(&self.transport))?;
         Ok(envelope.data.unwrap_or_default())
     }
 
@@ -369,7 +370,107 @@ impl Status {
     }
 }
 
+impl Status {
+    /// The values the list's `status` filter is documented and known to
+    /// take (memories.ai's VideoStatus), as they are sent.
+    pub const FILTER_VALUES: [&'static str; 6] =
+        ["UNPARSE", "PARSE", "DONE", "PARSE_ERROR", "FAILED", "FAIL"];
+
+    /// The value sent for this status in a list filter, as memories.ai
+    /// spells it: `UNPARSE`, `PARSE`, `DONE`, `FAILED`, or an unknown
+    /// status's raw value unchanged (so [`Status::Unknown`] passes any value
+    /// vidapi does not know, and `PARSE_ERROR` or `FAIL` can be sent as
+    /// `Status::Unknown("PARSE_ERROR".into())`).
+    pub fn as_filter(&self) -> &str {
+        match self {
+            Status::Unparsed => "UNPARSE",
+            Status::Parsed => "PARSE",
+            Status::Done => "DONE",
+            Status::Failed => "FAILED",
+            Status::Unknown(raw) => raw,
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    /// The status as memories.ai spells it, which is what its `status`
+    /// filter takes ([`Status::as_filter`]): `UNPARSE`, `PARSE`, `DONE`,
+    /// `FAILED` (for `PARSE_ERROR` and `FAIL` too), or an unknown value as sent.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_filter())
+    }
+}
+
+impl From<Status> for String {
+    /// The filter value ([`Status::as_filter`]), so that a [`Status`] fills
+    /// [`ListVideosRequest::status`]: `Some(Status::Done.into())`.
+    fn from(status: Status) -> String {
+        match status {
+            Status::Unknown(raw) => raw,
+            known => known.as_filter().to_owned(),
+        }
+    }
+}
+
+impl ListVideosRequest {
+    /// Only videos with this status: the filter as a [`Status`], sent as
+    /// [`Status::as_filter`] spells it; a value vidapi does not know goes as
+    /// [`Status::Unknown`] with the raw string.
+    ///
+    /// ```
+    /// use vidapi::memories::{ListVideosRequest, Status};
+    /// let done = ListVideosRequest::default().with_status(Status::Done);
+    /// assert_eq!(done.status.as_deref(), Some("DONE"));
+    /// let raw = ListVideosRequest::default().with_status(Status::Unknown("PARSE_ERROR".into()));
+    /// assert_eq!(raw.status.as_deref(), Some("PARSE_ERROR"));
+    /// ```
+    pub fn with_status(self, status: Status) -> Self {
+        ListVideosRequest {
+            status: Some(status.into()),
+            ..self
+        }
+    }
+
+    /// The `status` filter as a [`Status`], when one is set.
+    pub fn status_filter(&self) -> Option<Status> {
+        self.status.as_deref().map(Status::parse)
+    }
+}
+
+impl ListVideosV1Request {
+    /// Only videos with this status, as [`ListVideosRequest::with_status`]
+    /// sets it.
+    pub fn with_status(self, status: Status) -> Self {
+        ListVideosV1Request {
+            status: Some(status.into()),
+            ..self
+        }
+    }
+
+    /// The `status` filter as a [`Status`], when one is set.
+    pub fn status_filter(&self) -> Option<Status> {
+        self.status.as_deref().map(Status::parse)
+    }
+}
+
 impl Video {
+    /// The video's id (`video_no`).
+    pub fn id(&self) -> Option<&str> {
+        wire::text(&self.video_no)
+    }
+
+    /// The video's title: its `video_name`, when it has one.
+    pub fn title(&self) -> Option<&str> {
+        wire::text(&self.video_name)
+    }
+
+    /// Where to watch the video: always `None`, because memories.ai's list
+    /// carries no media URL. Here so that every provider's video answers the
+    /// same accessors.
+    pub fn playable_url(&self) -> Option<&str> {
+        None
+    }
+
     /// The processing status, or `None` when the video has none.
     pub fn status(&self) -> Option<Status> {
         wire::text(&self.status).map(Status::parse)
@@ -411,5 +512,10 @@ impl VideoPage {
     /// `total_count` as a number (it is a string in older versions).
     pub fn total(&self) -> Option<u64> {
         wire::int(&self.total_count).and_then(|t| u64::try_from(t).ok())
+    }
+
+    /// The videos on this page (`videos`; empty when absent or `null`).
+    pub fn videos(&self) -> &[Video] {
+        self.videos.as_deref().unwrap_or_default()
     }
 }

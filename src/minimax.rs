@@ -24,7 +24,7 @@ crate::generated!("minimax");
 
 use std::collections::HashSet;
 
-use crate::error::{Endpoint, Provider, Result};
+use crate::error::{Endpoint, Provider, Result, at};
 use crate::paging::Paged;
 use crate::stage::{Stage, final_or_flag};
 use crate::transport::{Request, Transport, optional_text, segment};
@@ -37,6 +37,10 @@ const GET_VIDEO: Endpoint = Endpoint::new(Provider::MiniMax, "get video");
 /// The page size [`MiniMax::videos_iter`] asks for: the server's default
 /// `limit` in later versions of the docs.
 pub const DEFAULT_PAGE_SIZE: u32 = 30;
+
+/// How many files [`MiniMax::files`] answers when no `limit` is sent: the
+/// server's documented default.
+pub const DEFAULT_FILES_LIMIT: u32 = 10;
 
 /// The MiniMax endpoints of a [`UseApi`](crate::UseApi) client.
 #[derive(Clone, Copy, Debug)]
@@ -67,7 +71,10 @@ impl<'a> MiniMax<'a> {
         optional_text("account", query.account.as_deref())?;
         optional_text("lastVideoId", query.last_video_id.as_deref())?;
         let request = Request::get(LIST_VIDEOS, "/v1/minimax/videos/").query(query)?;
-        self.transport.send(request).map(|list: VideoList| list.0)
+        self.transport
+            .send(request)
+            .map(|list: VideoList| list.0)
+            .map_err(at(self.transport))
     }
 
     /// Every video of the account, fetched [`DEFAULT_PAGE_SIZE`] at a time:
@@ -129,6 +136,7 @@ impl<'a> MiniMax<'a> {
         let request = Request::get(GET_VIDEO, path).item_of("[", "]");
         self.transport
             .send_item(request, |list: VideoList| list.0.into_iter().next())
+            .map_err(at(self.transport))
     }
 
     /// `GET /v1/minimax/files/?account=&limit=`: images used to generate
@@ -139,7 +147,10 @@ impl<'a> MiniMax<'a> {
             limit,
         };
         let request = Request::get(LIST_FILES, "/v1/minimax/files/").query(&query)?;
-        self.transport.send(request).map(|list: FileList| list.0)
+        self.transport
+            .send(request)
+            .map(|list: FileList| list.0)
+            .map_err(at(self.transport))
     }
 }
 
@@ -188,7 +199,37 @@ impl Status {
     }
 }
 
+impl std::fmt::Display for Status {
+    /// The status as MiniMax labels it (its lowercase `statusLabel`
+    /// vocabulary): `pending`, `queued`, `processing`, `completed`,
+    /// `failed`, `moderated`; a code vidapi does not know as
+    /// `unknown (<code>)`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Status::Pending => f.write_str("pending"),
+            Status::Queued => f.write_str("queued"),
+            Status::Processing => f.write_str("processing"),
+            Status::Completed => f.write_str("completed"),
+            Status::Failed => f.write_str("failed"),
+            Status::Moderated => f.write_str("moderated"),
+            Status::Unknown(raw) => write!(f, "unknown ({raw})"),
+        }
+    }
+}
+
 impl Video {
+    /// The video's title: its prompt (`desc`), when it has one.
+    pub fn title(&self) -> Option<&str> {
+        wire::text(&self.desc)
+    }
+
+    /// When the video was created: always `None`, because MiniMax's video
+    /// object carries no creation time. Here so that every provider's video
+    /// answers the same accessors.
+    pub fn created_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        None
+    }
+
     /// The generation status, or `None` when the video has no `status`.
     pub fn status(&self) -> Option<Status> {
         self.status.as_ref().map(Status::from_code)

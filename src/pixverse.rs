@@ -18,7 +18,7 @@ crate::generated!("pixverse");
 
 use chrono::{DateTime, Utc};
 
-use crate::error::{Endpoint, Provider, Result};
+use crate::error::{Endpoint, Provider, Result, at};
 use crate::paging::Paged;
 use crate::stage::{Stage, final_or_flag};
 use crate::transport::{Request, Transport, optional_text, segment};
@@ -52,7 +52,7 @@ impl<'a> PixVerse<'a> {
             offset,
         };
         let request = Request::get(LIST_VIDEOS, "/v2/pixverse/videos/").query(&query)?;
-        self.transport.send(request)
+        self.transport.send(request).map_err(at(self.transport))
     }
 
     /// `GET /v2/pixverse/videos/{video_id}`: one video, as later versions of
@@ -65,9 +65,11 @@ impl<'a> PixVerse<'a> {
     pub fn video(&self, video_id: &str) -> Result<Video> {
         let path = format!("/v2/pixverse/videos/{}", segment("video_id", video_id)?);
         let request = Request::get(GET_VIDEO, path).item_of(r#"{"data":["#, "]}");
-        self.transport.send_item(request, |page: VideoPage| {
-            page.data.and_then(|videos| videos.into_iter().next())
-        })
+        self.transport
+            .send_item(request, |page: VideoPage| {
+                page.data.and_then(|videos| videos.into_iter().next())
+            })
+            .map_err(at(self.transport))
     }
 
     /// Every video of the account, fetched [`DEFAULT_PAGE_SIZE`] at a time:
@@ -163,7 +165,56 @@ impl Status {
     }
 }
 
+impl std::fmt::Display for Status {
+    /// The status in lowercase, as useapi.net's `video_status_name` names it:
+    /// `queued`, `generating`, `completed`, `moderated`, `failed`; a code
+    /// vidapi does not know as `unknown (<code>)`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Status::Queued => f.write_str("queued"),
+            Status::Generating => f.write_str("generating"),
+            Status::Completed => f.write_str("completed"),
+            Status::Moderated => f.write_str("moderated"),
+            Status::Failed => f.write_str("failed"),
+            Status::Unknown(raw) => write!(f, "unknown ({raw})"),
+        }
+    }
+}
+
+impl VideoPage {
+    /// How many videos the account has in all (`total`).
+    pub fn total(&self) -> Option<u64> {
+        wire::int(&self.total).and_then(|t| u64::try_from(t).ok())
+    }
+
+    /// Where the next page starts (`next_offset`, to pass as `offset`);
+    /// `None` when the page does not say, or once `total` is reached.
+    pub fn next_offset(&self) -> Option<u32> {
+        let next = u32::try_from(wire::int(&self.next_offset)?).ok()?;
+        match self.total() {
+            Some(total) if u64::from(next) >= total => None,
+            _ => Some(next),
+        }
+    }
+
+    /// The videos on this page (`data`; empty when absent or `null`).
+    pub fn videos(&self) -> &[Video] {
+        self.data.as_deref().unwrap_or_default()
+    }
+}
+
 impl Video {
+    /// useapi.net's `video_id` (`user:…-pixverse:<email>-video:…`), the id
+    /// [`PixVerse::video`] looks a video up by.
+    pub fn id(&self) -> Option<&str> {
+        wire::text(&self.video_id)
+    }
+
+    /// The video's title: its prompt, when it has one.
+    pub fn title(&self) -> Option<&str> {
+        wire::text(&self.prompt)
+    }
+
     /// The generation status, or `None` when the video carries neither
     /// `video_status` nor `video_status_name`.
     pub fn status(&self) -> Option<Status> {

@@ -3,10 +3,20 @@
 //! [`Stage`]; the cross-provider [`view`](crate::view) and
 //! [`accounts`](crate::accounts) build on it.
 
-use serde::Serialize;
-
 /// Where a video is in its life, whatever the provider calls it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+///
+/// Shown ([`Display`](std::fmt::Display)) and serialized as one lowercase
+/// word, the vocabulary of `vidapi list` in tables and JSON alike:
+/// `queued`, `processing`, `completed`, `failed`, or `unknown (<raw>)`.
+///
+/// ```
+/// use vidapi::Stage;
+/// assert_eq!(Stage::Completed.to_string(), "completed");
+/// assert_eq!(serde_json::to_value(Stage::Failed)?, "failed");
+/// assert_eq!(Stage::Unknown("9".into()).to_string(), "unknown (9)");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Stage {
     /// Accepted, waiting for its turn.
     Queued,
@@ -25,6 +35,18 @@ impl Stage {
     /// final: waiting on them ends by timeout, not by guess.
     pub fn is_final(&self) -> bool {
         matches!(self, Stage::Completed | Stage::Failed)
+    }
+
+    /// Whether the video ended without a usable result (failed, moderated,
+    /// stopped, cancelled).
+    pub fn is_failed(&self) -> bool {
+        *self == Stage::Failed
+    }
+}
+
+impl serde::Serialize for Stage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
     }
 }
 

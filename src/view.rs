@@ -123,3 +123,101 @@ impl From<&memories::Video> for Video {
         }
     }
 }
+
+/// One provider's own video, whole: what its single-video lookup answers,
+/// with every field the provider sent. [`Accounts::wait_for`] ends with
+/// one; it serializes as the provider's own object (no wrapper), and
+/// [`Video::from`] reduces it to the cross-provider record.
+// One value per wait or lookup: plain variants keep matching simple, and the
+// size difference (PixVerse's video is the largest) costs nothing there.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum ProviderVideo {
+    /// A MiniMax video.
+    MiniMax(minimax::Video),
+    /// A PixVerse video.
+    PixVerse(pixverse::Video),
+    /// An Hour One video.
+    HourOne(hourone::Video),
+    /// A memories.ai video.
+    Memories(memories::Video),
+}
+
+/// Calls the same accessor on whichever provider's video it is.
+macro_rules! each {
+    ($self:expr, $v:ident => $body:expr) => {
+        match $self {
+            ProviderVideo::MiniMax($v) => $body,
+            ProviderVideo::PixVerse($v) => $body,
+            ProviderVideo::HourOne($v) => $body,
+            ProviderVideo::Memories($v) => $body,
+        }
+    };
+}
+
+impl ProviderVideo {
+    /// The provider it comes from.
+    pub fn provider(&self) -> Provider {
+        match self {
+            ProviderVideo::MiniMax(_) => Provider::MiniMax,
+            ProviderVideo::PixVerse(_) => Provider::PixVerse,
+            ProviderVideo::HourOne(_) => Provider::HourOne,
+            ProviderVideo::Memories(_) => Provider::Memories,
+        }
+    }
+
+    /// The provider's id of the video.
+    pub fn id(&self) -> Option<&str> {
+        each!(self, v => v.id())
+    }
+
+    /// Its name or prompt.
+    pub fn title(&self) -> Option<&str> {
+        each!(self, v => v.title())
+    }
+
+    /// Where it is in its life, in the provider-neutral vocabulary.
+    pub fn stage(&self) -> Option<Stage> {
+        each!(self, v => v.status().map(|s| s.stage()))
+    }
+
+    /// The provider's own status, as its `Status` enum shows it
+    /// (`completed`, `ready`, `PARSE`, …).
+    pub fn status_text(&self) -> Option<String> {
+        each!(self, v => v.status().map(|s| s.to_string()))
+    }
+
+    /// Whether the status will not change any more.
+    pub fn is_final(&self) -> bool {
+        each!(self, v => v.is_final())
+    }
+
+    /// Whether it ended without a usable result.
+    pub fn is_failed(&self) -> bool {
+        each!(self, v => v.is_failed())
+    }
+
+    /// Where to watch it, once there is something to watch; always `None`
+    /// for memories.ai.
+    pub fn playable_url(&self) -> Option<&str> {
+        each!(self, v => v.playable_url())
+    }
+
+    /// When it was created, where the provider says.
+    pub fn created_at(&self) -> Option<DateTime<Utc>> {
+        each!(self, v => v.created_at())
+    }
+}
+
+impl From<&ProviderVideo> for Video {
+    fn from(v: &ProviderVideo) -> Self {
+        each!(v, inner => Video::from(inner))
+    }
+}
+
+impl From<ProviderVideo> for Video {
+    fn from(v: ProviderVideo) -> Self {
+        Video::from(&v)
+    }
+}

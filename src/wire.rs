@@ -427,6 +427,96 @@ impl fmt::Display for NullableText {
     }
 }
 
+// Comparisons with plain values, so that checks read naturally
+// (`video.status == Some(FlexInt::from(2))` becomes `status == 2`). A value
+// that is not a number (or boolean) equals no number (or boolean).
+
+impl PartialEq<i64> for FlexInt {
+    /// Whether the value read as this whole number: `FlexInt` from `3`,
+    /// `"3"` or `3.0` equals `3`.
+    ///
+    /// ```
+    /// let status: vidapi::wire::FlexInt = serde_json::from_str(r#""3""#)?;
+    /// assert!(status == 3);
+    /// assert!(status != 4);
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    fn eq(&self, other: &i64) -> bool {
+        self.get() == Some(*other)
+    }
+}
+
+impl PartialEq<FlexInt> for i64 {
+    fn eq(&self, other: &FlexInt) -> bool {
+        other == self
+    }
+}
+
+impl PartialEq<f64> for FlexNumber {
+    /// Whether the value read as this number: `FlexNumber` from `5.5` or
+    /// `"5.5"` equals `5.5`.
+    fn eq(&self, other: &f64) -> bool {
+        self.get() == Some(*other)
+    }
+}
+
+impl PartialEq<FlexNumber> for f64 {
+    fn eq(&self, other: &FlexNumber) -> bool {
+        other == self
+    }
+}
+
+impl PartialEq<bool> for FlexBool {
+    /// Whether the value read as this boolean (`true`, `1`, `"true"`, …).
+    fn eq(&self, other: &bool) -> bool {
+        self.get() == Some(*other)
+    }
+}
+
+impl PartialEq<FlexBool> for bool {
+    fn eq(&self, other: &FlexBool) -> bool {
+        other == self
+    }
+}
+
+impl PartialEq<str> for FlexText {
+    /// Whether the text is exactly this.
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for FlexText {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<FlexText> for str {
+    fn eq(&self, other: &FlexText) -> bool {
+        other == self
+    }
+}
+
+impl PartialEq<FlexText> for &str {
+    fn eq(&self, other: &FlexText) -> bool {
+        other == *self
+    }
+}
+
+impl PartialEq<str> for NullableText {
+    /// Whether the text is exactly this (`"null"` and `null` equal no text).
+    fn eq(&self, other: &str) -> bool {
+        self.get() == Some(other)
+    }
+}
+
+impl PartialEq<&str> for NullableText {
+    fn eq(&self, other: &&str) -> bool {
+        self.get() == Some(*other)
+    }
+}
+
 /// The text of an optional tolerant field, `None` when absent or empty.
 pub(crate) fn text(field: &Option<FlexText>) -> Option<&str> {
     field.as_ref().and_then(FlexText::non_empty)

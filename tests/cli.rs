@@ -118,7 +118,7 @@ fn minimax_commands_print_tables_and_json() {
         &["minimax", "videos", "--account", "a&b"],
     );
     assert_eq!(table.code, 0, "{}", table.stderr);
-    assert!(table.stdout.contains("video_id_#2") && table.stdout.contains("Completed"));
+    assert!(table.stdout.contains("video_id_#2") && table.stdout.contains("completed"));
     assert_eq!(emulator.requests()[0].query_param("account"), Some("a&b"));
 
     let videos = json_of(&run(
@@ -193,8 +193,8 @@ fn hourone_create_read_metadata_and_list() {
             "t",
         ],
     ));
-    let id = made[0]["id"].as_str().unwrap().to_owned();
-    assert_eq!(made[0]["status"], "not_started");
+    let id = made["id"].as_str().unwrap().to_owned();
+    assert_eq!(made["status"], "not_started");
     let create = &emulator.requests()[0];
     assert_eq!(create.header("workspace-id"), Some("ws"));
     assert_eq!(create.header("team-id"), Some("t"));
@@ -205,7 +205,7 @@ fn hourone_create_read_metadata_and_list() {
 
     let one = run(&mut vidapi(&emulator), &["hourone", "video", &id]);
     assert!(
-        one.stdout.contains(&id) && one.stdout.contains("Started"),
+        one.stdout.contains(&id) && one.stdout.contains("started"),
         "{}",
         one.stdout
     );
@@ -445,13 +445,15 @@ fn wait_polls_until_final_or_times_out() {
         &mut vidapi(&emulator),
         &["--json", "hourone", "create", "--recipe-id", "r"],
     ));
-    let id = made[0]["id"].as_str().unwrap().to_owned();
+    let id = made["id"].as_str().unwrap().to_owned();
     let done = run(
         &mut vidapi(&emulator),
         &["--json", "wait", "hourone", &id, "--interval", "0.05"],
     );
+    // The provider's own final video object, as `hourone video --json` prints it.
     let video = json_of(&done);
-    assert_eq!(video[0]["stage"], "Completed");
+    assert_eq!(video["id"], id.as_str());
+    assert_eq!(video["status"], "ready");
     assert!(
         done.stderr.contains("processing"),
         "progress on stderr: {}",
@@ -502,7 +504,7 @@ fn configuration_and_usage_errors_exit_two_in_one_line() {
     assert_eq!(missing.code, 2);
     assert_eq!(
         missing.stderr.trim(),
-        "vidapi: error: USEAPI_TOKEN is not set"
+        "vidapi: error: USEAPI_TOKEN is not set (MiniMax and PixVerse need it)"
     );
     assert!(missing.stdout.is_empty());
 
@@ -686,4 +688,355 @@ fn completions_are_printed_for_every_shell() {
     assert_eq!(unknown.code, 2);
     let top = run(&mut bare(), &["--help"]);
     assert!(top.stdout.contains("completions") && top.stdout.contains("--verbose"));
+}
+
+// ---- issue 10: the output contract -------------------------------------------------------
+
+const MINIMAX_COMPLETED: &str = "user:user_id-minimax:account-video:video_id_#2";
+const PIXVERSE_COMPLETED: &str = "user:<userid>-pixverse:me@example.com-video:1001";
+/// An emulated memories.ai upload whose status is PARSE_ERROR.
+const MEMORIES_PARSE_ERROR: &str = "VI700000000000000003";
+
+#[test]
+fn json_prints_one_object_as_an_object_and_lists_as_lists() {
+    let emulator = Emulator::start().unwrap();
+    let made = json_of(&run(
+        &mut vidapi(&emulator),
+        &["--json", "hourone", "create", "--recipe-id", "r"],
+    ));
+    assert!(made.is_object(), "{made}");
+    let id = made["id"].as_str().unwrap().to_owned();
+    let one = json_of(&run(
+        &mut vidapi(&emulator),
+        &["--json", "hourone", "video", &id],
+    ));
+    assert_eq!(one["id"], id.as_str());
+    assert!(one["status"].is_string(), "{one}");
+    let meta = json_of(&run(
+        &mut vidapi(&emulator),
+        &["--json", "hourone", "metadata", &id],
+    ));
+    assert!(meta.is_object());
+    let minimax = json_of(&run(
+        &mut vidapi(&emulator),
+        &["--json", "minimax", "video", MINIMAX_COMPLETED],
+    ));
+    assert_eq!(minimax["id"], "video_id_#2", "{minimax}");
+    let pixverse = json_of(&run(
+        &mut vidapi(&emulator),
+        &["--json", "pixverse", "video", PIXVERSE_COMPLETED],
+    ));
+    assert_eq!(pixverse["video_id"], PIXVERSE_COMPLETED, "{pixverse}");
+    assert_eq!(pixverse["video_status"], 1);
+
+    // `wait --json`: the provider's own object, as `pixverse video --json` prints it.
+    let waited = json_of(&run(
+        &mut vidapi(&emulator),
+        &["--json", "wait", "pixverse", PIXVERSE_COMPLETED],
+    ));
+    assert_eq!(waited, pixverse);
+
+    // A list stays a list.
+    let listed = json_of(&run(&mut vidapi(&emulator), &["--json", "list"]));
+    assert!(listed.as_array().is_some_and(|a| !a.is_empty()));
+    let videos = json_of(&run(
+        &mut vidapi(&emulator),
+        &["--json", "hourone", "videos"],
+    ));
+    assert!(videos.is_array());
+}
+
+#[test]
+fn json_is_refused_where_it_means_nothing() {
+    for args in [
+        &["--json", "demo"][..],
+        &["--json", "emulator", "--port", "0"],
+        &["completions", "bash", "--json"],
+    ] {
+        let refused = run(&mut bare(), args);
+        assert_eq!(refused.code, 2, "{args:?}: {}", refused.stderr);
+        assert!(refused.stdout.is_empty(), "{args:?}: {}", refused.stdout);
+        assert!(
+            refused.stderr.contains("--json does not apply"),
+            "{args:?}: {}",
+            refused.stderr
+        );
+    }
+}
+
+#[test]
+fn all_prints_one_table_and_pipes_are_never_wrapped() {
+    let emulator = Emulator::start().unwrap();
+    let table = run(
+        &mut vidapi(&emulator),
+        &["pixverse", "videos", "--all", "--limit", "10"],
+    );
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    // Six pages of ten under one header, in one box.
+    assert_eq!(
+        table.stdout.matches("video id").count(),
+        1,
+        "{}",
+        table.stdout
+    );
+    assert_eq!(table.stdout.matches('┌').count(), 1);
+    assert_eq!(table.stdout.matches('└').count(), 1);
+    // Not a terminal: every row is one line, every id whole.
+    let rows: Vec<&str> = table
+        .stdout
+        .lines()
+        .filter(|l| l.contains("-video:"))
+        .collect();
+    assert_eq!(rows.len(), 55, "{}", table.stdout);
+    for row in rows {
+        assert!(
+            row.contains("user:<userid>-pixverse:me@example.com-video:10"),
+            "{row}"
+        );
+    }
+    let list = run(&mut vidapi(&emulator), &["list"]);
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    assert_eq!(list.stdout.matches("provider").count(), 1);
+    assert!(list.stdout.contains(PIXVERSE_COMPLETED), "{}", list.stdout);
+}
+
+#[test]
+fn wait_exits_five_when_the_video_ended_failed() {
+    let emulator = Emulator::start().unwrap();
+    let failed = run(
+        &mut vidapi(&emulator),
+        &[
+            "wait",
+            "memories",
+            MEMORIES_PARSE_ERROR,
+            "--interval",
+            "0.1",
+        ],
+    );
+    assert_eq!(failed.code, 5, "{}", failed.stderr);
+    assert!(
+        failed.stdout.contains(MEMORIES_PARSE_ERROR),
+        "printed: {}",
+        failed.stdout
+    );
+    assert!(
+        failed.stderr.contains("ended FAILED")
+            && failed
+                .stderr
+                .lines()
+                .last()
+                .unwrap()
+                .starts_with("vidapi: error:"),
+        "{}",
+        failed.stderr
+    );
+    // --json prints the provider's object and still exits 5; nothing is downloaded.
+    let dir = tempfile::tempdir().unwrap();
+    let json = run(
+        vidapi(&emulator).current_dir(dir.path()),
+        &[
+            "--json",
+            "wait",
+            "memories",
+            MEMORIES_PARSE_ERROR,
+            "--download",
+        ],
+    );
+    assert_eq!(json.code, 5, "{}", json.stderr);
+    let video: Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(video["status"], "PARSE_ERROR");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+
+    let completed = run(
+        &mut vidapi(&emulator),
+        &["wait", "pixverse", PIXVERSE_COMPLETED],
+    );
+    assert_eq!(completed.code, 0, "{}", completed.stderr);
+}
+
+#[test]
+fn usage_errors_are_caught_before_any_request() {
+    let emulator = Emulator::start().unwrap();
+    let cases: [(&[&str], &str); 7] = [
+        (&["memories", "videos", "--page", "0"], "from 1 to"),
+        (&["memories", "videos", "--size", "0"], "from 1 to"),
+        (&["pixverse", "videos", "--limit", "0"], "from 1 to"),
+        (&["minimax", "files", "--limit", "0"], "from 1 to"),
+        (
+            &["wait", "hourone", "x", "--interval", "0"],
+            "greater than 0 and at most 86400",
+        ),
+        (
+            &["wait", "hourone", "x", "--timeout", "0"],
+            "greater than 0 and at most 86400",
+        ),
+        (
+            &["hourone", "create", "--name", "no base"],
+            "--source-draft-id or --recipe-id",
+        ),
+    ];
+    for (args, says) in cases {
+        let refused = run(&mut vidapi(&emulator), args);
+        assert_eq!(refused.code, 2, "{args:?}: {}", refused.stderr);
+        assert!(
+            refused.stderr.contains(says),
+            "{args:?}: {}",
+            refused.stderr
+        );
+    }
+    assert!(emulator.requests().is_empty(), "{:?}", emulator.requests());
+}
+
+#[test]
+fn errors_name_the_host_the_proxy_and_the_one_missing_variable() {
+    // Nothing listens on port 9 of loopback: a refused connection names the host.
+    let refused = run(
+        bare()
+            .env("HOURONE_API_KEY", HOURONE_KEY)
+            .env("HOURONE_BASE_URL", "http://127.0.0.1:9/api/v1"),
+        &["hourone", "videos"],
+    );
+    assert_eq!(refused.code, 1, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("connecting to 127.0.0.1:9"),
+        "{}",
+        refused.stderr
+    );
+
+    // An unusable proxy is named as the way the request went.
+    let emulator = Emulator::start().unwrap();
+    let proxied = run(
+        vidapi(&emulator).env("VIDAPI_PROXY", "notaurl"),
+        &["hourone", "videos"],
+    );
+    assert_ne!(proxied.code, 0);
+    assert!(
+        proxied.stderr.contains("notaurl") || proxied.stderr.contains("proxy"),
+        "{}",
+        proxied.stderr
+    );
+
+    // Plain http in the CLI: the message names the variable that allows it.
+    let insecure = run(
+        bare()
+            .env("HOURONE_API_KEY", "k")
+            .env("HOURONE_BASE_URL", "http://api.example.com"),
+        &["hourone", "videos"],
+    );
+    assert_eq!(insecure.code, 2);
+    assert!(
+        insecure.stderr.contains("HOURONE_BASE_URL")
+            && insecure.stderr.contains("VIDAPI_ALLOW_HTTP=1"),
+        "{}",
+        insecure.stderr
+    );
+
+    // `wait pixverse` without USEAPI_TOKEN names that variable only.
+    for cmd in [bare(), {
+        let mut c = bare();
+        c.env("HOURONE_API_KEY", "k");
+        c
+    }] {
+        let mut cmd = cmd;
+        let missing = run(&mut cmd, &["wait", "pixverse", PIXVERSE_COMPLETED]);
+        assert_eq!(missing.code, 2, "{}", missing.stderr);
+        assert!(
+            missing.stderr.contains("USEAPI_TOKEN"),
+            "{}",
+            missing.stderr
+        );
+        assert!(
+            !missing.stderr.contains("HOURONE_API_KEY")
+                && !missing.stderr.contains("MEMORIES_API_KEY"),
+            "{}",
+            missing.stderr
+        );
+    }
+}
+
+#[test]
+fn statuses_share_one_vocabulary_and_unknown_filters_are_refused() {
+    let emulator = Emulator::start().unwrap();
+    // The cross-provider stage: the same words in the table and in JSON.
+    let listed = json_of(&run(&mut vidapi(&emulator), &["--json", "list"]));
+    let stages: std::collections::BTreeSet<String> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["stage"].as_str().unwrap().to_owned())
+        .collect();
+    for stage in &stages {
+        assert!(
+            ["queued", "processing", "completed", "failed"].contains(&stage.as_str())
+                || stage.starts_with("unknown ("),
+            "{stages:?}"
+        );
+    }
+    let table = run(&mut vidapi(&emulator), &["list"]);
+    for stage in &stages {
+        assert!(
+            table.stdout.contains(stage.as_str()),
+            "{stage} not in the table"
+        );
+    }
+
+    // memories.ai: the table's status column holds what --status takes.
+    let page = run(
+        &mut vidapi(&emulator),
+        &["memories", "videos", "--size", "8"],
+    );
+    assert!(page.stdout.contains("PARSE_ERROR"), "{}", page.stdout);
+    let filtered = run(
+        &mut vidapi(&emulator),
+        &["--json", "memories", "videos", "--status", "parse_error"],
+    );
+    assert_eq!(filtered.code, 0, "{}", filtered.stderr);
+    let sent = emulator.requests().last().unwrap().json().unwrap();
+    assert_eq!(sent["status"], "PARSE_ERROR");
+    let videos = json_of(&filtered)["videos"].as_array().unwrap().clone();
+    assert!(!videos.is_empty() && videos.iter().all(|v| v["status"] == "PARSE_ERROR"));
+
+    let before = emulator.requests().len();
+    let unknown = run(
+        &mut vidapi(&emulator),
+        &["memories", "videos", "--status", "finished"],
+    );
+    assert_eq!(unknown.code, 2, "{}", unknown.stderr);
+    for value in ["UNPARSE", "PARSE", "DONE", "PARSE_ERROR", "FAILED"] {
+        assert!(unknown.stderr.contains(value), "{}", unknown.stderr);
+    }
+    assert_eq!(
+        emulator.requests().len(),
+        before,
+        "refused before a request"
+    );
+    let help = run(&mut bare(), &["memories", "videos", "--help"]);
+    assert!(help.stdout.contains("PARSE_ERROR"), "{}", help.stdout);
+}
+
+#[test]
+fn minimax_files_says_when_the_limit_was_reached() {
+    let emulator = Emulator::start().unwrap();
+    let full = run(
+        &mut vidapi(&emulator),
+        &["minimax", "files", "--limit", "3"],
+    );
+    assert_eq!(full.code, 0, "{}", full.stderr);
+    assert!(
+        full.stderr.contains("as many as the limit (3)") && full.stderr.contains("may be more"),
+        "{}",
+        full.stderr
+    );
+    let json = run(
+        &mut vidapi(&emulator),
+        &["--json", "minimax", "files", "--limit", "3"],
+    );
+    assert_eq!(json_of(&json).as_array().unwrap().len(), 3);
+    assert!(json.stderr.contains("may be more"), "{}", json.stderr);
+    let all = run(
+        &mut vidapi(&emulator),
+        &["minimax", "files", "--limit", "50"],
+    );
+    assert_eq!(all.code, 0, "{}", all.stderr);
+    assert!(!all.stderr.contains("may be more"), "{}", all.stderr);
 }

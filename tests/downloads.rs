@@ -550,7 +550,8 @@ fn cli_wait_then_download() {
     );
     assert_eq!(done.code, 0, "{}", done.stderr);
     let video: Value = serde_json::from_str(&done.stdout).unwrap();
-    assert_eq!(video[0]["stage"], "Completed");
+    assert_eq!(video["video_id"], PIXVERSE_COMPLETED);
+    assert_eq!(video["video_status"], 1);
     assert!(done.stderr.contains("waited.mp4"), "{}", done.stderr);
     assert!(std::fs::read(&target).unwrap() == media_bytes("pixverse/1001.mp4"));
 

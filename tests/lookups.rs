@@ -396,7 +396,7 @@ fn cli_looks_single_videos_up() {
     );
     assert_eq!(table.code, 0, "{}", table.stderr);
     assert!(table.stdout.contains("video_id_#2"), "{}", table.stdout);
-    assert!(table.stdout.contains("Completed"), "{}", table.stdout);
+    assert!(table.stdout.contains("completed"), "{}", table.stdout);
 
     let json = run(
         &mut vidapi(&emulator),
@@ -404,10 +404,10 @@ fn cli_looks_single_videos_up() {
     );
     assert_eq!(json.code, 0, "{}", json.stderr);
     let value: Value = serde_json::from_str(&json.stdout).unwrap();
-    assert_eq!(value[0]["video_id"], PIXVERSE_COMPLETED);
-    assert_eq!(value[0]["video_status"], 1);
+    assert_eq!(value["video_id"], PIXVERSE_COMPLETED);
+    assert_eq!(value["video_status"], 1);
     assert!(
-        value[0]["url"]
+        value["url"]
             .as_str()
             .unwrap()
             .contains("/media/pixverse/")

@@ -8,15 +8,7 @@ use vidapi::emulator::{Emulator, HOURONE_KEY, MEMORIES_KEY, USEAPI_TOKEN};
 
 /// Every variable the command reads, removed so the caller's environment
 /// cannot leak into a test.
-pub const VARS: [&str; 7] = [
-    "USEAPI_TOKEN",
-    "HOURONE_API_KEY",
-    "MEMORIES_API_KEY",
-    "USEAPI_BASE_URL",
-    "HOURONE_BASE_URL",
-    "MEMORIES_BASE_URL",
-    "VIDAPI_PROXY",
-];
+pub const VARS: [&str; 8] = vidapi::env::VARIABLES;
 
 /// The binary with no provider configured.
 pub fn bare() -> Command {
@@ -60,4 +52,22 @@ pub fn run<S: AsRef<OsStr>>(cmd: &mut Command, args: &[S]) -> Run {
         stdout: String::from_utf8(output.stdout).unwrap(),
         stderr: String::from_utf8(output.stderr).unwrap(),
     }
+}
+
+/// The binary as a plain [`std::process::Command`], every provider pointed
+/// at the emulator (as [`vidapi`] does): for a test that streams the
+/// output or watches the running process.
+pub fn vidapi_process(emulator: &Emulator) -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("vidapi"));
+    for var in VARS {
+        cmd.env_remove(var);
+    }
+    let base = emulator.base_url();
+    cmd.env("USEAPI_TOKEN", USEAPI_TOKEN)
+        .env("HOURONE_API_KEY", HOURONE_KEY)
+        .env("MEMORIES_API_KEY", MEMORIES_KEY)
+        .env("USEAPI_BASE_URL", base)
+        .env("HOURONE_BASE_URL", base)
+        .env("MEMORIES_BASE_URL", base);
+    cmd
 }

@@ -10,7 +10,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Credentials come from the environment: USEAPI_TOKEN (MiniMax and PixVerse),
 /// HOURONE_API_KEY, MEMORIES_API_KEY. Base URLs default to the production
 /// hosts and can be changed with USEAPI_BASE_URL, HOURONE_BASE_URL and
-/// MEMORIES_BASE_URL (for a proxy, or the emulator). A proxy for every
+/// MEMORIES_BASE_URL (for a proxy, or the emulator); plain http on a host
+/// other than loopback needs VIDAPI_ALLOW_HTTP=1. A proxy for every
 /// request: VIDAPI_PROXY.
 ///
 /// Exit codes: 0 success; 1 an API, network, decoding or download error (or,
@@ -19,7 +20,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// configuration;
 /// 3 `wait` timed out before the video's status was final; 4 `drift` found
 /// drift, `schema update --check` would change the file, or `schema diff`
-/// found a breaking change.
+/// found a breaking change; 5 `wait` saw the video end failed, moderated,
+/// stopped or cancelled.
 #[derive(Debug, Parser)]
 #[command(name = "vidapi", version, max_term_width = 100)]
 pub struct Cli {
@@ -69,7 +71,8 @@ pub enum Command {
     #[command(subcommand)]
     Memories(Memories),
     /// Every configured provider's videos in one table: provider, id,
-    /// status, title or prompt, created, URL. A provider that fails is
+    /// status (queued, processing, completed, failed or unknown), title or
+    /// prompt, created, URL. A provider that fails is
     /// reported on stderr; the others are still listed.
     List {
         #[command(flatten)]
@@ -92,7 +95,9 @@ pub enum Command {
     #[command(subcommand)]
     Schema(Schema),
     /// Poll a video until its status is final, then print it (one request
-    /// per poll where the provider can look a video up).
+    /// per poll where the provider can look a video up; --json: the
+    /// provider's own video object). Exit 0 when it completed, 5 when it
+    /// ended failed, moderated, stopped or cancelled, 3 on timeout.
     Wait {
         /// The provider the video is on.
         provider: ProviderArg,
@@ -234,8 +239,9 @@ pub enum Minimax {
         /// The MiniMax account (needed when several are configured at useapi.net).
         #[arg(long)]
         account: Option<String>,
-        /// Videos per page (server default 30; later versions of the docs).
-        #[arg(long)]
+        /// Videos per page, at least 1 (server default 30; later versions of
+        /// the docs).
+        #[arg(long, value_parser = at_least_one)]
         limit: Option<u32>,
         /// Start after this video: the id of the previous page's last video.
         #[arg(long, conflicts_with = "all")]
@@ -256,8 +262,9 @@ pub enum Minimax {
         /// The MiniMax account (needed when several are configured at useapi.net).
         #[arg(long)]
         account: Option<String>,
-        /// How many files (server default 10).
-        #[arg(long)]
+        /// How many files, at least 1 (server default 10). When as many come
+        /// back, a line on stderr says there may be more.
+        #[arg(long, value_parser = at_least_one)]
         limit: Option<u32>,
     },
 }
@@ -269,8 +276,8 @@ pub enum Pixverse {
         /// The PixVerse account email (needed when several are configured).
         #[arg(long)]
         email: Option<String>,
-        /// Videos per page (server default 40).
-        #[arg(long)]
+        /// Videos per page, at least 1 (server default 40).
+        #[arg(long, value_parser = at_least_one)]
         limit: Option<u32>,
         /// Where to start (the previous page's next_offset).
         #[arg(long, conflicts_with = "all")]
@@ -379,10 +386,10 @@ pub enum Memories {
 #[derive(Debug, Args)]
 pub struct MemoriesFilter {
     /// Page number, from 1 (server default 1).
-    #[arg(long, conflicts_with = "all")]
+    #[arg(long, conflicts_with = "all", value_parser = at_least_one)]
     pub page: Option<u32>,
-    /// Videos per page (server default 20).
-    #[arg(long)]
+    /// Videos per page, at least 1 (server default 20).
+    #[arg(long, value_parser = at_least_one)]
     pub size: Option<u32>,
     /// Only videos whose name contains this.
     #[arg(long)]
@@ -396,8 +403,9 @@ pub struct MemoriesFilter {
     /// Only videos uploaded under this unique_id (with --api v1 only).
     #[arg(long)]
     pub unique_id: Option<String>,
-    /// Only videos with this status (PARSE, UNPARSE, DONE, …).
-    #[arg(long)]
+    /// Only videos with this status, as memories.ai spells it (the table's
+    /// status column shows the same words; any case is accepted).
+    #[arg(long, value_parser = memories_status(), ignore_case = true)]
     pub status: Option<String>,
 }
 
@@ -437,6 +445,15 @@ impl MemoriesFilter {
     }
 }
 
+/// `--status`: one of the values memories.ai's filter is known to take
+/// ([`vidapi::memories::Status::FILTER_VALUES`]), listed in the help and in
+/// the error for any other value.
+fn memories_status() -> impl clap::builder::TypedValueParser<Value = String> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(vidapi::memories::Status::FILTER_VALUES)
+        .map(|raw| raw.to_ascii_uppercase())
+}
+
 /// memories.ai's list endpoints, for `--api`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum MemoriesApi {
@@ -465,11 +482,26 @@ impl From<ProviderArg> for vidapi::Provider {
     }
 }
 
+/// The most seconds `--timeout` and `--interval` take: one day.
+const MAX_SECONDS: f64 = 86_400.0;
+
 fn positive_seconds(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 && v <= 86_400.0 => Ok(v),
+        Ok(v) if v.is_finite() && v > 0.0 && v <= MAX_SECONDS => Ok(v),
         _ => Err(format!(
-            "{text:?} is not a number of seconds between 0 and 86400"
+            "{text:?} is not a number of seconds greater than 0 and at most 86400 \
+             (fractions allowed, e.g. 0.5)"
+        )),
+    }
+}
+
+/// A count that must be at least 1: pages, page sizes, limits.
+fn at_least_one(text: &str) -> Result<u32, String> {
+    match text.trim().parse::<u32>() {
+        Ok(v) if v >= 1 => Ok(v),
+        _ => Err(format!(
+            "{text:?} is not a whole number from 1 to {}",
+            u32::MAX
         )),
     }
 }

@@ -8,11 +8,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use vidapi::accounts::{Accounts, Scope, WaitError};
 use vidapi::download::{Downloaded, Options, Progress};
-use vidapi::view::Video;
+use vidapi::view::{ProviderVideo, Video};
 use vidapi::{HourOne, Memories, Provider, UseApi, hourone, memories, minimax, pixverse};
 
 use crate::Failure;
-use crate::output::{JsonStream, Rows, cell, json};
+use crate::output::{Col, JsonStream, Rows, cell, json};
 
 type Outcome = Result<(), Failure>;
 
@@ -29,30 +29,46 @@ fn shown<T: std::fmt::Display>(value: &Option<T>) -> String {
     value.as_ref().map(ToString::to_string).unwrap_or_default()
 }
 
-fn status_cell<S: std::fmt::Debug>(status: Option<S>) -> String {
-    status.map(|s| format!("{s:?}")).unwrap_or_default()
+/// A provider status as tables show it: the status enum's `Display`.
+fn status_cell<S: std::fmt::Display>(status: Option<S>) -> String {
+    status.map(|s| s.to_string()).unwrap_or_default()
 }
 
-/// Prints `items` as JSON or as a table of the given columns.
+/// Prints `items` as a JSON array or as a table of the given columns.
 fn print<T: Serialize>(
     as_json: bool,
     items: &[T],
-    columns: &[(&'static str, u16)],
+    columns: &[Col],
     row: impl Fn(&T) -> Vec<String>,
 ) -> Outcome {
     if as_json {
         return Ok(json(&items)?);
     }
-    Rows::new(columns).print(items.iter().map(row).collect())?;
+    Rows::new(columns).print_all(items.iter().map(row).collect())?;
     Ok(())
 }
 
-const MINIMAX_VIDEO_COLUMNS: &[(&str, u16)] = &[
-    ("id", 3),
-    ("status", 2),
-    ("final", 1),
-    ("prompt", 5),
-    ("url", 5),
+/// Prints one item as a JSON object (its own shape, not a one-element
+/// array) or as a one-row table.
+fn print_one<T: Serialize>(
+    as_json: bool,
+    item: &T,
+    columns: &[Col],
+    row: impl Fn(&T) -> Vec<String>,
+) -> Outcome {
+    if as_json {
+        return Ok(json(item)?);
+    }
+    Rows::new(columns).print_all(vec![row(item)])?;
+    Ok(())
+}
+
+const MINIMAX_VIDEO_COLUMNS: &[Col] = &[
+    Col::keep("id"),
+    Col::keep("status"),
+    Col::keep("final"),
+    Col::text("prompt", 1),
+    Col::keep("url"),
 ];
 
 fn minimax_video_row(v: &minimax::Video) -> Vec<String> {
@@ -60,7 +76,7 @@ fn minimax_video_row(v: &minimax::Video) -> Vec<String> {
         cell(v.id()),
         status_cell(v.status()),
         v.is_final().to_string(),
-        text(&v.desc),
+        cell(v.title()),
         cell(v.playable_url()),
     ]
 }
@@ -117,7 +133,7 @@ pub fn minimax_all(
 /// `GET /v1/minimax/videos/{videoId}`: one video, as a table row or JSON.
 pub fn minimax_video(useapi: &UseApi, as_json: bool, video_id: &str) -> Outcome {
     let video = useapi.minimax().video(video_id)?;
-    print(as_json, &[video], MINIMAX_VIDEO_COLUMNS, minimax_video_row)
+    print_one(as_json, &video, MINIMAX_VIDEO_COLUMNS, minimax_video_row)
 }
 
 pub fn minimax_files(
@@ -130,7 +146,12 @@ pub fn minimax_files(
     print(
         as_json,
         &files,
-        &[("file id", 5), ("name", 3), ("type", 1), ("url", 4)],
+        &[
+            Col::keep("file id"),
+            Col::text("name", 1),
+            Col::keep("type"),
+            Col::keep("url"),
+        ],
         |f: &minimax::File| {
             vec![
                 text(&f.file_id),
@@ -139,23 +160,37 @@ pub fn minimax_files(
                 text(&f.cdn_url),
             ]
         },
-    )
+    )?;
+    // The server sends at most `limit` files: as many means there may be more.
+    let asked = limit.unwrap_or(minimax::DEFAULT_FILES_LIMIT);
+    if files.len() >= asked as usize {
+        let flag = if limit.is_some() {
+            "a higher --limit"
+        } else {
+            "--limit"
+        };
+        eprintln!(
+            "{} files, as many as the limit ({asked}): there may be more; ask with {flag}",
+            files.len()
+        );
+    }
+    Ok(())
 }
 
-const PIXVERSE_COLUMNS: &[(&str, u16)] = &[
-    ("video id", 5),
-    ("status", 2),
-    ("created", 2),
-    ("prompt", 4),
-    ("url", 4),
+const PIXVERSE_COLUMNS: &[Col] = &[
+    Col::keep("video id"),
+    Col::keep("status"),
+    Col::keep("created"),
+    Col::text("prompt", 1),
+    Col::keep("url"),
 ];
 
 fn pixverse_row(v: &pixverse::Video) -> Vec<String> {
     vec![
-        text(&v.video_id),
+        cell(v.id()),
         status_cell(v.status()),
         created(v.created_at()),
-        text(&v.prompt),
+        cell(v.title()),
         cell(v.playable_url()),
     ]
 }
@@ -171,8 +206,8 @@ pub fn pixverse_videos(
     if as_json {
         return Ok(json(&page)?);
     }
-    let videos = page.data.unwrap_or_default();
-    Rows::new(PIXVERSE_COLUMNS).print(videos.iter().map(pixverse_row).collect())?;
+    let videos = page.videos();
+    Rows::new(PIXVERSE_COLUMNS).print_all(videos.iter().map(pixverse_row).collect())?;
     eprintln!(
         "{} videos from offset {}; next_offset {}, total {}",
         videos.len(),
@@ -186,7 +221,7 @@ pub fn pixverse_videos(
 /// `GET /v2/pixverse/videos/{video_id}`: one video, as a table row or JSON.
 pub fn pixverse_video(useapi: &UseApi, as_json: bool, video_id: &str) -> Outcome {
     let video = useapi.pixverse().video(video_id)?;
-    print(as_json, &[video], PIXVERSE_COLUMNS, pixverse_row)
+    print_one(as_json, &video, PIXVERSE_COLUMNS, pixverse_row)
 }
 
 /// A progress counter on stderr (the total is not known until the end);
@@ -204,7 +239,7 @@ fn progress(what: &str) -> ProgressBar {
 fn stream<T: Serialize>(
     as_json: bool,
     items: impl Iterator<Item = vidapi::Result<T>>,
-    columns: &[(&'static str, u16)],
+    columns: &[Col],
     row: impl Fn(&T) -> Vec<String>,
     bar: &ProgressBar,
     page_size: usize,
@@ -233,6 +268,7 @@ fn stream<T: Serialize>(
     if as_json {
         json_out.finish()?;
     } else {
+        table.finish()?;
         eprintln!("{} videos", table.count());
     }
     Ok(())
@@ -257,18 +293,18 @@ pub fn pixverse_all(
     )
 }
 
-const HOURONE_COLUMNS: &[(&str, u16)] = &[
-    ("id", 3),
-    ("name", 3),
-    ("status", 2),
-    ("progress", 1),
-    ("url", 5),
+const HOURONE_COLUMNS: &[Col] = &[
+    Col::keep("id"),
+    Col::text("name", 1),
+    Col::keep("status"),
+    Col::keep("progress"),
+    Col::keep("url"),
 ];
 
 fn hourone_row(v: &hourone::Video) -> Vec<String> {
     vec![
-        text(&v.id),
-        text(&v.name),
+        cell(v.id()),
+        cell(v.title()),
         status_cell(v.status()),
         v.progress().map(|p| format!("{p}%")).unwrap_or_default(),
         cell(v.playable_url()),
@@ -280,7 +316,7 @@ pub fn hourone_videos(hour: &HourOne, as_json: bool) -> Outcome {
 }
 
 pub fn hourone_video(hour: &HourOne, as_json: bool, id: &str) -> Outcome {
-    print(as_json, &[hour.video(id)?], HOURONE_COLUMNS, hourone_row)
+    print_one(as_json, &hour.video(id)?, HOURONE_COLUMNS, hourone_row)
 }
 
 pub fn hourone_metadata(hour: &HourOne, as_json: bool, id: &str) -> Outcome {
@@ -295,7 +331,7 @@ pub fn hourone_metadata(hour: &HourOne, as_json: bool, id: &str) -> Outcome {
         .flatten()
         .map(|(key, value)| vec![key.clone(), value.to_string()])
         .collect();
-    Rows::new(&[("field", 1), ("value", 4)]).print(rows)?;
+    Rows::new(&[Col::keep("field"), Col::text("value", 1)]).print_all(rows)?;
     Ok(())
 }
 
@@ -306,24 +342,34 @@ pub fn hourone_create(
     workspace_id: Option<&str>,
     team_id: Option<&str>,
 ) -> Outcome {
+    if body.source_draft_id.is_none() && body.recipe_id.is_none() {
+        // "Create a video based on a source draft or a recipe_id": one of
+        // the two is what the video is made from.
+        return Err(Failure::Usage(
+            "hourone create needs --source-draft-id or --recipe-id: the video is made from a \
+             source draft or a recipe"
+                .into(),
+        ));
+    }
     let made = hour.create_video(body, workspace_id, team_id)?;
-    print(as_json, &[made], HOURONE_COLUMNS, hourone_row)
+    print_one(as_json, &made, HOURONE_COLUMNS, hourone_row)
 }
 
-const MEMORIES_COLUMNS: &[(&str, u16)] = &[
-    ("video no", 3),
-    ("name", 4),
-    ("status", 2),
-    ("seconds", 1),
-    ("bytes", 1),
-    ("created", 2),
+const MEMORIES_COLUMNS: &[Col] = &[
+    Col::keep("video no"),
+    Col::text("name", 1),
+    Col::keep("status"),
+    Col::keep("seconds"),
+    Col::keep("bytes"),
+    Col::keep("created"),
 ];
 
 fn memories_row(v: &memories::Video) -> Vec<String> {
     vec![
-        text(&v.video_no),
-        text(&v.video_name),
-        status_cell(v.status()),
+        cell(v.id()),
+        cell(v.title()),
+        // As sent (PARSE_ERROR stays PARSE_ERROR): the value `--status` takes.
+        text(&v.status),
         v.duration_secs().map(|d| d.to_string()).unwrap_or_default(),
         v.size_bytes().map(|s| s.to_string()).unwrap_or_default(),
         created(v.created_at()),
@@ -351,8 +397,7 @@ fn memories_page(as_json: bool, page: memories::VideoPage) -> Outcome {
     if as_json {
         return Ok(json(&page)?);
     }
-    let videos = page.videos.clone().unwrap_or_default();
-    Rows::new(MEMORIES_COLUMNS).print(videos.iter().map(memories_row).collect())?;
+    Rows::new(MEMORIES_COLUMNS).print_all(page.videos().iter().map(memories_row).collect())?;
     eprintln!(
         "page {} ({} per page), {} matching in all",
         shown(&page.current_page),
@@ -395,13 +440,13 @@ pub fn memories_all_v1(
     )
 }
 
-const VIEW_COLUMNS: &[(&str, u16)] = &[
-    ("provider", 2),
-    ("id", 4),
-    ("status", 2),
-    ("title / prompt", 4),
-    ("created", 2),
-    ("url", 4),
+const VIEW_COLUMNS: &[Col] = &[
+    Col::keep("provider"),
+    Col::keep("id"),
+    Col::keep("status"),
+    Col::text("title / prompt", 1),
+    Col::keep("created"),
+    Col::keep("url"),
 ];
 
 fn view_row(v: &Video) -> Vec<String> {
@@ -435,9 +480,13 @@ pub struct Target<'a> {
     pub scope: &'a Scope,
 }
 
-/// Waits for the video; with `download`, then fetches its file to the
-/// path given (or the default name) and says where it went on stderr, so
-/// that stdout stays the video.
+/// Waits for the video and prints it: `--json`, the provider's own final
+/// video object (as `… video ID --json` prints it); a table, the
+/// cross-provider row. A video that ended failed, moderated, stopped or
+/// cancelled is printed too, then exits 5 (and is not downloaded). With
+/// `download`, a completed video's file is then fetched to the path given
+/// (or the default name) and where it went is said on stderr, so that
+/// stdout stays the video.
 pub fn wait(
     accounts: &Accounts,
     as_json: bool,
@@ -451,15 +500,26 @@ pub fn wait(
         id,
         scope,
     } = target;
-    let on_poll = |v: &Video| eprintln!("{} {}: {}", v.provider, v.id, v.stage);
-    match accounts.wait_in(provider, id, scope, timeout, interval, on_poll) {
-        Ok(video) => {
-            print(
-                as_json,
-                std::slice::from_ref(&video),
-                VIEW_COLUMNS,
-                view_row,
-            )?;
+    let on_poll = |v: &ProviderVideo| {
+        let v = Video::from(v);
+        eprintln!("{} {}: {}", v.provider, v.id, v.stage)
+    };
+    match accounts.wait_for(provider, id, scope, timeout, interval, on_poll) {
+        Ok(native) => {
+            let video = Video::from(&native);
+            if as_json {
+                json(&native)?;
+            } else {
+                Rows::new(VIEW_COLUMNS).print_all(vec![view_row(&video)])?;
+            }
+            if video.stage.is_failed() {
+                let status = native
+                    .status_text()
+                    .unwrap_or_else(|| video.stage.to_string());
+                return Err(Failure::VideoFailed(format!(
+                    "{provider} video {id:?} ended {status}"
+                )));
+            }
             let Some((to, options)) = download else {
                 return Ok(());
             };

@@ -27,6 +27,8 @@ pub enum Failure {
     Reported,
     /// `wait` ran out of time: exit 3.
     WaitTimeout(String),
+    /// `wait` saw the video end failed, moderated, stopped or cancelled: exit 5.
+    VideoFailed(String),
     /// Drift found, a schema that would change, a breaking difference:
     /// exit 4, with a message when the output has not said it already.
     Found(Option<String>),
@@ -37,7 +39,9 @@ pub enum Failure {
 impl From<vidapi::Error> for Failure {
     fn from(e: vidapi::Error) -> Self {
         match e {
-            vidapi::Error::InvalidArgument { .. } => Failure::Usage(e.to_string()),
+            vidapi::Error::InvalidArgument { .. } | vidapi::Error::NotConfigured { .. } => {
+                Failure::Usage(e.to_string())
+            }
             other => Failure::Api(other.to_string()),
         }
     }
@@ -69,6 +73,7 @@ fn main() -> ExitCode {
                 Failure::Api(m) => (1, Some(m)),
                 Failure::Reported => (1, None),
                 Failure::WaitTimeout(m) => (3, Some(m)),
+                Failure::VideoFailed(m) => (5, Some(m)),
                 Failure::Found(m) => (4, m),
                 Failure::Output(e) => (1, Some(format!("cannot write output: {e}"))),
             };
@@ -96,8 +101,24 @@ fn verbose() {
     let _ = tracing::subscriber::set_global_default(subscriber);
 }
 
+/// Commands whose output has no JSON form: `--json` is refused, not ignored.
+fn refuse_json(command: &Command) -> Result<(), Failure> {
+    let name = match command {
+        Command::Demo => "demo",
+        Command::Emulator { .. } => "emulator",
+        Command::Completions { .. } => "completions",
+        _ => return Ok(()),
+    };
+    Err(Failure::Usage(format!(
+        "--json does not apply to `{name}`, whose output is not JSON; leave it out"
+    )))
+}
+
 fn run(cli: Cli) -> Result<(), Failure> {
     let json = cli.json;
+    if json {
+        refuse_json(&cli.command)?;
+    }
     match cli.command {
         Command::Demo => demo::run(),
         Command::Emulator { port } => serve_emulator(port),
@@ -190,7 +211,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             download,
             file,
         } => commands::wait(
-            &settings::accounts()?,
+            &settings::accounts_for(provider.into())?,
             json,
             commands::Target {
                 provider: provider.into(),
@@ -207,7 +228,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             output,
             file,
         } => commands::download(
-            &settings::accounts()?,
+            &settings::accounts_for(provider.into())?,
             json,
             provider.into(),
             &video_id,

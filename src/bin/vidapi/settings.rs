@@ -4,52 +4,12 @@ use std::sync::Mutex;
 
 use vidapi::accounts::Accounts;
 use vidapi::drift::Finding;
-use vidapi::{Config, HourOne, Memories, UseApi};
+use vidapi::{HourOne, Memories, UseApi};
 
 use crate::Failure;
 
-/// One provider's environment variables.
-struct Vars {
-    credential: &'static str,
-    base_url: &'static str,
-}
-
-const USEAPI: Vars = Vars {
-    credential: "USEAPI_TOKEN",
-    base_url: "USEAPI_BASE_URL",
-};
-const HOURONE: Vars = Vars {
-    credential: "HOURONE_API_KEY",
-    base_url: "HOURONE_BASE_URL",
-};
-const MEMORIES: Vars = Vars {
-    credential: "MEMORIES_API_KEY",
-    base_url: "MEMORIES_BASE_URL",
-};
-
-fn var(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
-fn config(vars: &Vars) -> Config {
-    let mut config = Config::new();
-    if let Some(url) = var(vars.base_url) {
-        config = config.base_url(url);
-    }
-    if let Some(proxy) = var("VIDAPI_PROXY") {
-        config = config.proxy(proxy);
-    }
-    config
-}
-
-/// The credential, or `None` when its variable is unset or blank.
-fn credential(vars: &Vars) -> Option<String> {
-    var(vars.credential)
-}
-
-fn missing(vars: &Vars) -> Failure {
-    Failure::Usage(format!("{} is not set", vars.credential))
-}
+// The environment (credentials, base URLs, `VIDAPI_PROXY`,
+// `VIDAPI_ALLOW_HTTP`) is read by the library: `vidapi::env`.
 
 /// Every client made for this command, so that `--drift` can ask each
 /// what its responses showed (clones share their record).
@@ -78,38 +38,52 @@ pub fn drift() -> Vec<Finding> {
 }
 
 pub fn useapi() -> Result<UseApi, Failure> {
-    let token = credential(&USEAPI).ok_or_else(|| missing(&USEAPI))?;
-    let client = UseApi::with_config(token, config(&USEAPI))?;
+    let client = UseApi::from_env()?;
     keep(Made::UseApi(client.clone()));
     Ok(client)
 }
 
 pub fn hourone() -> Result<HourOne, Failure> {
-    let key = credential(&HOURONE).ok_or_else(|| missing(&HOURONE))?;
-    let client = HourOne::with_config(key, config(&HOURONE))?;
+    let client = HourOne::from_env()?;
     keep(Made::HourOne(client.clone()));
     Ok(client)
 }
 
 pub fn memories() -> Result<Memories, Failure> {
-    let key = credential(&MEMORIES).ok_or_else(|| missing(&MEMORIES))?;
-    let client = Memories::with_config(key, config(&MEMORIES))?;
+    let client = Memories::from_env()?;
     keep(Made::Memories(client.clone()));
     Ok(client)
 }
 
 /// Every provider whose credential is set; an error when none is.
 pub fn accounts() -> Result<Accounts, Failure> {
-    let accounts = Accounts {
-        useapi: credential(&USEAPI).map(|_| useapi()).transpose()?,
-        hourone: credential(&HOURONE).map(|_| hourone()).transpose()?,
-        memories: credential(&MEMORIES).map(|_| memories()).transpose()?,
-    };
-    if accounts.providers().is_empty() {
-        return Err(Failure::Usage(
-            "no provider is configured: set USEAPI_TOKEN, HOURONE_API_KEY or MEMORIES_API_KEY"
-                .into(),
-        ));
-    }
+    let accounts = Accounts::from_env()?;
+    keep_all(&accounts);
     Ok(accounts)
+}
+
+/// The providers configured, for a command about one `provider`: its
+/// credential not set is named alone (`USEAPI_TOKEN` for PixVerse), even
+/// when no provider at all is configured.
+pub fn accounts_for(provider: vidapi::Provider) -> Result<Accounts, Failure> {
+    let accounts = match Accounts::from_env() {
+        Ok(accounts) => accounts,
+        Err(vidapi::Error::NotConfigured { .. }) => Accounts::default(),
+        Err(e) => return Err(e.into()),
+    };
+    accounts.require(provider)?;
+    keep_all(&accounts);
+    Ok(accounts)
+}
+
+fn keep_all(accounts: &Accounts) {
+    if let Some(c) = &accounts.useapi {
+        keep(Made::UseApi(c.clone()));
+    }
+    if let Some(c) = &accounts.hourone {
+        keep(Made::HourOne(c.clone()));
+    }
+    if let Some(c) = &accounts.memories {
+        keep(Made::Memories(c.clone()));
+    }
 }
