@@ -406,12 +406,7 @@ fn cli_looks_single_videos_up() {
     let value: Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(value["video_id"], PIXVERSE_COMPLETED);
     assert_eq!(value["video_status"], 1);
-    assert!(
-        value["url"]
-            .as_str()
-            .unwrap()
-            .contains("/media/pixverse/")
-    );
+    assert!(value["url"].as_str().unwrap().contains("/media/pixverse/"));
 
     let generating = run(
         &mut vidapi(&emulator),
