@@ -108,10 +108,15 @@ pub(crate) struct Answer {
 
 impl Answer {
     pub fn json(status: u16, value: &serde_json::Value) -> Answer {
+        Answer::json_bytes(status, serde_json::to_vec(value).unwrap_or_default())
+    }
+
+    /// A JSON answer already serialised.
+    pub fn json_bytes(status: u16, body: Vec<u8>) -> Answer {
         Answer {
             status,
             headers: vec![("Content-Type".into(), "application/json".into())],
-            body: serde_json::to_vec(value).unwrap_or_default(),
+            body,
         }
     }
 

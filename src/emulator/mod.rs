@@ -37,6 +37,7 @@ mod data;
 mod fault;
 mod http;
 mod routes;
+mod template;
 
 use std::collections::VecDeque;
 use std::io::BufReader;
@@ -254,6 +255,26 @@ impl Emulator {
             per,
             seen: VecDeque::new(),
         });
+    }
+
+    /// Gives the emulated PixVerse account `count` videos (55 until told
+    /// otherwise: the `total` of the documented sample), for paging through
+    /// a large account: the list and the single-video lookup both see them.
+    /// They are made from the documented videos as they are asked for, so
+    /// a million of them cost no memory.
+    ///
+    /// ```
+    /// use vidapi::emulator::{Emulator, USEAPI_TOKEN};
+    /// use vidapi::{Config, UseApi};
+    /// let emulator = Emulator::start()?;
+    /// emulator.set_pixverse_video_count(100_000);
+    /// let useapi = UseApi::with_config(USEAPI_TOKEN, Config::new().base_url(emulator.base_url()))?;
+    /// let page = useapi.pixverse().videos(None, Some(40), Some(99_980))?;
+    /// assert_eq!(page.data.map(|videos| videos.len()), Some(20));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn set_pixverse_video_count(&self, count: usize) {
+        self.shared.data.pixverse.set_count(count);
     }
 
     /// Every request received so far, oldest first.

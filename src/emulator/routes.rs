@@ -4,12 +4,10 @@
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use serde_json::{Value, json};
 
-use super::data::{Data, MEDIA_SIZE, media_bytes};
+use super::data::{Data, MEDIA_SIZE, MemoriesVideo, media_bytes};
 use super::http::Answer;
+use super::template::{array, number};
 use super::{HOURONE_KEY, MEMORIES_KEY, RecordedRequest, USEAPI_TOKEN, lock};
-
-const USEAPI_401: &str = include_str!("../../tests/fixtures/useapi/error-401.json");
-const MEMORIES_0401: &str = include_str!("../../tests/fixtures/memories/error-0401.json");
 
 const MEMORIES_0429: &str = include_str!("../../tests/fixtures/memories/error-0429.json");
 
@@ -38,21 +36,21 @@ pub(crate) fn answer(data: &Data, base: &str, request: &RecordedRequest) -> Answ
         .strip_prefix("/v2/pixverse/videos/")
         .filter(|id| !id.is_empty());
     match (method, path) {
-        ("GET", _) if minimax_one.is_some() => useapi(request, || {
+        ("GET", _) if minimax_one.is_some() => useapi(data, request, || {
             minimax_video(data, base, &decoded(minimax_one.unwrap_or_default()))
         }),
-        ("GET", _) if pixverse_one.is_some() => useapi(request, || {
+        ("GET", _) if pixverse_one.is_some() => useapi(data, request, || {
             pixverse_video(data, base, &decoded(pixverse_one.unwrap_or_default()))
         }),
         ("GET", _) if path.starts_with("/media/") => media(request, &decoded(&path[7..])),
         ("GET", "/v1/minimax/videos/" | "/v1/minimax/videos") => {
-            useapi(request, || minimax_videos(data, request))
+            useapi(data, request, || minimax_videos(data, request))
         }
         ("GET", "/v1/minimax/files/" | "/v1/minimax/files") => {
-            useapi(request, || minimax_files(data, request))
+            useapi(data, request, || minimax_files(data, request))
         }
         ("GET", "/v2/pixverse/videos/" | "/v2/pixverse/videos") => {
-            useapi(request, || pixverse_videos(data, request))
+            useapi(data, request, || pixverse_videos(data, request))
         }
         ("POST", "/serve/api/video/list_videos") => memories(data, request, Version::Original),
         ("POST", "/serve/api/v1/list_videos") => memories(data, request, Version::V1),
@@ -113,19 +111,12 @@ fn minimax_video(data: &Data, base: &str, video_id: &str) -> Answer {
 /// for an id the account does not have.
 fn pixverse_video(data: &Data, base: &str, video_id: &str) -> Answer {
     // Listed ids hold `<email>`, filled in with the account asked for.
-    let found = data.pixverse_videos.iter().find_map(|video| {
-        let template = video["video_id"].as_str()?;
-        let (before, after) = template.split_once("<email>")?;
-        let email = video_id.strip_prefix(before)?.strip_suffix(after)?;
-        (!email.is_empty() && !email.contains('/')).then_some(video)
-    });
-    let Some(video) = found else {
+    let Some((_, mut video)) = data.pixverse.find(video_id) else {
         return useapi_not_found();
     };
     if video["video_status"] != 1 {
         return useapi_not_found();
     }
-    let mut video = video.clone();
     let number = video_id.rsplit(':').next().unwrap_or_default();
     video["video_id"] = json!(video_id);
     video["url"] = json!(format!(
@@ -190,11 +181,11 @@ fn bad_request(message: &str) -> Answer {
 }
 
 /// Checks useapi.net's bearer token, then answers.
-fn useapi(request: &RecordedRequest, answer: impl FnOnce() -> Answer) -> Answer {
-    let expected = format!("Bearer {USEAPI_TOKEN}");
-    if request.header("authorization") != Some(expected.as_str()) {
-        let body: Value = serde_json::from_str(USEAPI_401).unwrap_or_default();
-        return Answer::json(401, &body);
+fn useapi(data: &Data, request: &RecordedRequest, answer: impl FnOnce() -> Answer) -> Answer {
+    let authorization = request.header("authorization");
+    let token = authorization.and_then(|value| value.strip_prefix("Bearer "));
+    if token != Some(USEAPI_TOKEN) {
+        return Answer::json_bytes(401, data.useapi_401.clone());
     }
     answer()
 }
@@ -218,7 +209,7 @@ fn number_param(request: &RecordedRequest, name: &str, default: usize) -> Result
 fn minimax_videos(data: &Data, request: &RecordedRequest) -> Answer {
     let after = request.query_param("lastVideoId");
     if after.is_none() && request.query_param("limit").is_none() {
-        return Answer::json(200, &data.minimax_videos);
+        return Answer::json_bytes(200, data.minimax_seed.clone());
     }
     let limit = match number_param(request, "limit", 30) {
         Ok(0) => return bad_request("limit must be at least 1"),
@@ -238,16 +229,23 @@ fn minimax_videos(data: &Data, request: &RecordedRequest) -> Answer {
             }
         },
     };
-    let page: Vec<Value> = all.iter().skip(start).take(limit).cloned().collect();
-    Answer::json(200, &Value::from(page))
+    let page = data.minimax_library_json.iter().skip(start).take(limit);
+    let mut body = Vec::with_capacity(page.clone().map(|video| video.len() + 1).sum::<usize>() + 2);
+    array(&mut body, page.map(|video| &video[..]));
+    Answer::json_bytes(200, body)
 }
 
 fn minimax_files(data: &Data, request: &RecordedRequest) -> Answer {
     match number_param(request, "limit", 10) {
-        Ok(limit) => Answer::json(
-            200,
-            &Value::from(data.minimax_files[..limit.min(data.minimax_files.len())].to_vec()),
-        ),
+        Ok(limit) => {
+            let files = &data.minimax_files_json;
+            let mut body = Vec::new();
+            array(
+                &mut body,
+                files[..limit.min(files.len())].iter().map(|f| &f[..]),
+            );
+            Answer::json_bytes(200, body)
+        }
         Err(answer) => answer,
     }
 }
@@ -261,24 +259,7 @@ fn pixverse_videos(data: &Data, request: &RecordedRequest) -> Answer {
         (Err(answer), _) | (_, Err(answer)) => return answer,
     };
     let email = request.query_param("email").unwrap_or("me@example.com");
-    let all = &data.pixverse_videos;
-    let page: Vec<Value> = all
-        .iter()
-        .skip(offset)
-        .take(limit)
-        .map(|video| {
-            let mut video = video.clone();
-            if let Some(id) = video["video_id"].as_str() {
-                video["video_id"] = json!(id.replace("<email>", email));
-            }
-            video
-        })
-        .collect();
-    let next_offset = offset.min(all.len()) + page.len();
-    Answer::json(
-        200,
-        &json!({"data": page, "next_offset": next_offset, "total": all.len()}),
-    )
+    Answer::json_bytes(200, data.pixverse.page(email, offset, limit))
 }
 
 fn memories_error(code: &str, msg: &str) -> Answer {
@@ -299,31 +280,10 @@ enum Version {
     V1,
 }
 
-/// A video as the newer version sends it: numbers as numbers, no `cause`.
-fn newer(video: &Value) -> Value {
-    let mut video = video.clone();
-    if let Some(fields) = video.as_object_mut() {
-        fields.remove("cause");
-        for key in ["duration", "size", "create_time"] {
-            let number = fields
-                .get(key)
-                .and_then(Value::as_str)
-                .and_then(|t| t.parse::<i64>().ok());
-            if let Some(number) = number {
-                fields.insert(key.to_owned(), json!(number));
-            }
-        }
-    }
-    video
-}
-
 fn memories(data: &Data, request: &RecordedRequest, version: Version) -> Answer {
     // memories.ai reports a bad key inside an HTTP 200 envelope.
     if request.header("authorization") != Some(MEMORIES_KEY) {
-        return Answer::json(
-            200,
-            &serde_json::from_str(MEMORIES_0401).unwrap_or_default(),
-        );
+        return Answer::json_bytes(200, data.memories_0401.clone());
     }
     let filter = match request.json() {
         Some(Value::Object(filter)) => filter,
@@ -349,7 +309,7 @@ fn memories(data: &Data, request: &RecordedRequest, version: Version) -> Answer 
     }
     let text = |name: &str| filter.get(name).and_then(Value::as_str);
     let folder = filter.get("folder_id").and_then(Value::as_i64);
-    let matching: Vec<&Value> = data
+    let matching: Vec<&MemoriesVideo> = data
         .memories_videos
         .iter()
         .filter(|filed| {
@@ -361,38 +321,33 @@ fn memories(data: &Data, request: &RecordedRequest, version: Version) -> Answer 
                 && folder.is_none_or(|f| f == filed.folder_id)
                 && text("unique_id").is_none_or(|u| u == filed.unique_id)
         })
-        .map(|filed| &filed.video)
         .collect();
     let start = usize::try_from((page - 1).saturating_mul(size)).unwrap_or(usize::MAX);
-    let videos: Vec<Value> = matching
+    let videos = matching
         .iter()
         .skip(start)
         .take(usize::try_from(size).unwrap_or(usize::MAX))
-        .map(|video| match version {
-            Version::Original => (*video).clone(),
-            Version::V1 => newer(video),
-        })
-        .collect();
-    // The documented (older) version sends the count as a string.
-    let total_count = match version {
-        Version::Original => json!(matching.len().to_string()),
-        Version::V1 => json!(matching.len()),
-    };
-    Answer::json(
-        200,
-        &json!({
-            "code": "0000",
-            "msg": "success",
-            "data": {
-                "videos": videos,
-                "current_page": page,
-                "page_size": size,
-                "total_count": total_count,
+        .map(|filed| match version {
+            Version::Original => &filed.original_json[..],
+            Version::V1 => &filed.v1_json[..],
+        });
+    let mut body = Vec::new();
+    data.memories_page
+        .render(&mut body, |hole, out| match hole {
+            0 => array(out, videos.clone()),
+            1 => number(out, page),
+            2 => number(out, size),
+            // The documented (older) version sends the count as a string.
+            _ => match version {
+                Version::Original => {
+                    out.push(b'"');
+                    number(out, matching.len());
+                    out.push(b'"');
+                }
+                Version::V1 => number(out, matching.len()),
             },
-            "success": true,
-            "failed": false,
-        }),
-    )
+        });
+    Answer::json_bytes(200, body)
 }
 
 fn hourone(data: &Data, base: &str, request: &RecordedRequest, method: &str, path: &str) -> Answer {
