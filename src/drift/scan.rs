@@ -34,16 +34,39 @@ pub(crate) fn scan(json: &[u8], top: NodeId, rec: &Recorder<'_>) {
 struct Cursor<'j> {
     json: &'j [u8],
     at: usize,
-    /// Per object node, the declared keys (indices into its `properties`,
-    /// [`UNLISTED`] for others) in the order the last object there sent
-    /// them. The objects of one array nearly always list their keys in one
-    /// order, so the next key is predicted and checked with one comparison
-    /// against the text, instead of being read and then looked up.
+    /// Per object node, its declared keys (indices into its `properties`)
+    /// in the order objects there have sent them (see [`learn`]). The
+    /// objects of one array nearly always list their keys in one order, so
+    /// the next key is predicted and checked with one comparison against
+    /// the text, instead of being read and then looked up.
     orders: Vec<Vec<u32>>,
 }
 
-/// A key at this position was not declared: no prediction.
-const UNLISTED: u32 = u32::MAX;
+/// How far ahead in a learned order a key is looked for: the keys skipped
+/// are ones this object left out (an optional field omitted).
+const RESYNC: usize = 16;
+
+/// After a key the order did not predict: when the key comes a little later
+/// in the order, the object left out the ones between, and the prediction
+/// continues after it; otherwise the key is new here and is learned in
+/// place. So objects that omit different optional keys, or add one, cost
+/// one lookup per difference, not one per key from there on.
+fn learn(order: &mut Vec<u32>, position: &mut usize, index: u32, declared: usize) {
+    let ahead = order
+        .iter()
+        .skip(*position)
+        .take(RESYNC)
+        .position(|&i| i == index);
+    match ahead {
+        Some(skipped) => *position += skipped + 1,
+        // Bounded, whatever order keys come in.
+        None if order.len() < 2 * declared => {
+            order.insert(*position, index);
+            *position += 1;
+        }
+        None => {}
+    }
+}
 
 impl<'j> Cursor<'j> {
     #[inline]
@@ -208,6 +231,7 @@ impl<'j> Cursor<'j> {
         // Taken out while this object is scanned (a nested object of the
         // same node starts without a prediction), and put back after.
         let mut order = std::mem::take(&mut self.orders[slot]);
+        // Where in `order` the next key is expected.
         let mut position = 0;
         loop {
             self.skip_space();
@@ -232,6 +256,7 @@ impl<'j> Cursor<'j> {
             let (key, child) = match predicted {
                 Some((name, child)) if self.key_is(name.as_bytes()) => {
                     self.at += name.len() + 2;
+                    position += 1;
                     (name.as_bytes(), *child)
                 }
                 _ => {
@@ -243,13 +268,18 @@ impl<'j> Cursor<'j> {
                         raw
                     };
                     let index = node.declared(key);
-                    order.truncate(position);
-                    order.push(index.map_or(UNLISTED, |i| i as u32));
+                    if let Some(index) = index {
+                        learn(
+                            &mut order,
+                            &mut position,
+                            index as u32,
+                            node.properties.len(),
+                        );
+                    }
                     let child = index.map_or_else(|| node.undeclared(), |i| node.properties[i].1);
                     (key, child)
                 }
             };
-            position += 1;
             self.skip_space();
             if self.peek() == b':' {
                 self.at += 1;
@@ -264,7 +294,11 @@ impl<'j> Cursor<'j> {
     fn key_is(&self, name: &[u8]) -> bool {
         let start = self.at + 1;
         let end = start + name.len();
-        self.json.get(start..end) == Some(name) && self.json.get(end) == Some(&b'"')
+        self.json.get(end) == Some(&b'"')
+            && self
+                .json
+                .get(start..end)
+                .is_some_and(|text| same_bytes(text, name))
     }
 
     fn array(&mut self, items: NodeId, path: &Path<'_>, rec: &Recorder<'_>) {
@@ -312,6 +346,25 @@ fn quote_or_escape(text: &[u8]) -> Option<usize> {
         .iter()
         .position(|&b| b == b'"' || b == b'\\')
         .map(|at| offset + at)
+}
+
+/// Equality of two byte strings of the same length, eight bytes at a time
+/// and inlined: keys are short, and a `memcmp` call for each cost more than
+/// the comparison itself.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut left, mut right) = (a.chunks_exact(8), b.chunks_exact(8));
+    let words = |chunk: &[u8]| u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+    if !(&mut left)
+        .zip(&mut right)
+        .all(|(x, y)| words(x) == words(y))
+    {
+        return false;
+    }
+    left.remainder() == right.remainder()
 }
 
 /// An escaped key as text (rare: keys are plain names).
