@@ -10,7 +10,10 @@
 use std::hint::black_box;
 use std::io::BufReader;
 
+mod pages;
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use pages::{fixture, pixverse_page};
 
 /// The same structs as the library's, with plain leaves instead of the
 /// tolerant types (`build.rs` writes them for the benchmarks only).
@@ -26,27 +29,10 @@ mod strict {
 use serde_json::{Value, json};
 use vidapi::{memories, pixverse};
 
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn pixverse_page(videos: usize) -> Vec<u8> {
-    let sample = fixture("pixverse/videos.json");
-    let data: Vec<Value> = (0..videos)
-        .map(|i| {
-            let mut v = sample["data"][i % 2].clone();
-            v["video_id"] = json!(format!("user:1-pixverse:me@example.com-video:{i}"));
-            v
-        })
-        .collect();
-    serde_json::to_vec(&json!({"data": data, "next_offset": videos, "total": videos})).unwrap()
-}
-
 /// The same page where every video has an undeclared field and two
 /// numbers sent as strings: drift on every item, the recorder's worst case.
 fn drifted_pixverse_page(videos: usize) -> Vec<u8> {
-    let mut page: Value = serde_json::from_slice(&pixverse_page(videos)).unwrap();
+    let mut page: Value = serde_json::from_slice(&pixverse_page(videos, videos)).unwrap();
     for video in page["data"].as_array_mut().unwrap() {
         video["camera_model"] = json!("A7");
         video["seed"] = json!("42");
@@ -71,7 +57,7 @@ fn normalised<T: serde::de::DeserializeOwned + serde::Serialize>(page: &[u8]) ->
 
 fn decode(c: &mut Criterion) {
     // Compared on the normalised page, read by both kinds of types.
-    let page = normalised::<pixverse::VideoPage>(&pixverse_page(2000));
+    let page = normalised::<pixverse::VideoPage>(&pixverse_page(2000, 2000));
     serde_json::from_slice::<strict::pixverse::VideoPage>(&page).expect("strict types read it");
     let mut group = c.benchmark_group("pixverse 2000 videos");
     group.throughput(Throughput::Bytes(page.len() as u64));

@@ -9,7 +9,9 @@
 //! - `vidapi, drift recording off`;
 //! - `raw ureq + from_slice`: `agent.get(url).header(auth).call()`, the body
 //!   read to a `Vec`, `serde_json::from_slice` into the same generated type;
-//! - `raw ureq + from_reader`: the same, decoding straight from the stream.
+//! - `raw ureq + from_reader`: the same, decoding straight from the stream;
+//! - (MiniMax list) `raw ureq + from_slice, ureq global timeout`: the raw
+//!   call with the timeout the transport used to set.
 //!
 //! Where `python3` with `requests` is installed, `benches/requests_session.py`
 //! then runs a `requests.Session` against the same server, and the calls per
@@ -21,8 +23,10 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+mod pages;
+
 use criterion::{Criterion, criterion_group, criterion_main};
-use serde_json::{Value, json};
+use pages::{fixture, pixverse_page};
 use vidapi::{Config, UseApi, minimax, pixverse};
 
 const TOKEN: &str = "user:1-bench";
@@ -30,24 +34,6 @@ const TOKEN: &str = "user:1-bench";
 /// Connections the static servers accepted: a client that reuses its
 /// connection opens one per server.
 static CONNECTIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-/// A PixVerse page of `videos` videos, built from the documented sample.
-fn pixverse_page(videos: usize) -> Vec<u8> {
-    let sample = fixture("pixverse/videos.json");
-    let data: Vec<Value> = (0..videos)
-        .map(|i| {
-            let mut v = sample["data"][i % 2].clone();
-            v["video_id"] = json!(format!("user:1-pixverse:me@example.com-video:{i}"));
-            v
-        })
-        .collect();
-    serde_json::to_vec(&json!({"data": data, "next_offset": videos, "total": videos * 10})).unwrap()
-}
 
 /// A loopback server that answers every request with `body`, keeping each
 /// connection open; one thread per connection. Lives as long as the bench.
@@ -131,7 +117,7 @@ fn client(addr: SocketAddr, record_drift: bool) -> UseApi {
 }
 
 fn overhead(c: &mut Criterion) {
-    let page = pixverse_page(40);
+    let page = pixverse_page(40, 400);
     let addr = static_server(page.clone());
     let url = format!("http://{addr}/v2/pixverse/videos/?limit=40&offset=0");
     let (on, off, agent) = (client(addr, true), client(addr, false), raw_agent());
@@ -171,13 +157,24 @@ fn overhead(c: &mut Criterion) {
     group.bench_function("raw ureq + from_slice", |b| {
         b.iter(|| black_box(raw_from_slice::<minimax::VideoList>(&agent, &url)))
     });
+    // Why the transport bounds each phase and not the whole call: the same
+    // raw call with ureq's global timeout, which resets the socket's
+    // timeouts before every read and write.
+    let global: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into();
+    group.bench_function("raw ureq + from_slice, ureq global timeout", |b| {
+        b.iter(|| black_box(raw_from_slice::<minimax::VideoList>(&global, &url)))
+    });
     group.bench_function("raw ureq + from_reader", |b| {
         b.iter(|| black_box(raw_from_reader::<minimax::VideoList>(&agent, &url)))
     });
     group.finish();
 
     oversized(c);
-    against_python(&pixverse_page(40));
+    against_python(&pixverse_page(40, 400));
 }
 
 /// Rejecting an answer larger than `max_body_bytes`: with a

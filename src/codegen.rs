@@ -86,15 +86,7 @@ fn fail(path: &Path, problem: impl Into<String>) -> SchemaError {
 
 /// Generates one Rust module's source per provider folder under `schema_dir`.
 pub fn generate(schema_dir: &Path) -> Result<Vec<Generated>, SchemaError> {
-    let mut providers = sorted_entries(schema_dir)?
-        .into_iter()
-        .filter(|p| p.is_dir())
-        .collect::<Vec<_>>();
-    providers.sort();
-    providers
-        .iter()
-        .map(|dir| generate_provider(dir, &settings(TOLERANT, true)))
-        .collect()
+    generate_with(schema_dir, &settings(TOLERANT, true))
 }
 
 /// The same types as [`generate`], with every tolerant definition mapped to
@@ -103,6 +95,13 @@ pub fn generate(schema_dir: &Path) -> Result<Vec<Generated>, SchemaError> {
 /// value of another type. Not part of the library: the benchmarks measure
 /// the tolerant types against them.
 pub fn generate_strict(schema_dir: &Path) -> Result<Vec<Generated>, SchemaError> {
+    generate_with(schema_dir, &settings(STRICT, false))
+}
+
+fn generate_with(
+    schema_dir: &Path,
+    settings: &TypeSpaceSettings,
+) -> Result<Vec<Generated>, SchemaError> {
     let mut providers = sorted_entries(schema_dir)?
         .into_iter()
         .filter(|p| p.is_dir())
@@ -110,7 +109,7 @@ pub fn generate_strict(schema_dir: &Path) -> Result<Vec<Generated>, SchemaError>
     providers.sort();
     providers
         .iter()
-        .map(|dir| generate_provider(dir, &settings(STRICT, false)))
+        .map(|dir| generate_provider(dir, settings))
         .collect()
 }
 

@@ -328,7 +328,7 @@ impl Transport {
             // Each phase is bounded, not the attempt as a whole: ureq's
             // global timeout changes the socket's timeouts before every
             // read and write, which made a call on a kept-alive connection
-            // several times slower (benches/overhead.rs measures both).
+            // 1.4–1.6× slower (benches/overhead.rs measures both).
             .timeout_send_request(Some(config.timeout))
             .timeout_recv_response(Some(config.timeout))
             .timeout_recv_body(Some(config.timeout))
@@ -585,16 +585,7 @@ impl Transport {
         let status = response.status().as_u16();
         let retry_after = retry_after(response.headers());
         let content_type = header_text(response.headers(), "content-type");
-        let mut head = Vec::new();
-        // Only the first ERROR_BODY_LIMIT bytes are read; a longer body is
-        // cut, not an error, so its start still yields the message.
-        let read = response
-            .into_body()
-            .into_with_config()
-            .limit(u64::MAX)
-            .reader()
-            .take(ERROR_BODY_LIMIT)
-            .read_to_end(&mut head);
+        let (head, read) = error_head(response);
         seen.bytes = Some(head.len() as u64);
         let parsed = (self.inner.error_body)(&head);
         let (code, message) = match (parsed, read) {
@@ -927,20 +918,28 @@ fn media_log_path(url: &str) -> String {
     format!("{}{path}", uri.host().unwrap_or_default())
 }
 
-/// A media host's non-2xx answer as an error: the status, and the start of
-/// its body (CDNs answer with short XML or HTML pages) as the message.
-fn media_failure(endpoint: Endpoint, response: Response<ureq::Body>) -> Error {
-    let status = response.status().as_u16();
-    let retry_after = retry_after(response.headers());
-    let content_type = header_text(response.headers(), "content-type");
+/// The start of an error answer's body: only the first `ERROR_BODY_LIMIT`
+/// bytes are read, and a longer body is cut, not an error, so its start
+/// still yields the message. The read's outcome tells a cut connection.
+fn error_head(response: Response<ureq::Body>) -> (Vec<u8>, io::Result<usize>) {
     let mut head = Vec::new();
-    let _ = response
+    let read = response
         .into_body()
         .into_with_config()
         .limit(u64::MAX)
         .reader()
         .take(ERROR_BODY_LIMIT)
         .read_to_end(&mut head);
+    (head, read)
+}
+
+/// A media host's non-2xx answer as an error: the status, and the start of
+/// its body (CDNs answer with short XML or HTML pages) as the message.
+fn media_failure(endpoint: Endpoint, response: Response<ureq::Body>) -> Error {
+    let status = response.status().as_u16();
+    let retry_after = retry_after(response.headers());
+    let content_type = header_text(response.headers(), "content-type");
+    let (head, _) = error_head(response);
     let message = if head.iter().all(u8::is_ascii_whitespace) {
         format!("media host: {}", reason_phrase(status))
     } else {

@@ -58,26 +58,10 @@ fn terminal_width() -> Option<u16> {
     }
 }
 
-/// Columns a character takes on a terminal: 2 for East Asian wide and
-/// emoji ranges, else 1 (combining marks are rare in titles and counted as 1).
+/// Columns a character takes on a terminal (Unicode's East Asian width:
+/// 2 for wide characters, 0 for combining marks and controls).
 fn char_width(c: char) -> usize {
-    let c = c as u32;
-    let wide = matches!(c,
-        0x1100..=0x115F
-        | 0x2E80..=0x303E
-        | 0x3041..=0x33FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF
-        | 0xAC00..=0xD7A3
-        | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6
-        | 0x1F300..=0x1F64F
-        | 0x1F900..=0x1F9FF
-        | 0x20000..=0x3FFFD);
-    if wide { 2 } else { 1 }
+    unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
 }
 
 /// The columns `text` takes on a terminal.
