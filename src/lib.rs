@@ -127,6 +127,7 @@ mod config;
 pub mod drift;
 pub mod env;
 mod error;
+pub mod fsio;
 pub mod pace;
 mod paging;
 mod stage;

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use vidapi::drift::{self, Finding};
 
 use crate::Failure;
+use crate::input;
 use crate::output;
 
 /// Checks each file as `provider`'s `type_name` and prints the findings of
@@ -19,9 +20,9 @@ pub fn files(
     let checked = drift::find(provider, type_name).map_err(|e| Failure::Usage(e.to_string()))?;
     let mut all = Vec::new();
     let mut unreadable = 0;
+    let limit = input::limit()?;
     for file in files {
-        let found = std::fs::read(file)
-            .map_err(|e| format!("cannot read: {e}"))
+        let found = input::read(file, limit)
             .and_then(|bytes| checked.check(&bytes).map_err(|e| e.to_string()));
         match found {
             Ok(found) => all.extend(found),

@@ -5,6 +5,7 @@ mod args;
 mod commands;
 mod demo;
 mod drift;
+mod input;
 mod output;
 mod schema;
 mod settings;

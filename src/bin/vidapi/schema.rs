@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use vidapi::schema;
 
 use crate::args::Schema;
-use crate::{Failure, output};
+use crate::{Failure, input, output};
 
 pub fn run(as_json: bool, command: Schema) -> Result<(), Failure> {
     match command {
@@ -22,8 +22,15 @@ pub fn run(as_json: bool, command: Schema) -> Result<(), Failure> {
 }
 
 fn read(path: &Path) -> Result<(String, Value), Failure> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::Api(format!("{}: cannot read: {e}", path.display())))?;
+    let limit = input::limit()?;
+    let bytes = input::read(path, limit)
+        .map_err(|problem| Failure::Api(format!("{}: {problem}", path.display())))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Failure::Api(format!(
+            "{}: cannot read: stream did not contain valid UTF-8",
+            path.display()
+        ))
+    })?;
     let value = serde_json::from_str(&text)
         .map_err(|e| Failure::Api(format!("{}: not JSON: {e}", path.display())))?;
     Ok((text, value))
@@ -74,7 +81,7 @@ fn update(as_json: bool, file: &Path, samples: &[PathBuf], check: bool) -> Resul
             if changes.len() == 1 { "" } else { "s" }
         ))));
     }
-    write_atomically(file, &schema::to_file_text(&document))
+    vidapi::fsio::write_atomic(file, schema::to_file_text(&document).as_bytes())
         .map_err(|e| Failure::Api(format!("{}: cannot write: {e}", file.display())))?;
     eprintln!(
         "{}: {} change{} written; `cargo build` regenerates the types",
@@ -83,20 +90,6 @@ fn update(as_json: bool, file: &Path, samples: &[PathBuf], check: bool) -> Resul
         if changes.len() == 1 { "" } else { "s" }
     );
     Ok(())
-}
-
-/// Writes beside the file, then renames over it: a crash or a full disk
-/// never leaves half a schema.
-fn write_atomically(file: &Path, text: &str) -> std::io::Result<()> {
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temporary = file.with_file_name(format!(".{name}.vidapi-update"));
-    std::fs::write(&temporary, text)?;
-    std::fs::rename(&temporary, file).inspect_err(|_| {
-        let _ = std::fs::remove_file(&temporary);
-    })
 }
 
 fn infer(samples: &[PathBuf], title: &str) -> Result<(), Failure> {
