@@ -110,7 +110,12 @@ fn proxy(config: &Config) -> Result<Option<ureq::Proxy>> {
     match &config.proxy {
         Some(url) => ureq::Proxy::new(url.expose())
             .map(Some)
-            .map_err(|e| Hidden::new(None, config).scrub(Error::invalid("proxy", e.to_string()))),
+            .map_err(|e| {
+                let why = format!(
+                    "{e} (expected http://, https://, socks4://, socks4a://, socks5:// or socks5h://, then host:port)"
+                );
+                Hidden::new(None, config).scrub(Error::invalid("proxy", why))
+            }),
         None => Ok(None),
     }
 }

@@ -531,7 +531,10 @@ fn refused(schema_file: &Path, sample: &Path, culprit: &Path, what: &str) {
     let dir = schema_file.parent().unwrap();
     for entry in fs::read_dir(dir).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
-        assert!(!name.contains("vidapi-update"), "{what}: left {name}");
+        assert!(
+            !name.contains("vidapi-update") && !name.ends_with(".tmp"),
+            "{what}: left {name}"
+        );
     }
 }
 
