@@ -12,7 +12,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// hosts and can be changed with USEAPI_BASE_URL, HOURONE_BASE_URL and
 /// MEMORIES_BASE_URL (for a proxy, or the emulator); plain http on a host
 /// other than loopback needs VIDAPI_ALLOW_HTTP=1. A proxy for every
-/// request: VIDAPI_PROXY.
+/// request: VIDAPI_PROXY (http, https, socks4, socks4a, socks5, socks5h).
+/// Files read by `drift` and `schema`: at most VIDAPI_MAX_INPUT_BYTES
+/// (64 MiB by default).
 ///
 /// Exit codes: 0 success; 1 an API, network, decoding or download error (or,
 /// for `list`, any provider failing; for `download`, a video with no
