@@ -246,6 +246,15 @@ fn read_schema(path: &Path) -> Result<RootSchema, SchemaError> {
     let value: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| fail(path, format!("not valid JSON: {e}")))?;
     lint(&value, "#").map_err(|problem| fail(path, problem))?;
+    // typify makes a nullable root a newtype around `Option<T>` named like
+    // the struct itself: two items of one name, which does not compile.
+    let root_type = value.get("type").and_then(serde_json::Value::as_array);
+    if root_type.is_some_and(|types| types.iter().any(|t| t == "null")) {
+        return Err(fail(
+            path,
+            "#/type: the root may not be nullable (typify generates two types of one name); drop `null` (a field holding this type is an `Option` already)",
+        ));
+    }
     serde_json::from_value(value)
         .map_err(|e| fail(path, format!("not a draft-07 JSON Schema: {e}")))
 }

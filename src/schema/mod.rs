@@ -117,6 +117,26 @@ pub fn check(schema: &Value) -> Result<(), Problem> {
             )));
         }
     }
+    // typify turns a nullable root into a newtype around `Option<Self>`
+    // named like the struct itself: two items of one name, which does not
+    // compile. The property holding the value is optional already.
+    let nullable_root = match root.get("type") {
+        Some(Value::Array(list)) => list.iter().any(|t| t == "null"),
+        _ => false,
+    } || nullable_branch(schema).is_some();
+    if nullable_root {
+        let at = if root.contains_key("type") {
+            "/type"
+        } else if root.contains_key("anyOf") {
+            "/anyOf"
+        } else {
+            "/oneOf"
+        };
+        return Err(Problem::Malformed {
+            at: at.to_string(),
+            what: "the root may not be nullable: typify generates two types of the same name for it; drop `null` here (a field holding this type is an `Option` already)".to_string(),
+        });
+    }
     if root.contains_key("$defs") {
         return Err(Problem::NotASchema(
             "`/$defs` is not supported: draft-07 files use `definitions`".to_string(),
