@@ -114,6 +114,17 @@ pub fn diff(old: &Value, new: &Value) -> Result<Vec<Difference>, Problem> {
     Ok(out)
 }
 
+/// The changes from `old` to `new` that `schema update` refuses unless
+/// asked to (`--allow-breaking`): an object or array whose typing was
+/// replaced by "anything" (`structure-dropped`) and anything that narrows
+/// what decodes. Classified by [`diff`], so update and diff agree.
+pub fn destructive(old: &Value, new: &Value) -> Result<Vec<Difference>, Problem> {
+    Ok(diff(old, new)?
+        .into_iter()
+        .filter(|d| d.rule == "structure-dropped" || d.decoding == Effect::Breaking)
+        .collect())
+}
+
 /// Keywords this module compares (or deliberately ignores, for
 /// documentation). Anything else that differs fails closed.
 const KNOWN: [&str; 15] = [
@@ -320,7 +331,11 @@ impl<'a> Differ<'a> {
     /// `Breaking` when the generated Rust type differs, else `None`.
     fn api(&self, old: &Value, new: &Value) -> Effect {
         let (a, b) = self.rust_types(old, new);
-        if a == b { Effect::None } else { Effect::Breaking }
+        if a == b {
+            Effect::None
+        } else {
+            Effect::Breaking
+        }
     }
 
     fn report(
@@ -578,7 +593,13 @@ impl<'a> Differ<'a> {
             } else {
                 Effect::Additive
             };
-            self.report(at, "made-nullable", api, decoding, format!("now accepts null ({a} → {b})"));
+            self.report(
+                at,
+                "made-nullable",
+                api,
+                decoding,
+                format!("now accepts null ({a} → {b})"),
+            );
         } else {
             let decoding = if after {
                 Effect::None
@@ -706,7 +727,11 @@ impl<'a> Differ<'a> {
                 (Some(o), Some(n)) => {
                     let a = field_type(o, self.old_root, was);
                     let b = field_type(n, self.new_root, is);
-                    let effect = if a == b { Effect::None } else { Effect::Breaking };
+                    let effect = if a == b {
+                        Effect::None
+                    } else {
+                        Effect::Breaking
+                    };
                     (effect, format!(" ({a} → {b})"))
                 }
                 // A required name with no property generates no field.
@@ -1076,7 +1101,11 @@ mod tests {
                             Effect::Breaking
                         } else if b.len() > a.len() {
                             // A new arm breaks every exhaustive match.
-                            if *open { Effect::Additive } else { Effect::Breaking }
+                            if *open {
+                                Effect::Additive
+                            } else {
+                                Effect::Breaking
+                            }
                         } else {
                             Effect::None
                         }
@@ -1087,7 +1116,10 @@ mod tests {
                 effect = effect.max(change);
             }
         }
-        if before.iter().any(|(n, _)| !after.iter().any(|(m, _)| m == n)) {
+        if before
+            .iter()
+            .any(|(n, _)| !after.iter().any(|(m, _)| m == n))
+        {
             effect = Effect::Breaking;
         }
         effect
@@ -1492,7 +1524,12 @@ mod tests {
         );
         // An array element losing null: `Vec<Option<String>>` → `Vec<String>`.
         let items = json!({"title": "T", "properties": {"l": {"type": "array", "items": {"type": ["string", "null"]}}}});
-        let strict_items = set(items.clone(), "/properties/l/items", "type", json!("string"));
+        let strict_items = set(
+            items.clone(),
+            "/properties/l/items",
+            "type",
+            json!("string"),
+        );
         expect(
             &only(&items, &strict_items),
             "(root).l[]",
@@ -1519,7 +1556,10 @@ mod tests {
         };
         assert!(refused.contains("#/type"), "{refused}");
         let spelled = json!({"title": "T", "anyOf": [{"type": "null"}, {"type": "object"}]});
-        assert!(matches!(diff(&old, &spelled), Err(Problem::Malformed { .. })));
+        assert!(matches!(
+            diff(&old, &spelled),
+            Err(Problem::Malformed { .. })
+        ));
     }
 
     #[test]
@@ -1554,7 +1594,12 @@ mod tests {
     #[test]
     fn an_object_replaced_by_anything_drops_structure() {
         let old = pixverse();
-        let new = set(old.clone(), "/properties", "data", json!({"description": "d"}));
+        let new = set(
+            old.clone(),
+            "/properties",
+            "data",
+            json!({"description": "d"}),
+        );
         let d = only(&old, &new);
         expect(
             &d,
@@ -1583,7 +1628,12 @@ mod tests {
         // `known-value-added` is additive only because every hand-written
         // `Status` enum is `#[non_exhaustive]` (issue 18): code outside the
         // crate must have a wildcard arm, so a new arm breaks none of it.
-        for file in ["src/minimax.rs", "src/pixverse.rs", "src/hourone.rs", "src/memories.rs"] {
+        for file in [
+            "src/minimax.rs",
+            "src/pixverse.rs",
+            "src/hourone.rs",
+            "src/memories.rs",
+        ] {
             let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
             let source = syn::parse_file(&std::fs::read_to_string(&path).unwrap()).unwrap();
             let status = source
@@ -1595,7 +1645,10 @@ mod tests {
                 })
                 .unwrap_or_else(|| panic!("{file}: no Status enum"));
             assert!(
-                status.attrs.iter().any(|a| a.path().is_ident("non_exhaustive")),
+                status
+                    .attrs
+                    .iter()
+                    .any(|a| a.path().is_ident("non_exhaustive")),
                 "{file}: Status is not #[non_exhaustive], so `known-value-added` would be breaking"
             );
         }

@@ -34,7 +34,7 @@ mod update;
 #[allow(dead_code)]
 mod codegen;
 
-pub use diff::{Difference, Effect, diff};
+pub use diff::{Difference, Effect, destructive, diff};
 pub use infer::infer;
 pub use update::{Change, ChangeKind, update};
 
