@@ -189,8 +189,9 @@ fn generate_provider(dir: &Path, settings: &TypeSpaceSettings) -> Result<Generat
 
     let tokens = catch_unwind(AssertUnwindSafe(|| space.to_stream()))
         .map_err(|_| fail(dir, "typify failed while emitting the provider's types"))?;
-    let file = syn::parse2::<syn::File>(tokens)
+    let mut file = syn::parse2::<syn::File>(tokens)
         .map_err(|e| fail(dir, format!("generated code does not parse: {e}")))?;
+    distinct_field_names(&mut file.items);
     Ok(Generated {
         provider,
         inputs,
@@ -245,6 +246,15 @@ fn read_schema(path: &Path) -> Result<RootSchema, SchemaError> {
     let value: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| fail(path, format!("not valid JSON: {e}")))?;
     lint(&value, "#").map_err(|problem| fail(path, problem))?;
+    // typify makes a nullable root a newtype around `Option<T>` named like
+    // the struct itself: two items of one name, which does not compile.
+    let root_type = value.get("type").and_then(serde_json::Value::as_array);
+    if root_type.is_some_and(|types| types.iter().any(|t| t == "null")) {
+        return Err(fail(
+            path,
+            "#/type: the root may not be nullable (typify generates two types of one name); drop `null` (a field holding this type is an `Option` already)",
+        ));
+    }
     serde_json::from_value(value)
         .map_err(|e| fail(path, format!("not a draft-07 JSON Schema: {e}")))
 }
@@ -277,6 +287,19 @@ fn lint(value: &serde_json::Value, at: &str) -> Result<(), String> {
                             "{here}: `additionalProperties: false` breaks on every new field a provider adds"
                         ));
                     }
+                    // Members of these are named by the schema's author
+                    // (property and definition names), not keywords: a
+                    // property called `if` or `$ref` is fine.
+                    "properties" | "definitions" | "patternProperties" => {
+                        if let Value::Object(members) = child {
+                            for (name, member) in members {
+                                lint(member, &format!("{here}/{}", pointer_escape(name)))?;
+                            }
+                            continue;
+                        }
+                    }
+                    // Data, not schemas: their keys are values.
+                    "enum" | "const" | "examples" | "default" | "x-known-values" => continue,
                     _ => {}
                 }
                 lint(child, &here)?;
@@ -288,5 +311,74 @@ fn lint(value: &serde_json::Value, at: &str) -> Result<(), String> {
             .enumerate()
             .try_for_each(|(i, item)| lint(item, &format!("{at}/{i}"))),
         _ => Ok(()),
+    }
+}
+
+/// One JSON pointer segment, escaped (`~` → `~0`, `/` → `~1`).
+fn pointer_escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// typify 0.8 names a field after its property by snake-casing it and
+/// escaping keywords, so properties that differ only in case or
+/// punctuation (`type`/`Type`, `self`/`Self`, `null`/`NULL`, `x-y`/`x_y`)
+/// become two fields of the same name, which does not compile. The first
+/// keeps its name; each later one gets `_2`, `_3`, … appended, and a serde
+/// rename to its property name when it had none (its name was the
+/// property's). Struct fields are only named in the struct itself: typify
+/// derives `Default` and builds no builders with these settings.
+fn distinct_field_names(items: &mut [syn::Item]) {
+    for item in items {
+        match item {
+            syn::Item::Struct(item) => {
+                if let syn::Fields::Named(fields) = &mut item.fields {
+                    distinct_fields(fields);
+                }
+            }
+            syn::Item::Mod(module) => {
+                if let Some((_, inner)) = &mut module.content {
+                    distinct_field_names(inner);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn distinct_fields(fields: &mut syn::FieldsNamed) {
+    let mut taken: Vec<String> = fields
+        .named
+        .iter()
+        .filter_map(|f| f.ident.as_ref().map(ToString::to_string))
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    for field in fields.named.iter_mut() {
+        let Some(ident) = field.ident.clone() else {
+            continue;
+        };
+        let name = ident.to_string();
+        if seen.insert(name.clone()) {
+            continue;
+        }
+        let base = name.trim_end_matches('_');
+        let fresh = (2..)
+            .map(|n| format!("{base}_{n}"))
+            .find(|candidate| !taken.contains(candidate))
+            .unwrap_or_else(|| unreachable!("an unbounded range always has a free name"));
+        let renamed = field.attrs.iter().any(|attr| {
+            attr.path().is_ident("serde")
+                && attr
+                    .meta
+                    .require_list()
+                    .is_ok_and(|list| list.tokens.to_string().contains("rename ="))
+        });
+        if !renamed {
+            field
+                .attrs
+                .push(syn::parse_quote!(#[serde(rename = #name)]));
+        }
+        field.ident = Some(syn::Ident::new(&fresh, ident.span()));
+        taken.push(fresh.clone());
+        seen.insert(fresh);
     }
 }

@@ -179,6 +179,10 @@ impl From<Scalar> for FlexNumber {
                 _ => FlexNumber::Other(Box::new(Value::String(t))),
             },
             Scalar::Bool(b) => FlexNumber::Other(Box::new(Value::Bool(b))),
+            // An integer beyond `i64` (up to `u64::MAX`) is still a number.
+            Scalar::Other(Value::Number(n)) if n.as_f64().is_some_and(f64::is_finite) => {
+                FlexNumber::Number(n.as_f64().unwrap_or_default())
+            }
             Scalar::Other(v) => FlexNumber::Other(Box::new(v)),
         }
     }

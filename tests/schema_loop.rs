@@ -968,3 +968,41 @@ fn drift_and_update_check_agree_on_every_fixture() {
     }
     assert!(disagree.is_empty(), "{}", disagree.join("\n"));
 }
+
+/// `schema update` with a sample of the wrong shape (`data` a string where
+/// the schema has an array of videos) would replace the whole definition by
+/// "anything": refused with exit 4 naming `--allow-breaking`, nothing
+/// written; with the flag it is written.
+#[test]
+fn update_refuses_to_drop_structure_without_allow_breaking() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("videos.json");
+    let original =
+        fs::read(root().join("tests/schema-fixtures/update/pixverse-videos.json")).unwrap();
+    fs::write(&file, &original).unwrap();
+    let sample = dir.path().join("oops.json");
+    fs::write(&sample, r#"{"data":"oops"}"#).unwrap();
+    let args = |extra: &[&str]| -> Vec<std::ffi::OsString> {
+        let mut v: Vec<std::ffi::OsString> = vec!["schema".into(), "update".into()];
+        v.extend(extra.iter().map(Into::into));
+        v.push(file.clone().into());
+        v.push(sample.clone().into());
+        v
+    };
+    let out = vidapi(&args(&[]));
+    assert_eq!(out.code, 4, "{out:?}");
+    assert!(out.stderr.contains("--allow-breaking"), "{}", out.stderr);
+    assert!(out.stderr.contains("structure-dropped"), "{}", out.stderr);
+    assert_eq!(fs::read(&file).unwrap(), original, "nothing written");
+    let checked = vidapi(&args(&["--check"]));
+    assert_eq!(checked.code, 4, "{checked:?}");
+    assert_eq!(fs::read(&file).unwrap(), original);
+
+    let forced = vidapi(&args(&["--allow-breaking"]));
+    assert_eq!(forced.code, 0, "{forced:?}");
+    let written = read_json(&file);
+    assert!(
+        written["properties"]["data"].get("items").is_none(),
+        "{written}"
+    );
+}

@@ -6,8 +6,8 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use super::{
-    Flex, JSON_TYPES, Problem, check, declared_types, definition, nullable_branch, ref_name,
-    rust_type, same_known_value, type_list,
+    Flex, JSON_TYPES, Problem, check, declared_types, definition, inner_type, nullable_branch,
+    ref_name, rust_type, same_known_value, type_list,
 };
 
 /// How a change affects one side of the crate.
@@ -84,7 +84,19 @@ impl fmt::Display for Difference {
 /// `title-changed`, `definition-added`, `definition-removed`,
 /// `additional-properties-denied`, `additional-properties-allowed`,
 /// `additional-properties-added`, `additional-properties-removed`,
-/// `unknown-keyword-changed`.
+/// `structure-dropped`, `unknown-keyword-changed`.
+///
+/// The API effect follows typify's output: a change is breaking when the
+/// generated item changes (a field's type, `Option` or not — a required
+/// field is bare, an optional one an `Option`, a `Vec` or map never
+/// wrapped —, a field or type removed or renamed, a closed `enum` gaining
+/// or losing an arm). A new value in `x-known-values` is additive: the
+/// hand-written `Status` enums it feeds are `#[non_exhaustive]`, so code
+/// outside the crate matches them with a wildcard arm and a new arm breaks
+/// nothing; typify's own enums (from `enum`) are exhaustive, so a value
+/// added there is breaking. The decoding effect follows what the generated
+/// type decodes: an `Option` field decodes `null` whether or not the
+/// schema allows it, a `Flex*` type decodes every value.
 pub fn diff(old: &Value, new: &Value) -> Result<Vec<Difference>, Problem> {
     check(old)?;
     check(new)?;
@@ -93,12 +105,24 @@ pub fn diff(old: &Value, new: &Value) -> Result<Vec<Difference>, Problem> {
         new_root: new,
         out: Vec::new(),
         visited: HashSet::new(),
+        present: (true, true),
     };
     differ.node("(root)", old, new);
     differ.definitions();
     let mut out = differ.out;
     out.sort_by(|a, b| a.at.cmp(&b.at));
     Ok(out)
+}
+
+/// The changes from `old` to `new` that `schema update` refuses unless
+/// asked to (`--allow-breaking`): an object or array whose typing was
+/// replaced by "anything" (`structure-dropped`) and anything that narrows
+/// what decodes. Classified by [`diff`], so update and diff agree.
+pub fn destructive(old: &Value, new: &Value) -> Result<Vec<Difference>, Problem> {
+    Ok(diff(old, new)?
+        .into_iter()
+        .filter(|d| d.rule == "structure-dropped" || d.decoding == Effect::Breaking)
+        .collect())
 }
 
 /// Keywords this module compares (or deliberately ignores, for
@@ -202,6 +226,39 @@ fn nullable(node: &Value) -> bool {
     wrapped || inner.as_object().is_some_and(|m| declared_types(m).1)
 }
 
+/// The names an object schema lists as `required`.
+fn required_names(map: &Map<String, Value>) -> Vec<String> {
+    map.get("required")
+        .and_then(Value::as_array)
+        .map(|l| {
+            l.iter()
+                .filter_map(Value::as_str)
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Whether `node` (following references in `root`) declares an object or
+/// an array: a structure whose fields or items the Rust API exposes.
+fn structured(node: &Value, root: &Value) -> bool {
+    let mut node = unwrap(node).0;
+    for _ in 0..32 {
+        match kind(node) {
+            Kind::Ref(name) => match definition(root, &name) {
+                Some(def) => node = unwrap(def).0,
+                None => return false,
+            },
+            Kind::Typed(map) => {
+                let types = declared_types(map).0;
+                return types.contains(&"object") || types.contains(&"array");
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
 fn shape_name(node: &Value) -> String {
     let (inner, wrapped) = unwrap(node);
     let base = match kind(inner) {
@@ -227,9 +284,60 @@ struct Differ<'a> {
     new_root: &'a Value,
     out: Vec<Difference>,
     visited: HashSet<(String, String)>,
+    /// Whether the node being compared is a required field (or something
+    /// that is always present: a type's own body, an array element, a map
+    /// value) on the old and the new side. typify wraps an optional field
+    /// in `Option` and leaves a required one bare.
+    present: (bool, bool),
+}
+
+/// The Rust type typify generates for `node` as a field that is
+/// `required` (or always present) or optional.
+fn field_type(node: &Value, root: &Value, required: bool) -> String {
+    if required {
+        inner_type(node)
+    } else {
+        rust_type(node, root)
+    }
+}
+
+/// Whether a field of this Rust type decodes a JSON `null`: an `Option`,
+/// a tolerant `vidapi::wire` type or raw JSON does; a `Vec`, a map, a
+/// struct or a plain scalar does not.
+fn takes_null(rust: &str) -> bool {
+    rust.starts_with("Option<")
+        || rust.starts_with("vidapi::wire::")
+        || rust == "serde_json::Value"
+        || rust == "()"
 }
 
 impl<'a> Differ<'a> {
+    /// Compares a node whose presence (required or always there) on each
+    /// side is `present`.
+    fn node_as(&mut self, at: &str, old: &'a Value, new: &'a Value, present: (bool, bool)) {
+        let saved = std::mem::replace(&mut self.present, present);
+        self.node(at, old, new);
+        self.present = saved;
+    }
+
+    /// The Rust types typify generates for the node on each side.
+    fn rust_types(&self, old: &Value, new: &Value) -> (String, String) {
+        (
+            field_type(old, self.old_root, self.present.0),
+            field_type(new, self.new_root, self.present.1),
+        )
+    }
+
+    /// `Breaking` when the generated Rust type differs, else `None`.
+    fn api(&self, old: &Value, new: &Value) -> Effect {
+        let (a, b) = self.rust_types(old, new);
+        if a == b {
+            Effect::None
+        } else {
+            Effect::Breaking
+        }
+    }
+
     fn report(
         &mut self,
         at: &str,
@@ -262,7 +370,7 @@ impl<'a> Differ<'a> {
         ) else {
             return;
         };
-        self.node(new_name, old, new);
+        self.node_as(new_name, old, new, (true, true));
     }
 
     fn definitions(&mut self) {
@@ -348,7 +456,10 @@ impl<'a> Differ<'a> {
                 let (a, b) = (a.clone(), b.clone());
                 self.definition_pair(&a, &b);
             }
-            (Kind::Ref(name), Kind::Typed(_)) | (Kind::Ref(name), Kind::Any) => {
+            (Kind::Ref(_), Kind::Any) | (Kind::Any, Kind::Ref(_)) => {
+                self.type_change(at, old, new);
+            }
+            (Kind::Ref(name), Kind::Typed(_)) => {
                 self.type_change(at, old, new);
                 if let Some(def) = definition(self.old_root, name) {
                     if matches!(kind(def), Kind::Typed(_)) {
@@ -356,7 +467,7 @@ impl<'a> Differ<'a> {
                     }
                 }
             }
-            (Kind::Typed(_) | Kind::Any, Kind::Ref(name)) => {
+            (Kind::Typed(_), Kind::Ref(name)) => {
                 self.type_change(at, old, new);
                 if let Some(def) = definition(self.new_root, name) {
                     if matches!(kind(def), Kind::Typed(_)) {
@@ -390,28 +501,40 @@ impl<'a> Differ<'a> {
     }
 
     /// A change of what kind of schema a node is (a `Flex*` leaf, a plain
-    /// type, a reference, anything): the Rust type changes; decoding is
-    /// judged by the JSON types each side accepts.
+    /// type, a reference, anything): the API effect is whether the generated
+    /// Rust type changes; decoding is judged by what each Rust type decodes.
+    /// A `Flex*` type decodes every JSON value (what it cannot read lands in
+    /// its `Other` arm), so leaving one for a plain type narrows decoding and
+    /// moving to one widens it; between two `Flex*` types, or plain types,
+    /// the JSON types each side accepts decide. An object or array whose
+    /// typing is replaced by "anything" is `structure-dropped`: it still
+    /// decodes, but every field of it is gone from the Rust API.
     fn type_change(&mut self, at: &str, old: &Value, new: &Value) {
         let before = accepted(old, self.old_root);
         let after = accepted(new, self.new_root);
         let covers = before.iter().all(|t| after.contains(t));
         let narrower = after.iter().all(|t| before.contains(t));
-        let api = if rust_type(old, self.old_root) == rust_type(new, self.new_root) {
-            Effect::None
-        } else {
-            Effect::Breaking
-        };
+        let api = self.api(old, new);
+        let (old_kind, new_kind) = (kind(unwrap(old).0), kind(unwrap(new).0));
+        let old_flex = matches!(old_kind, Kind::Flex(_));
+        let new_flex = matches!(new_kind, Kind::Flex(_));
         let (rule, decoding) = match (covers, narrower) {
+            _ if matches!(new_kind, Kind::Any) && structured(old, self.old_root) => {
+                ("structure-dropped", Effect::Additive)
+            }
+            _ if old_flex && !new_flex && !matches!(new_kind, Kind::Any) => {
+                ("type-narrowed", Effect::Breaking)
+            }
+            _ if new_flex && !old_flex && !matches!(old_kind, Kind::Any) => {
+                ("type-widened", Effect::Additive)
+            }
             (true, false)
-                if matches!(kind(unwrap(old).0), Kind::Typed(_))
-                    && matches!(kind(unwrap(new).0), Kind::Any) =>
+                if matches!(old_kind, Kind::Typed(_)) && matches!(new_kind, Kind::Any) =>
             {
                 ("type-widened", Effect::Additive)
             }
             (false, true)
-                if matches!(kind(unwrap(old).0), Kind::Any)
-                    && matches!(kind(unwrap(new).0), Kind::Typed(_)) =>
+                if matches!(old_kind, Kind::Any) && matches!(new_kind, Kind::Typed(_)) =>
             {
                 ("type-narrowed", Effect::Breaking)
             }
@@ -452,31 +575,43 @@ impl<'a> Differ<'a> {
         }
     }
 
+    /// `null` added to or removed from a node. The API effect is whether the
+    /// Rust type changes (an optional field is an `Option` either way); the
+    /// decoding effect is whether the Rust type on each side decodes `null`
+    /// (an optional field's `Option` still does after losing it).
     fn nullability(&mut self, at: &str, old: &Value, new: &Value) {
         let (was, is) = (nullable(old), nullable(new));
         if was == is {
             return;
         }
-        let api = if rust_type(old, self.old_root) == rust_type(new, self.new_root) {
-            Effect::None
-        } else {
-            Effect::Breaking
-        };
+        let api = self.api(old, new);
+        let (a, b) = self.rust_types(old, new);
+        let (before, after) = (takes_null(&a), takes_null(&b));
         if is {
+            let decoding = if before {
+                Effect::None
+            } else {
+                Effect::Additive
+            };
             self.report(
                 at,
                 "made-nullable",
                 api,
-                Effect::Additive,
-                "now accepts null".to_string(),
+                decoding,
+                format!("now accepts null ({a} → {b})"),
             );
         } else {
+            let decoding = if after {
+                Effect::None
+            } else {
+                Effect::Breaking
+            };
             self.report(
                 at,
                 "made-non-nullable",
                 api,
-                Effect::Breaking,
-                "no longer accepts null".to_string(),
+                decoding,
+                format!("no longer accepts null ({a} → {b})"),
             );
         }
     }
@@ -497,11 +632,7 @@ impl<'a> Differ<'a> {
         if added.is_empty() && removed.is_empty() {
             return;
         }
-        let api = if rust_type(old, self.old_root) == rust_type(new, self.new_root) {
-            Effect::None
-        } else {
-            Effect::Breaking
-        };
+        let api = self.api(old, new);
         let detail = format!("{} → {}", shape_name(old), shape_name(new));
         match (added.is_empty(), removed.is_empty()) {
             (false, true) => self.report(at, "type-widened", api, Effect::Additive, detail),
@@ -513,10 +644,16 @@ impl<'a> Differ<'a> {
     fn members(&mut self, at: &str, old: &'a Map<String, Value>, new: &'a Map<String, Value>) {
         let props = |m: &'a Map<String, Value>| m.get("properties").and_then(Value::as_object);
         let (old_props, new_props) = (props(old), props(new));
+        let (old_required, new_required) = (required_names(old), required_names(new));
         for (name, old_prop) in old_props.into_iter().flatten() {
             let here = format!("{at}.{name}");
             match new_props.and_then(|n| n.get(name)) {
-                Some(new_prop) => self.node(&here, old_prop, new_prop),
+                Some(new_prop) => self.node_as(
+                    &here,
+                    old_prop,
+                    new_prop,
+                    (old_required.contains(name), new_required.contains(name)),
+                ),
                 None => self.report(
                     &here,
                     "property-removed",
@@ -547,7 +684,7 @@ impl<'a> Differ<'a> {
                 Some(o @ (Value::Object(_) | Value::Bool(_))),
                 Some(n @ (Value::Object(_) | Value::Bool(_))),
             ) => {
-                self.node(&format!("{at}[]"), o, n);
+                self.node_as(&format!("{at}[]"), o, n, (true, true));
             }
             (None, None) => {}
             (o, n) if o == n => {}
@@ -575,36 +712,55 @@ impl<'a> Differ<'a> {
         }
     }
 
+    /// Names added to or removed from `required`. typify makes a required
+    /// field bare (`String`, or `Option<String>` if it may be null) and an
+    /// optional one an `Option` (a `Vec` or map stays bare): the API effect
+    /// is whether that type changes. A response without a newly required
+    /// field fails to decode.
     fn required(&mut self, at: &str, old: &Map<String, Value>, new: &Map<String, Value>) {
-        let list = |m: &Map<String, Value>| -> Vec<String> {
-            m.get("required")
-                .and_then(Value::as_array)
-                .map(|l| {
-                    l.iter()
-                        .filter_map(Value::as_str)
-                        .map(String::from)
-                        .collect()
-                })
-                .unwrap_or_default()
+        let (before, after) = (required_names(old), required_names(new));
+        fn prop<'m>(m: &'m Map<String, Value>, name: &str) -> Option<&'m Value> {
+            m.get("properties")?.get(name)
+        }
+        let api = |name: &str, was: bool, is: bool| -> (Effect, String) {
+            match (prop(old, name), prop(new, name)) {
+                (Some(o), Some(n)) => {
+                    let a = field_type(o, self.old_root, was);
+                    let b = field_type(n, self.new_root, is);
+                    let effect = if a == b {
+                        Effect::None
+                    } else {
+                        Effect::Breaking
+                    };
+                    (effect, format!(" ({a} → {b})"))
+                }
+                // A required name with no property generates no field.
+                _ => (Effect::None, String::new()),
+            }
         };
-        let (before, after) = (list(old), list(new));
+        let mut found = Vec::new();
         for name in after.iter().filter(|n| !before.contains(n)) {
-            self.report(
-                &format!("{at}.{name}"),
+            let (effect, types) = api(name, false, true);
+            found.push((
+                format!("{at}.{name}"),
                 "required-added",
+                effect,
                 Effect::Breaking,
-                Effect::Breaking,
-                format!("{name} is now required: a response without it fails to decode"),
-            );
+                format!("{name} is now required: a response without it fails to decode{types}"),
+            ));
         }
         for name in before.iter().filter(|n| !after.contains(n)) {
-            self.report(
-                &format!("{at}.{name}"),
+            let (effect, types) = api(name, true, false);
+            found.push((
+                format!("{at}.{name}"),
                 "required-removed",
-                Effect::Breaking,
+                effect,
                 Effect::Additive,
-                format!("{name} is no longer required: its Rust type becomes an Option"),
-            );
+                format!("{name} is no longer required{types}"),
+            ));
+        }
+        for (here, rule, api, decoding, detail) in found {
+            self.report(&here, rule, api, decoding, detail);
         }
     }
 
@@ -660,7 +816,7 @@ impl<'a> Differ<'a> {
         let schema = |v: Option<&Value>| matches!(v, Some(Value::Object(_)));
         if denied(o) == denied(n) && schema(o) == schema(n) {
             if let (Some(o @ Value::Object(_)), Some(n @ Value::Object(_))) = (o, n) {
-                self.node(&format!("{at}.*"), o, n);
+                self.node_as(&format!("{at}.*"), o, n, (true, true));
             }
             return;
         }
@@ -703,12 +859,21 @@ impl<'a> Differ<'a> {
         let (o, n) = (old.get("title"), new.get("title"));
         if o != n {
             let show = |v: Option<&Value>| v.map_or("(none)".to_string(), compact);
+            // typify names a definition after its key, whatever its title;
+            // the root and inline objects after their title.
+            let definition_body =
+                definition(self.new_root, at).is_some_and(|d| std::ptr::eq(d, new));
+            let (api, what) = if definition_body {
+                (Effect::None, "the Rust type keeps its definition's name")
+            } else {
+                (Effect::Breaking, "the Rust type is renamed")
+            };
             self.report(
                 at,
                 "title-changed",
-                Effect::Breaking,
+                api,
                 Effect::None,
-                format!("the Rust type is renamed: {} → {}", show(o), show(n)),
+                format!("{what}: {} → {}", show(o), show(n)),
             );
         }
     }
@@ -730,7 +895,9 @@ impl<'a> Differ<'a> {
                 "known-value-added",
                 Effect::Additive,
                 Effect::None,
-                format!("value {v} is now known: the `Status` enum gains an arm"),
+                format!(
+                    "value {v} is now known: the `Status` enum gains an arm (additive: the enum is `#[non_exhaustive]`, so every match outside the crate already has a wildcard arm)"
+                ),
             );
         }
         for v in before
@@ -789,12 +956,12 @@ fn compact(v: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::tests::{load, schema_files};
+    use crate::schema::tests::{generated, load};
     use crate::schema::update;
     use serde_json::json;
 
     fn pixverse() -> Value {
-        load("schemas/pixverse/videos.json")
+        load("tests/schema-fixtures/diff/pixverse/videos.json")
     }
 
     fn edit(mut schema: Value, pointer: &str, f: impl FnOnce(&mut Value)) -> Value {
@@ -818,7 +985,8 @@ mod tests {
         })
     }
 
-    /// The one difference between `old` and `new`.
+    /// The one difference between `old` and `new`, its API effect checked
+    /// against the real generator's output for both.
     fn only(old: &Value, new: &Value) -> Difference {
         let found = diff(old, new).unwrap();
         assert_eq!(
@@ -827,7 +995,134 @@ mod tests {
             "{:#?}",
             found.iter().map(ToString::to_string).collect::<Vec<_>>()
         );
+        agrees_with_generator(old, new, &found);
         found.into_iter().next().unwrap()
+    }
+
+    /// Rules whose API effect is not on generated items: `x-known-values`
+    /// feeds the hand-written `Status` enums, and an unknown keyword is
+    /// breaking on purpose until a person has looked.
+    /// `additionalProperties: false` is refused by the generator's lint.
+    const NOT_GENERATED: [&str; 5] = [
+        "known-value-added",
+        "known-value-removed",
+        "unknown-keyword-changed",
+        "additional-properties-denied",
+        "additional-properties-allowed",
+    ];
+
+    /// Asserts that the strongest API effect `diff` reports is what
+    /// comparing the generated Rust items of both sides shows.
+    fn agrees_with_generator(old: &Value, new: &Value, found: &[Difference]) {
+        let claimed = found
+            .iter()
+            .filter(|d| !NOT_GENERATED.contains(&d.rule))
+            .map(|d| d.api)
+            .max()
+            .unwrap_or(Effect::None);
+        if found.iter().any(|d| NOT_GENERATED.contains(&d.rule)) && claimed == Effect::None {
+            return;
+        }
+        let (before, after) = (items(old), items(new));
+        let measured = compare_items(&before, &after);
+        assert_eq!(
+            claimed,
+            measured,
+            "diff says {claimed}, the generated Rust says {measured}:\n{}",
+            found.iter().map(|d| format!("{d}\n")).collect::<String>()
+        );
+    }
+
+    /// A generated item, as far as callers can see it.
+    #[derive(Debug, PartialEq)]
+    enum Item {
+        /// Named fields: Rust name → type.
+        Struct(Vec<(String, String)>),
+        /// Arms, and whether the enum is `#[non_exhaustive]`.
+        Enum(Vec<String>, bool),
+        /// A newtype or an alias: the type it wraps.
+        Wraps(String),
+    }
+
+    fn items(schema: &Value) -> Vec<(String, Item)> {
+        use quote::ToTokens;
+        let text = |t: &dyn ToTokens| t.to_token_stream().to_string().replace(' ', "");
+        let file = generated(schema).unwrap_or_else(|e| panic!("does not generate: {e}"));
+        let mut out = Vec::new();
+        for item in &file.items {
+            match item {
+                syn::Item::Struct(s) => {
+                    let name = s.ident.to_string();
+                    match &s.fields {
+                        syn::Fields::Named(named) => out.push((
+                            name,
+                            Item::Struct(
+                                named
+                                    .named
+                                    .iter()
+                                    .map(|f| (f.ident.as_ref().unwrap().to_string(), text(&f.ty)))
+                                    .collect(),
+                            ),
+                        )),
+                        other => out.push((name, Item::Wraps(text(other)))),
+                    }
+                }
+                syn::Item::Enum(e) => {
+                    let exhaustive = !e.attrs.iter().any(|a| a.path().is_ident("non_exhaustive"));
+                    let arms = e.variants.iter().map(|v| text(v)).collect();
+                    out.push((e.ident.to_string(), Item::Enum(arms, !exhaustive)));
+                }
+                syn::Item::Type(t) => out.push((t.ident.to_string(), Item::Wraps(text(&t.ty)))),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// What going from `before` to `after` does to code using the items.
+    fn compare_items(before: &[(String, Item)], after: &[(String, Item)]) -> Effect {
+        let mut effect = Effect::None;
+        for (name, new) in after {
+            if !before.iter().any(|(n, _)| n == name) {
+                effect = effect.max(Effect::Additive);
+            } else if let Some((_, old)) = before.iter().find(|(n, _)| n == name) {
+                let change = match (old, new) {
+                    (Item::Struct(a), Item::Struct(b)) => {
+                        if a.iter().any(|f| !b.contains(f)) {
+                            Effect::Breaking
+                        } else if b.len() > a.len() {
+                            Effect::Additive
+                        } else {
+                            Effect::None
+                        }
+                    }
+                    (Item::Enum(a, _), Item::Enum(b, open)) => {
+                        if a.iter().any(|arm| !b.contains(arm)) {
+                            Effect::Breaking
+                        } else if b.len() > a.len() {
+                            // A new arm breaks every exhaustive match.
+                            if *open {
+                                Effect::Additive
+                            } else {
+                                Effect::Breaking
+                            }
+                        } else {
+                            Effect::None
+                        }
+                    }
+                    (a, b) if a == b => Effect::None,
+                    _ => Effect::Breaking,
+                };
+                effect = effect.max(change);
+            }
+        }
+        if before
+            .iter()
+            .any(|(n, _)| !after.iter().any(|(m, _)| m == n))
+        {
+            effect = Effect::Breaking;
+        }
+        effect
     }
 
     fn expect(d: &Difference, at: &str, rule: &str, api: Effect, decoding: Effect) {
@@ -840,9 +1135,15 @@ mod tests {
 
     #[test]
     fn identical_files_have_no_differences() {
-        for (path, text) in schema_files() {
-            let v: Value = serde_json::from_str(&text).unwrap();
-            assert_eq!(diff(&v, &v).unwrap(), [], "{}", path.display());
+        for name in [
+            "pixverse/videos.json",
+            "memories/list-videos-request.json",
+            "memories/list-videos-response.json",
+            "minimax/videos.json",
+            "hourone/metadata.json",
+        ] {
+            let v = load(&format!("tests/schema-fixtures/diff/{name}"));
+            assert_eq!(diff(&v, &v).unwrap(), [], "{name}");
         }
     }
 
@@ -970,7 +1271,7 @@ mod tests {
 
     #[test]
     fn plain_type_changes() {
-        let old = load("schemas/memories/list-videos-request.json");
+        let old = load("tests/schema-fixtures/diff/memories/list-videos-request.json");
         let new = set(old.clone(), "/properties/status", "type", json!("integer"));
         expect(
             &only(&old, &new),
@@ -1025,11 +1326,12 @@ mod tests {
         let flex = remove(flex, "/properties/video_no", "type");
         let flex = set(flex, "/definitions", "FlexText", Flex::Text.definition());
         let found = diff(&old, &flex).unwrap();
+        agrees_with_generator(&old, &flex, &found);
         let d = found.iter().find(|d| d.at == "(root).video_no").unwrap();
         expect(
             d,
             "(root).video_no",
-            "type-changed",
+            "type-widened",
             Effect::Breaking,
             Effect::Additive,
         );
@@ -1154,19 +1456,20 @@ mod tests {
             "queue_data",
             json!({"$ref": "#/definitions/QueueData", "description": "q"}),
         );
+        // The optional field stays an `Option`, which decodes null anyway.
         expect(
             &only(&old, &bare),
             "Video.queue_data",
             "made-non-nullable",
             Effect::None,
-            Effect::Breaking,
+            Effect::None,
         );
         expect(
             &only(&bare, &old),
             "Video.queue_data",
             "made-nullable",
             Effect::None,
-            Effect::Additive,
+            Effect::None,
         );
         // The other spellings of null are the same thing.
         let one_of = edit(
@@ -1190,8 +1493,165 @@ mod tests {
             "(root).s",
             "made-nullable",
             Effect::None,
+            Effect::None,
+        );
+        // An optional field losing null: still an `Option`, still decodes it.
+        expect(
+            &only(&null, &scalar),
+            "(root).s",
+            "made-non-nullable",
+            Effect::None,
+            Effect::None,
+        );
+        // A required field: `String` → `Option<String>` changes the API.
+        let required = set(scalar.clone(), "", "required", json!(["s"]));
+        let required_null = set(null.clone(), "", "required", json!(["s"]));
+        let d = only(&required, &required_null);
+        expect(
+            &d,
+            "(root).s",
+            "made-nullable",
+            Effect::Breaking,
             Effect::Additive,
         );
+        assert!(d.detail.contains("String → Option<String>"), "{d}");
+        expect(
+            &only(&required_null, &required),
+            "(root).s",
+            "made-non-nullable",
+            Effect::Breaking,
+            Effect::Breaking,
+        );
+        // An array element losing null: `Vec<Option<String>>` → `Vec<String>`.
+        let items = json!({"title": "T", "properties": {"l": {"type": "array", "items": {"type": ["string", "null"]}}}});
+        let strict_items = set(
+            items.clone(),
+            "/properties/l/items",
+            "type",
+            json!("string"),
+        );
+        expect(
+            &only(&items, &strict_items),
+            "(root).l[]",
+            "made-non-nullable",
+            Effect::Breaking,
+            Effect::Breaking,
+        );
+    }
+
+    #[test]
+    fn a_nullable_root_is_a_schema_error_with_its_path() {
+        let old = json!({"title": "T", "type": "object", "properties": {"a": {"type": "string"}}});
+        let new = set(old.clone(), "", "type", json!(["object", "null"]));
+        let err = diff(&old, &new).unwrap_err();
+        assert!(
+            matches!(err, Problem::Malformed { ref at, .. } if at == "/type"),
+            "{err}"
+        );
+        assert!(err.to_string().contains("at `/type`"), "{err}");
+        // The generator refuses it too, naming the place, instead of
+        // emitting two types called `T`.
+        let Err(refused) = generated(&new) else {
+            panic!("a nullable root generated");
+        };
+        assert!(refused.contains("#/type"), "{refused}");
+        let spelled = json!({"title": "T", "anyOf": [{"type": "null"}, {"type": "object"}]});
+        assert!(matches!(
+            diff(&old, &spelled),
+            Err(Problem::Malformed { .. })
+        ));
+    }
+
+    #[test]
+    fn flex_to_plain_narrows_decoding() {
+        let old = json!({"title": "T", "properties": {"f": {"$ref": "#/definitions/FlexBool"}},
+                         "definitions": {"FlexBool": Flex::Bool.definition()}});
+        let new = set(old.clone(), "/properties", "f", json!({"type": "boolean"}));
+        let new = remove(new, "", "definitions");
+        let found = diff(&old, &new).unwrap();
+        agrees_with_generator(&old, &new, &found);
+        let d = found.iter().find(|d| d.at == "(root).f").unwrap();
+        // FlexBool reads 1, "true", anything; `bool` fails on all of them.
+        expect(
+            d,
+            "(root).f",
+            "type-narrowed",
+            Effect::Breaking,
+            Effect::Breaking,
+        );
+        let back = diff(&new, &old).unwrap();
+        agrees_with_generator(&new, &old, &back);
+        let d = back.iter().find(|d| d.at == "(root).f").unwrap();
+        expect(
+            d,
+            "(root).f",
+            "type-widened",
+            Effect::Breaking,
+            Effect::Additive,
+        );
+    }
+
+    #[test]
+    fn an_object_replaced_by_anything_drops_structure() {
+        let old = pixverse();
+        let new = set(
+            old.clone(),
+            "/properties",
+            "data",
+            json!({"description": "d"}),
+        );
+        let d = only(&old, &new);
+        expect(
+            &d,
+            "(root).data",
+            "structure-dropped",
+            Effect::Breaking,
+            Effect::Additive,
+        );
+        let queue = set(
+            old.clone(),
+            "/definitions/Video/properties",
+            "queue_data",
+            json!({}),
+        );
+        expect(
+            &only(&old, &queue),
+            "Video.queue_data",
+            "structure-dropped",
+            Effect::Breaking,
+            Effect::Additive,
+        );
+    }
+
+    #[test]
+    fn a_new_status_value_is_additive_because_status_enums_are_non_exhaustive() {
+        // `known-value-added` is additive only because every hand-written
+        // `Status` enum is `#[non_exhaustive]` (issue 18): code outside the
+        // crate must have a wildcard arm, so a new arm breaks none of it.
+        for file in [
+            "src/minimax.rs",
+            "src/pixverse.rs",
+            "src/hourone.rs",
+            "src/memories.rs",
+        ] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+            let source = syn::parse_file(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let status = source
+                .items
+                .iter()
+                .find_map(|i| match i {
+                    syn::Item::Enum(e) if e.ident == "Status" => Some(e),
+                    _ => None,
+                })
+                .unwrap_or_else(|| panic!("{file}: no Status enum"));
+            assert!(
+                status
+                    .attrs
+                    .iter()
+                    .any(|a| a.path().is_ident("non_exhaustive")),
+                "{file}: Status is not #[non_exhaustive], so `known-value-added` would be breaking"
+            );
+        }
     }
 
     #[test]
@@ -1320,11 +1780,12 @@ mod tests {
             "title",
             json!("Queue"),
         );
+        // typify names a definition after its key: no change for callers.
         expect(
             &only(&old, &nested),
             "QueueData",
             "title-changed",
-            Effect::Breaking,
+            Effect::None,
             Effect::None,
         );
     }
@@ -1419,7 +1880,7 @@ mod tests {
             Effect::None,
             Effect::Additive,
         );
-        let meta = load("schemas/hourone/metadata.json");
+        let meta = load("tests/schema-fixtures/diff/hourone/metadata.json");
         let plain = remove(meta.clone(), "", "additionalProperties");
         expect(
             &only(&meta, &plain),
@@ -1553,15 +2014,15 @@ mod tests {
     fn diff_of_an_update_is_additive_except_for_moves() {
         for (schema_file, fixture) in [
             (
-                "schemas/pixverse/videos.json",
+                "tests/schema-fixtures/diff/pixverse/videos.json",
                 "fixtures/pixverse/videos-drift.json",
             ),
             (
-                "schemas/memories/list-videos-response.json",
+                "tests/schema-fixtures/diff/memories/list-videos-response.json",
                 "fixtures/memories/list-videos-drift.json",
             ),
             (
-                "schemas/minimax/videos.json",
+                "tests/schema-fixtures/diff/minimax/videos.json",
                 "fixtures/minimax/videos-drift.json",
             ),
         ] {

@@ -17,7 +17,8 @@ const SEEN_NULL: &str = "Seen in a sample, only ever as null; not documented.";
 /// Properties are unioned in first-seen order. A property missing from some
 /// samples is simply optional; a `null` value makes an object or array
 /// property nullable, and a property only ever seen as `null` accepts
-/// anything. Integers and fractions merge into `FlexNumber`; a number that
+/// anything. Integers and fractions merge into `FlexNumber`, and so does an
+/// integer beyond `i64` (`FlexInt` holds an `i64`); a number that
 /// also arrives as a numeric string becomes `FlexInt`/`FlexNumber` with
 /// `x-wire-types`, while strings alone stay `FlexText` even when they look
 /// numeric (ids are digits). Booleans become `FlexBool`; other mixed scalars
@@ -71,6 +72,9 @@ pub(crate) struct Shape {
     pub(crate) integer: bool,
     /// Some integer other than 0 or 1 (so not a flag).
     int_not_flag: bool,
+    /// Some integer beyond `i64` (up to `u64::MAX`): `FlexInt` holds an
+    /// `i64`, so such a leaf is a `FlexNumber`, which reads it.
+    int_beyond_i64: bool,
     pub(crate) number: bool,
     pub(crate) string: bool,
     /// Some string `FlexInt` does not read.
@@ -135,6 +139,9 @@ impl Shape {
                 if !matches!(n.as_i64(), Some(0 | 1)) {
                     self.int_not_flag = true;
                 }
+                if !n.is_i64() {
+                    self.int_beyond_i64 = true;
+                }
             }
             Value::Number(_) => self.number = true,
             Value::String(s) => {
@@ -187,8 +194,12 @@ impl Shape {
         } else if !self.integer && !self.number {
             Flex::Text
         } else if !self.string {
-            if self.number { Flex::Number } else { Flex::Int }
-        } else if !self.number && !self.str_not_int {
+            if self.number || self.int_beyond_i64 {
+                Flex::Number
+            } else {
+                Flex::Int
+            }
+        } else if !self.number && !self.str_not_int && !self.int_beyond_i64 {
             Flex::Int
         } else if !self.str_not_number {
             Flex::Number
@@ -546,6 +557,61 @@ mod tests {
         ] {
             assert!(!text.contains(word), "{word} in {text}");
         }
+    }
+
+    #[test]
+    fn integers_beyond_i64_are_numbers_that_decode() {
+        let big = serde_json::from_str::<Value>(
+            r#"{"n": 18446744073709551615, "m": 9223372036854775808, "s": 18446744073709551615}"#,
+        )
+        .unwrap();
+        let schema = infer(&[big.clone(), json!({"s": "7"})], "T");
+        assert_eq!(prop(&schema, "n"), leaf("FlexNumber"));
+        assert_eq!(prop(&schema, "m"), leaf("FlexNumber"));
+        assert_eq!(
+            prop(&schema, "s"),
+            wired("FlexNumber", &["number", "integer", "string"])
+        );
+        // The tolerant type the leaf maps onto reads the value as a number.
+        let n: crate::wire::FlexNumber = serde_json::from_value(big["n"].clone()).unwrap();
+        assert_eq!(n.get(), Some(18446744073709551615.0));
+        assert!(
+            serde_json::from_value::<crate::wire::FlexInt>(big["n"].clone())
+                .unwrap()
+                .get()
+                .is_none(),
+            "FlexInt holds an i64: it cannot carry the value"
+        );
+        // i64::MAX itself is still a FlexInt.
+        let schema = infer(&[json!({"n": i64::MAX})], "T");
+        assert_eq!(prop(&schema, "n"), leaf("FlexInt"));
+    }
+
+    #[test]
+    fn keyword_and_colliding_names_generate_distinct_fields() {
+        let sample = json!({
+            "if": "a", "then": "b", "else": "c", "$ref": "d",
+            "type": "e", "Type": "f", "self": "g", "Self": "h", "null": "i", "NULL": "j",
+            "x-y": "k", "x_y": "l", "n": 18446744073709551615u64
+        });
+        let schema = infer(std::slice::from_ref(&sample), "T");
+        assert_eq!(check(&schema), Ok(()));
+        let file = crate::schema::tests::generated(&schema).unwrap();
+        let fields = crate::schema::tests::struct_fields(&file, "T");
+        let names: std::collections::HashSet<_> = fields.iter().map(|f| f.0.clone()).collect();
+        assert_eq!(
+            names.len(),
+            fields.len(),
+            "duplicate Rust fields: {fields:?}"
+        );
+        // Each property is (de)serialized under its own JSON name.
+        let mut json: Vec<_> = fields.iter().map(|f| f.2.clone()).collect();
+        json.sort();
+        let mut keys: Vec<_> = sample.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        assert_eq!(json, keys);
+        let n = fields.iter().find(|f| f.2 == "n").unwrap();
+        assert_eq!(n.1, "::std::option::Option<crate::wire::FlexNumber>");
     }
 
     #[test]

@@ -27,7 +27,14 @@ mod diff;
 mod infer;
 mod update;
 
-pub use diff::{Difference, Effect, diff};
+/// The real generator (`build.rs` runs the same file), for tests that check
+/// this module's claims about the generated Rust against what it generates.
+#[cfg(test)]
+#[path = "../codegen.rs"]
+#[allow(dead_code)]
+mod codegen;
+
+pub use diff::{Difference, Effect, destructive, diff};
 pub use infer::infer;
 pub use update::{Change, ChangeKind, update};
 
@@ -109,6 +116,26 @@ pub fn check(schema: &Value) -> Result<(), Problem> {
                 json_type(defs)
             )));
         }
+    }
+    // typify turns a nullable root into a newtype around `Option<Self>`
+    // named like the struct itself: two items of one name, which does not
+    // compile. The property holding the value is optional already.
+    let nullable_root = match root.get("type") {
+        Some(Value::Array(list)) => list.iter().any(|t| t == "null"),
+        _ => false,
+    } || nullable_branch(schema).is_some();
+    if nullable_root {
+        let at = if root.contains_key("type") {
+            "/type"
+        } else if root.contains_key("anyOf") {
+            "/anyOf"
+        } else {
+            "/oneOf"
+        };
+        return Err(Problem::Malformed {
+            at: at.to_string(),
+            what: "the root may not be nullable: typify generates two types of the same name for it; drop `null` here (a field holding this type is an `Option` already)".to_string(),
+        });
     }
     if root.contains_key("$defs") {
         return Err(Problem::NotASchema(
@@ -780,6 +807,51 @@ mod tests {
         };
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+    }
+
+    /// The Rust items the real generator makes of `schema`, alone in a
+    /// provider folder; `Err` names what the generator refused.
+    pub(crate) fn generated(schema: &Value) -> Result<syn::File, String> {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let folder = dir.path().join("scratch");
+        std::fs::create_dir_all(&folder).map_err(|e| e.to_string())?;
+        std::fs::write(folder.join("schema.json"), to_file_text(schema))
+            .map_err(|e| e.to_string())?;
+        let mut out = super::codegen::generate(dir.path()).map_err(|e| e.problem)?;
+        let code = out.pop().map(|g| g.code).unwrap_or_default();
+        syn::parse_file(&code).map_err(|e| format!("generated code does not parse: {e}"))
+    }
+
+    /// The fields of struct `name` in `file`: Rust name, type (tokens) and
+    /// the JSON name it (de)serializes from.
+    pub(crate) fn struct_fields(file: &syn::File, name: &str) -> Vec<(String, String, String)> {
+        use quote::ToTokens;
+        let item = file.items.iter().find_map(|i| match i {
+            syn::Item::Struct(s) if s.ident == name => Some(s),
+            _ => None,
+        });
+        let Some(item) = item else {
+            panic!("no struct {name} generated");
+        };
+        item.fields
+            .iter()
+            .map(|f| {
+                let ident = f
+                    .ident
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
+                let mut json = ident.clone();
+                for attr in &f.attrs {
+                    let text = attr.to_token_stream().to_string();
+                    if let Some(rest) = text.split("rename = \"").nth(1) {
+                        json = rest.split('"').next().unwrap_or_default().to_string();
+                    }
+                }
+                let ty = f.ty.to_token_stream().to_string().replace(' ', "");
+                (ident, ty, json)
+            })
+            .collect()
     }
 
     #[test]

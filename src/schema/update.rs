@@ -140,6 +140,14 @@ const ANY: &str = "any JSON value";
 /// left as it was.
 pub fn update(schema: &mut Value, samples: &[Value]) -> Result<Vec<Change>, Problem> {
     check(schema)?;
+    // A root cannot be nullable (see `check`): a `null` sample is not a
+    // payload of this schema.
+    if samples.iter().any(Value::is_null) && matches!(category(schema), Cat::Typed) {
+        return Err(Problem::WrongRoot(format!(
+            "the schema declares {}, a sample is null (a root cannot be nullable)",
+            describe(schema)
+        )));
+    }
     let original: &Value = schema;
     let mut walk = Walk {
         root: original,
@@ -1605,12 +1613,16 @@ mod tests {
 
     #[test]
     fn root_level_changes_use_the_root_path() {
+        // A null root is refused: a nullable root does not generate.
         let mut schema = json!({"title": "T", "description": "d", "type": "object"});
-        let changes = run(&mut schema, &[json!(null)]);
-        assert_eq!(
-            lines(&changes),
-            ["(root): may be null → Option<serde_json::Map<String, serde_json::Value>>"]
-        );
-        assert_eq!(changes[0].pointer, "");
+        let before = schema.clone();
+        let err = update(&mut schema, &[json!(null)]).unwrap_err();
+        assert!(matches!(err, Problem::WrongRoot(_)), "{err}");
+        assert!(err.to_string().contains("null"), "{err}");
+        assert_eq!(schema, before);
+        // Other root-level changes are reported at the root.
+        let changes = run(&mut schema, &[json!({"a": 1})]);
+        assert_eq!(changes[0].at, "a");
+        assert_eq!(changes[0].pointer, "/properties/a");
     }
 }

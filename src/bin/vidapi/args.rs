@@ -212,6 +212,11 @@ pub enum Schema {
         /// Write nothing; exit 4 if the file would change.
         #[arg(long)]
         check: bool,
+        /// Write even when a change destroys structure (an object or array
+        /// typing replaced by "anything") or narrows what decodes; without
+        /// it such an update is refused with exit 4 and nothing is written.
+        #[arg(long)]
+        allow_breaking: bool,
     },
     /// Print a new schema, in the project's conventions, that every sample fits.
     Infer {

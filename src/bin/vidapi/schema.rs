@@ -15,7 +15,8 @@ pub fn run(as_json: bool, command: Schema) -> Result<(), Failure> {
             schema_file,
             samples,
             check,
-        } => update(as_json, &schema_file, &samples, check),
+            allow_breaking,
+        } => update(as_json, &schema_file, &samples, check, allow_breaking),
         Schema::Infer { samples, title } => infer(&samples, &title),
         Schema::Diff { old, new } => diff(as_json, &old, &new),
     }
@@ -46,11 +47,33 @@ fn read_samples(paths: &[PathBuf]) -> Result<Vec<Value>, Failure> {
     paths.iter().map(|p| read(p).map(|(_, v)| v)).collect()
 }
 
-fn update(as_json: bool, file: &Path, samples: &[PathBuf], check: bool) -> Result<(), Failure> {
+fn update(
+    as_json: bool,
+    file: &Path,
+    samples: &[PathBuf],
+    check: bool,
+    allow_breaking: bool,
+) -> Result<(), Failure> {
     let (_, mut document) = read_schema(file)?;
+    let original = document.clone();
     let samples = read_samples(samples)?;
     let changes = schema::update(&mut document, &samples)
         .map_err(|e| Failure::Api(format!("{}: {e}", file.display())))?;
+    // The same classifier as `schema diff`: structure dropped or decoding
+    // narrowed is refused unless asked for.
+    let destructive = schema::destructive(&original, &document)
+        .map_err(|e| Failure::Api(format!("{}: {e}", file.display())))?;
+    if !destructive.is_empty() && !allow_breaking {
+        for d in &destructive {
+            eprintln!("{}: refused: {d}", file.display());
+        }
+        return Err(Failure::Found(Some(format!(
+            "{}: not written: {} change{} would drop structure or narrow decoding (a sample of another shape? pass --allow-breaking to write it anyway)",
+            file.display(),
+            destructive.len(),
+            if destructive.len() == 1 { "" } else { "s" }
+        ))));
+    }
     if as_json {
         let list: Vec<Value> = changes
             .iter()
