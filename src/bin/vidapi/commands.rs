@@ -526,7 +526,9 @@ pub fn wait(
             let video = Video::from(&native);
             if as_json {
                 let sent = last_sent.ok_or_else(|| {
-                    Failure::Api(format!("{provider} video {id:?} is not in the answer as sent"))
+                    Failure::Api(format!(
+                        "{provider} video {id:?} is not in the answer as sent"
+                    ))
                 })?;
                 as_sent(sent.get().as_bytes())?;
             } else {

@@ -136,7 +136,10 @@ impl Pending {
     ) -> Result<Box<RawValue>, Failure> {
         for kept in take() {
             let found = items(&kept.type_name, &kept.bytes).map_err(|e| {
-                Failure::Api(format!("a {} body does not split into items: {e}", kept.type_name))
+                Failure::Api(format!(
+                    "a {} body does not split into items: {e}",
+                    kept.type_name
+                ))
             })?;
             self.queue.extend(found.into_iter().map(ToOwned::to_owned));
         }
@@ -195,7 +198,10 @@ impl Saver {
     /// Creates `dir` (and its parents) if missing; it must be a folder.
     pub fn new(dir: &Path) -> Result<Saver, Failure> {
         fs::create_dir_all(dir).map_err(|e| {
-            Failure::Usage(format!("--save-bodies: cannot create {}: {e}", dir.display()))
+            Failure::Usage(format!(
+                "--save-bodies: cannot create {}: {e}",
+                dir.display()
+            ))
         })?;
         Ok(Saver {
             dir: dir.to_owned(),
@@ -210,11 +216,7 @@ impl Saver {
         let number = next.entry(stem.clone()).or_insert(1);
         if let Err(e) = self.write(&stem, number, body.bytes) {
             lock(&self.failed).get_or_insert_with(|| {
-                format!(
-                    "cannot save a {} body in {}: {e}",
-                    stem,
-                    self.dir.display()
-                )
+                format!("cannot save a {} body in {}: {e}", stem, self.dir.display())
             });
         }
     }
@@ -246,7 +248,9 @@ impl Saver {
     fn place(&self, temp: &Path, stem: &str, number: &mut u32) -> io::Result<PathBuf> {
         loop {
             let path = self.dir.join(format!("{stem}-{number:04}.json"));
-            *number = number.checked_add(1).ok_or_else(|| io::Error::other("no free name"))?;
+            *number = number
+                .checked_add(1)
+                .ok_or_else(|| io::Error::other("no free name"))?;
             match fs::hard_link(temp, &path) {
                 Ok(()) => return Ok(path),
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
