@@ -463,3 +463,45 @@ fn json_output_fed_back_to_drift_reports_nothing() {
         })
         .unwrap();
 }
+
+#[test]
+fn the_body_tap_sees_each_body_as_sent_with_its_drift_type() {
+    use std::sync::{Arc, Mutex};
+    let emulator = Emulator::start().unwrap();
+    let seen: Arc<Mutex<Vec<(String, String, u16, Vec<u8>)>>> = Arc::default();
+    let keep = seen.clone();
+    let config = vidapi::Config::new()
+        .base_url(emulator.base_url())
+        .on_body(move |body| {
+            keep.lock().unwrap().push((
+                body.provider.to_owned(),
+                body.type_name.to_owned(),
+                body.status,
+                body.bytes.to_vec(),
+            ))
+        });
+    let hour = vidapi::HourOne::with_config(vidapi::emulator::HOURONE_KEY, config.clone()).unwrap();
+    let videos = hour.videos().unwrap();
+    let useapi = vidapi::UseApi::with_config(vidapi::emulator::USEAPI_TOKEN, config).unwrap();
+    useapi.pixverse().video(PIXVERSE_COMPLETED).unwrap();
+    // A 404 is not a 2xx body: not handed over.
+    assert!(
+        useapi
+            .minimax()
+            .video("user:1-minimax:a-video:nope")
+            .is_err()
+    );
+    let seen = seen.lock().unwrap();
+    let names: Vec<(&str, &str, u16)> = seen
+        .iter()
+        .map(|(p, t, s, _)| (p.as_str(), t.as_str(), *s))
+        .collect();
+    assert_eq!(
+        names,
+        [("hourone", "Video[]", 200), ("pixverse", "Video", 200)]
+    );
+    let listed: Vec<Box<RawValue>> = serde_json::from_slice(&seen[0].3).unwrap();
+    assert_eq!(listed.len(), videos.len());
+    let one: Value = serde_json::from_slice(&seen[1].3).unwrap();
+    assert_eq!(one["video_id"], PIXVERSE_COMPLETED);
+}
