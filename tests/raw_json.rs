@@ -468,7 +468,9 @@ fn json_output_fed_back_to_drift_reports_nothing() {
 fn the_body_tap_sees_each_body_as_sent_with_its_drift_type() {
     use std::sync::{Arc, Mutex};
     let emulator = Emulator::start().unwrap();
-    let seen: Arc<Mutex<Vec<(String, String, u16, Vec<u8>)>>> = Arc::default();
+    /// Provider, type, status and bytes of each body handed over.
+    type Seen = Vec<(String, String, u16, Vec<u8>)>;
+    let seen: Arc<Mutex<Seen>> = Arc::default();
     let keep = seen.clone();
     let config = vidapi::Config::new()
         .base_url(emulator.base_url())
