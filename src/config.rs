@@ -2,6 +2,7 @@
 //! how often to retry, how much to read.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
@@ -43,6 +44,7 @@ pub struct Config {
     pub(crate) record_drift: bool,
     pub(crate) pacing: bool,
     pub(crate) rates: Vec<(Endpoint, Option<Rate>)>,
+    pub(crate) on_body: Option<BodyTap>,
 }
 
 impl Default for Config {
@@ -59,6 +61,7 @@ impl Default for Config {
             record_drift: true,
             pacing: true,
             rates: Vec::new(),
+            on_body: None,
         }
     }
 }
@@ -166,6 +169,63 @@ impl Config {
     pub fn record_drift(mut self, record: bool) -> Self {
         self.record_drift = record;
         self
+    }
+
+    /// Calls `tap` with every 2xx response body as it was read, before it
+    /// is decoded (so a body that then fails to decode is seen too), with
+    /// the drift type it is checked as ([`Body`]). Retries are seen each.
+    /// The typed answer is unchanged; without a tap nothing is copied.
+    /// The body is the one [`max_body_bytes`](Self::max_body_bytes) bounds.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// let seen = Arc::new(Mutex::new(Vec::new()));
+    /// let keep = seen.clone();
+    /// let config = vidapi::Config::new().on_body(move |body| {
+    ///     let name = format!("{}-{}", body.provider, body.type_name);
+    ///     keep.lock().unwrap().push((name, body.bytes.to_vec()));
+    /// });
+    /// # let _ = config;
+    /// ```
+    pub fn on_body(mut self, tap: impl Fn(&Body<'_>) + Send + Sync + 'static) -> Self {
+        self.on_body = Some(BodyTap(Arc::new(tap)));
+        self
+    }
+}
+
+/// One 2xx response body, as [`Config::on_body`] hands it over.
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub struct Body<'a> {
+    /// The call it answered.
+    pub endpoint: Endpoint,
+    /// The schema folder of the type it is read as (`minimax`, `pixverse`,
+    /// `hourone`, `memories`): the `<PROVIDER>` of `vidapi drift`.
+    pub provider: &'a str,
+    /// The type it is read as, as [`drift::find`](crate::drift::find)
+    /// names it (`VideoPage`, `Video[]` for a bare array of `Video`s;
+    /// `Video` for a single-video lookup): the `<TYPE>` of `vidapi drift`.
+    pub type_name: &'a str,
+    /// The HTTP status.
+    pub status: u16,
+    /// The body, byte for byte as it arrived (after decompression).
+    pub bytes: &'a [u8],
+}
+
+/// The function [`Config::on_body`] set: configs compare equal when they
+/// hold the same one.
+#[derive(Clone)]
+pub(crate) struct BodyTap(pub(crate) Arc<dyn Fn(&Body<'_>) + Send + Sync>);
+
+impl PartialEq for BodyTap {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl fmt::Debug for BodyTap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("BodyTap")
     }
 }
 

@@ -112,8 +112,8 @@ pub fn credential_variable(provider: Provider) -> &'static str {
 }
 
 /// The settings for one client: its base URL, the proxy, plain http.
-fn config(vars: &impl Fn(&str) -> Option<String>, which: &Vars) -> Result<Config> {
-    let mut config = Config::new();
+fn config(vars: &impl Fn(&str) -> Option<String>, which: &Vars, base: &Config) -> Result<Config> {
+    let mut config = base.clone();
     if let Some(url) = get(vars, which.base_url) {
         config = config.base_url(url);
     }
@@ -140,12 +140,13 @@ fn config(vars: &impl Fn(&str) -> Option<String>, which: &Vars) -> Result<Config
 fn client<T>(
     vars: &impl Fn(&str) -> Option<String>,
     which: &Vars,
+    base: &Config,
     make: impl FnOnce(String, Config) -> Result<T>,
 ) -> Result<Option<T>> {
     let Some(credential) = get(vars, which.credential) else {
         return Ok(None);
     };
-    let config = config(vars, which)?;
+    let config = config(vars, which, base)?;
     make(credential, config)
         .map(Some)
         .map_err(|e| plain_http_hint(e, which, vars))
@@ -156,9 +157,10 @@ fn client<T>(
 fn required<T>(
     vars: &impl Fn(&str) -> Option<String>,
     which: &Vars,
+    base: &Config,
     make: impl FnOnce(String, Config) -> Result<T>,
 ) -> Result<T> {
-    client(vars, which, make)?.ok_or_else(|| Error::NotConfigured {
+    client(vars, which, base, make)?.ok_or_else(|| Error::NotConfigured {
         variables: vec![which.credential],
         message: format!("{} is not set ({})", which.credential, which.serves),
     })
@@ -197,10 +199,21 @@ impl Accounts {
     /// Like [`from_env`](Self::from_env), reading the variables through
     /// `vars` (a name in, its value or `None` out).
     pub fn from_vars(vars: impl Fn(&str) -> Option<String>) -> Result<Accounts> {
+        Self::from_vars_with(vars, &Config::new())
+    }
+
+    /// Like [`from_env`](Self::from_env), starting every client's settings
+    /// from `base` instead of [`Config::new`] (the variables then set what
+    /// they name): a [`Config::on_body`] tap, a timeout.
+    pub fn from_env_with(base: &Config) -> Result<Accounts> {
+        Self::from_vars_with(process, base)
+    }
+
+    fn from_vars_with(vars: impl Fn(&str) -> Option<String>, base: &Config) -> Result<Accounts> {
         let accounts = Accounts {
-            useapi: client(&vars, &USEAPI, UseApi::with_config)?,
-            hourone: client(&vars, &HOURONE, HourOne::with_config)?,
-            memories: client(&vars, &MEMORIES, Memories::with_config)?,
+            useapi: client(&vars, &USEAPI, base, UseApi::with_config)?,
+            hourone: client(&vars, &HOURONE, base, HourOne::with_config)?,
+            memories: client(&vars, &MEMORIES, base, Memories::with_config)?,
         };
         if accounts.providers().is_empty() {
             return Err(Error::NotConfigured {
@@ -248,7 +261,13 @@ impl UseApi {
 
     /// Like [`from_env`](Self::from_env), reading the variables through `vars`.
     pub fn from_vars(vars: impl Fn(&str) -> Option<String>) -> Result<UseApi> {
-        required(&vars, &USEAPI, UseApi::with_config)
+        required(&vars, &USEAPI, &Config::new(), UseApi::with_config)
+    }
+
+    /// Like [`from_env`](Self::from_env), starting from `base` instead of
+    /// [`Config::new`] ([`Accounts::from_env_with`]).
+    pub fn from_env_with(base: &Config) -> Result<UseApi> {
+        required(&process, &USEAPI, base, UseApi::with_config)
     }
 }
 
@@ -262,7 +281,13 @@ impl HourOne {
 
     /// Like [`from_env`](Self::from_env), reading the variables through `vars`.
     pub fn from_vars(vars: impl Fn(&str) -> Option<String>) -> Result<HourOne> {
-        required(&vars, &HOURONE, HourOne::with_config)
+        required(&vars, &HOURONE, &Config::new(), HourOne::with_config)
+    }
+
+    /// Like [`from_env`](Self::from_env), starting from `base` instead of
+    /// [`Config::new`] ([`Accounts::from_env_with`]).
+    pub fn from_env_with(base: &Config) -> Result<HourOne> {
+        required(&process, &HOURONE, base, HourOne::with_config)
     }
 }
 
@@ -276,6 +301,12 @@ impl Memories {
 
     /// Like [`from_env`](Self::from_env), reading the variables through `vars`.
     pub fn from_vars(vars: impl Fn(&str) -> Option<String>) -> Result<Memories> {
-        required(&vars, &MEMORIES, Memories::with_config)
+        required(&vars, &MEMORIES, &Config::new(), Memories::with_config)
+    }
+
+    /// Like [`from_env`](Self::from_env), starting from `base` instead of
+    /// [`Config::new`] ([`Accounts::from_env_with`]).
+    pub fn from_env_with(base: &Config) -> Result<Memories> {
+        required(&process, &MEMORIES, base, Memories::with_config)
     }
 }

@@ -149,7 +149,7 @@ pub mod emulator;
 #[cfg(feature = "schema-tools")]
 pub mod schema;
 
-pub use config::{Config, RetryPolicy};
+pub use config::{Body, Config, RetryPolicy};
 pub use error::{Endpoint, Error, Provider, Result};
 pub use hourone::HourOne;
 pub use memories::Memories;

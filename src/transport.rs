@@ -221,7 +221,8 @@ impl Request {
     /// whose schema defines the item: the body is decoded as `open`, the
     /// body, `close` (`[` and `]` for a bare array). The item's type stays
     /// the one the list schema generates, and drift is recorded against
-    /// that schema (as the list's items).
+    /// that schema (as the list's items). A [`Config::on_body`] tap sees
+    /// the body as type `Video` (every such answer is one video).
     pub fn item_of(mut self, open: &'static str, close: &'static str) -> Self {
         self.envelope = Some((open, close));
         self
@@ -550,6 +551,9 @@ impl Transport {
             .read_to_end(&mut body);
         seen.bytes = Some(body.len() as u64);
         read.map_err(|e| self.call_error(endpoint, Some(status), ureq::Error::from(e)))?;
+        if let Some(tap) = &self.inner.config.on_body {
+            tap_body::<T>(tap, endpoint, status, envelope.is_some(), &body);
+        }
         let decoded = match envelope {
             None => drift::decode::<T>(&body, self.inner.drift.is_some()),
             // The body must be exactly one JSON value before it is wrapped,
@@ -627,6 +631,34 @@ impl Transport {
     fn redact_error(&self, error: Error) -> Error {
         self.inner.hidden.scrub(error)
     }
+}
+
+/// Hands a 2xx body to the [`Config::on_body`] tap, named by the drift
+/// type it is read as: `T`'s schema root (`Video[]` for a bare array of
+/// them), or `Video` for an answer read with [`Request::item_of`] (both of
+/// which are single-video lookups).
+fn tap_body<T: Observed>(
+    tap: &crate::config::BodyTap,
+    endpoint: Endpoint,
+    status: u16,
+    item: bool,
+    bytes: &[u8],
+) {
+    // The registry entry shows itself as `provider/title`.
+    let root = format!("{:?}", T::root());
+    let (provider, title) = root.split_once('/').unwrap_or(("", root.as_str()));
+    let type_name = match (item, T::is_list()) {
+        (true, _) => "Video".to_owned(),
+        (false, true) => format!("{title}[]"),
+        (false, false) => title.to_owned(),
+    };
+    (tap.0)(&crate::config::Body {
+        endpoint,
+        provider,
+        type_name: &type_name,
+        status,
+        bytes,
+    });
 }
 
 /// What one attempt saw of the answer, for its log event.

@@ -256,7 +256,9 @@ fn memories_filters_pages_and_all() {
             "upload",
         ],
     ));
-    assert_eq!(page["current_page"], 2);
+    // memories.ai's whole answer as sent: the envelope, then the page in `data`.
+    assert_eq!(page["code"], "0000");
+    assert_eq!(page["data"]["current_page"], 2);
     let sent = emulator.requests()[0].json().unwrap();
     assert_eq!(
         sent,
@@ -350,6 +352,7 @@ fn memories_api_v1_flag_lists_by_unique_id() {
             "4",
         ],
     ));
+    let page = &page["data"];
     assert_eq!(page["total_count"], 15, "the newer answer sends a number");
     assert_eq!(page["videos"].as_array().unwrap().len(), 4);
     let sent = &emulator.requests()[0];
@@ -993,7 +996,10 @@ fn statuses_share_one_vocabulary_and_unknown_filters_are_refused() {
     assert_eq!(filtered.code, 0, "{}", filtered.stderr);
     let sent = emulator.requests().last().unwrap().json().unwrap();
     assert_eq!(sent["status"], "PARSE_ERROR");
-    let videos = json_of(&filtered)["videos"].as_array().unwrap().clone();
+    let videos = json_of(&filtered)["data"]["videos"]
+        .as_array()
+        .unwrap()
+        .clone();
     assert!(!videos.is_empty() && videos.iter().all(|v| v["status"] == "PARSE_ERROR"));
 
     let before = emulator.requests().len();

@@ -27,10 +27,18 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "vidapi", version, max_term_width = 100)]
 pub struct Cli {
-    /// Print the decoded payload as JSON on stdout (the provider's own field
-    /// names) instead of a table.
+    /// Print the payload as JSON on stdout, exactly as the provider sent it
+    /// (its own envelope, field names, values and key order), instead of a
+    /// table. `--all` prints a JSON array of the videos as sent; `list` its
+    /// own cross-provider records.
     #[arg(long, global = true)]
     pub json: bool,
+
+    /// Save every 2xx response body verbatim in DIR (created if missing),
+    /// as PROVIDER-TYPE-NNNN.json, never replacing a file: check them with
+    /// `vidapi drift PROVIDER TYPE DIR/PROVIDER-TYPE-*`.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub save_bodies: Option<std::path::PathBuf>,
 
     /// Also print, on stderr, the drift the responses showed: fields their
     /// schemas do not declare, values of another type, unknown statuses.

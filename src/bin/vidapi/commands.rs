@@ -6,13 +6,15 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use vidapi::accounts::{Accounts, Scope, WaitError};
 use vidapi::download::{Downloaded, Options, Progress};
 use vidapi::view::{ProviderVideo, Video};
 use vidapi::{HourOne, Memories, Provider, UseApi, hourone, memories, minimax, pixverse};
 
 use crate::Failure;
-use crate::output::{Col, JsonStream, Rows, cell, json};
+use crate::output::{Col, JsonStream, Rows, as_sent, cell, json};
+use crate::raw::{self, Keyed, Pending};
 
 type Outcome = Result<(), Failure>;
 
@@ -34,30 +36,31 @@ fn status_cell<S: std::fmt::Display>(status: Option<S>) -> String {
     status.map(|s| s.to_string()).unwrap_or_default()
 }
 
-/// Prints `items` as a JSON array or as a table of the given columns.
-fn print<T: Serialize>(
+/// Prints the answer's body as sent (`--json`), or `items` as a table of
+/// the given columns.
+fn print<T>(
     as_json: bool,
     items: &[T],
     columns: &[Col],
     row: impl Fn(&T) -> Vec<String>,
 ) -> Outcome {
     if as_json {
-        return Ok(json(&items)?);
+        return Ok(as_sent(&raw::last()?.bytes)?);
     }
     Rows::new(columns).print_all(items.iter().map(row).collect())?;
     Ok(())
 }
 
-/// Prints one item as a JSON object (its own shape, not a one-element
-/// array) or as a one-row table.
-fn print_one<T: Serialize>(
+/// Prints the answer's body as sent (`--json`: the provider's one object),
+/// or `item` as a one-row table.
+fn print_one<T>(
     as_json: bool,
     item: &T,
     columns: &[Col],
     row: impl Fn(&T) -> Vec<String>,
 ) -> Outcome {
     if as_json {
-        return Ok(json(item)?);
+        return Ok(as_sent(&raw::last()?.bytes)?);
     }
     Rows::new(columns).print_all(vec![row(item)])?;
     Ok(())
@@ -204,7 +207,7 @@ pub fn pixverse_videos(
 ) -> Outcome {
     let page = useapi.pixverse().videos(email, limit, offset)?;
     if as_json {
-        return Ok(json(&page)?);
+        return Ok(as_sent(&raw::last()?.bytes)?);
     }
     let videos = page.videos();
     Rows::new(PIXVERSE_COLUMNS).print_all(videos.iter().map(pixverse_row).collect())?;
@@ -235,8 +238,9 @@ fn progress(what: &str) -> ProgressBar {
     bar
 }
 
-/// Streams every item: rows (or JSON elements) are printed page by page.
-fn stream<T: Serialize>(
+/// Streams every item: rows are printed page by page; `--json` elements
+/// one by one, each the item as the provider sent it.
+fn stream<T: Keyed + DeserializeOwned>(
     as_json: bool,
     items: impl Iterator<Item = vidapi::Result<T>>,
     columns: &[Col],
@@ -246,6 +250,7 @@ fn stream<T: Serialize>(
 ) -> Outcome {
     let mut table = Rows::new(columns);
     let mut json_out = JsonStream::new();
+    let mut sent = Pending::default();
     let mut pending = Vec::with_capacity(page_size);
     let flush = |pending: &mut Vec<T>, table: &mut Rows| -> std::io::Result<()> {
         let rows = pending.drain(..).map(|item| row(&item)).collect();
@@ -255,7 +260,7 @@ fn stream<T: Serialize>(
         let item = item?;
         bar.inc(1);
         if as_json {
-            json_out.push(&item)?;
+            json_out.push_raw(&sent.as_sent(&item)?)?;
         } else {
             pending.push(item);
             if pending.len() >= page_size {
@@ -322,7 +327,7 @@ pub fn hourone_video(hour: &HourOne, as_json: bool, id: &str) -> Outcome {
 pub fn hourone_metadata(hour: &HourOne, as_json: bool, id: &str) -> Outcome {
     let meta = hour.video_metadata(id)?;
     if as_json {
-        return Ok(json(&meta)?);
+        return Ok(as_sent(&raw::last()?.bytes)?);
     }
     let value = serde_json::to_value(&meta).map_err(std::io::Error::other)?;
     let rows = value
@@ -393,9 +398,11 @@ pub fn memories_videos_v1(
     memories_page(as_json, mem.list_videos_v1(filter)?)
 }
 
+/// `--json`: memories.ai's whole answer as sent, envelope (`code`, `msg`,
+/// `data`, …) included.
 fn memories_page(as_json: bool, page: memories::VideoPage) -> Outcome {
     if as_json {
-        return Ok(json(&page)?);
+        return Ok(as_sent(&raw::last()?.bytes)?);
     }
     Rows::new(MEMORIES_COLUMNS).print_all(page.videos().iter().map(memories_row).collect())?;
     eprintln!(
@@ -465,7 +472,12 @@ pub fn list(accounts: &Accounts, as_json: bool, scope: &Scope) -> Outcome {
     for failure in &listing.failures {
         eprintln!("vidapi: error: {failure}");
     }
-    print(as_json, &listing.videos, VIEW_COLUMNS, view_row)?;
+    // `--json`: vidapi's own cross-provider records, not a payload.
+    if as_json {
+        json(&listing.videos)?;
+    } else {
+        Rows::new(VIEW_COLUMNS).print_all(listing.videos.iter().map(view_row).collect())?;
+    }
     if listing.failures.is_empty() {
         Ok(())
     } else {
@@ -500,15 +512,25 @@ pub fn wait(
         id,
         scope,
     } = target;
-    let on_poll = |v: &ProviderVideo| {
-        let v = Video::from(v);
+    // `--json`: the video's object as the last poll's answer sent it.
+    let mut last_sent = None;
+    let on_poll = |native: &ProviderVideo| {
+        if as_json {
+            last_sent = raw::video_as_sent(native);
+        }
+        let v = Video::from(native);
         eprintln!("{} {}: {}", v.provider, v.id, v.stage)
     };
     match accounts.wait_for(provider, id, scope, timeout, interval, on_poll) {
         Ok(native) => {
             let video = Video::from(&native);
             if as_json {
-                json(&native)?;
+                let sent = last_sent.ok_or_else(|| {
+                    Failure::Api(format!(
+                        "{provider} video {id:?} is not in the answer as sent"
+                    ))
+                })?;
+                as_sent(sent.get().as_bytes())?;
             } else {
                 Rows::new(VIEW_COLUMNS).print_all(vec![view_row(&video)])?;
             }

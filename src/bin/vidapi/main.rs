@@ -7,6 +7,7 @@ mod demo;
 mod drift;
 mod input;
 mod output;
+mod raw;
 mod schema;
 mod settings;
 
@@ -115,7 +116,47 @@ fn refuse_json(command: &Command) -> Result<(), Failure> {
     )))
 }
 
+/// Commands that call no provider: `--save-bodies` is refused, not ignored.
+fn refuse_save_bodies(command: &Command) -> Result<(), Failure> {
+    let name = match command {
+        Command::Demo => "demo",
+        Command::Emulator { .. } => "emulator",
+        Command::Completions { .. } => "completions",
+        Command::Drift { .. } => "drift",
+        Command::Schema(_) => "schema",
+        _ => return Ok(()),
+    };
+    Err(Failure::Usage(format!(
+        "--save-bodies does not apply to `{name}`, which calls no provider; leave it out"
+    )))
+}
+
+/// Sets up the clients' body tap: `--json` keeps the bodies to print them
+/// as sent (except for `list` and `download`, which print their own
+/// records), `--save-bodies` writes them. Runs the command, then reports a
+/// body that could not be saved.
 fn run(cli: Cli) -> Result<(), Failure> {
+    let keep = cli.json && !matches!(cli.command, Command::List { .. } | Command::Download { .. });
+    let saver = match &cli.save_bodies {
+        Some(dir) => {
+            refuse_save_bodies(&cli.command)?;
+            Some(std::sync::Arc::new(raw::Saver::new(dir)?))
+        }
+        None => None,
+    };
+    settings::start_from(raw::config(keep, saver.clone()));
+    let outcome = command(cli);
+    match saver.map(|saver| saver.outcome()) {
+        Some(Err(Failure::Api(problem))) if outcome.is_err() => {
+            eprintln!("vidapi: error: {problem}");
+            outcome
+        }
+        Some(saved) => outcome.and(saved),
+        None => outcome,
+    }
+}
+
+fn command(cli: Cli) -> Result<(), Failure> {
     let json = cli.json;
     if json {
         refuse_json(&cli.command)?;

@@ -253,6 +253,17 @@ pub fn json(value: &impl Serialize) -> io::Result<()> {
     writeln!(out)
 }
 
+/// Prints a body as it was sent, byte for byte, ending the line if it
+/// does not end in one.
+pub fn as_sent(bytes: &[u8]) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(bytes)?;
+    if !bytes.ends_with(b"\n") {
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
 /// Writes a JSON array one element at a time, so `--all` never holds every page.
 pub struct JsonStream {
     started: bool,
@@ -263,11 +274,12 @@ impl JsonStream {
         JsonStream { started: false }
     }
 
-    pub fn push(&mut self, value: &impl Serialize) -> io::Result<()> {
+    /// Adds one element as it was sent (raw JSON), byte for byte.
+    pub fn push_raw(&mut self, value: &serde_json::value::RawValue) -> io::Result<()> {
         let mut out = io::stdout().lock();
         out.write_all(if self.started { b",\n" } else { b"[\n" })?;
         self.started = true;
-        serde_json::to_writer(&mut out, value).map_err(io::Error::other)
+        out.write_all(value.get().as_bytes())
     }
 
     pub fn finish(self) -> io::Result<()> {

@@ -1,15 +1,28 @@
 //! Clients configured from the environment.
 
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use vidapi::accounts::Accounts;
 use vidapi::drift::Finding;
-use vidapi::{HourOne, Memories, UseApi};
+use vidapi::{Config, HourOne, Memories, UseApi};
 
 use crate::Failure;
 
 // The environment (credentials, base URLs, `VIDAPI_PROXY`,
 // `VIDAPI_ALLOW_HTTP`) is read by the library: `vidapi::env`.
+
+/// The settings every client starts from (`--json`'s and `--save-bodies`'
+/// body tap); [`Config::new`] unless [`start_from`] set them.
+static BASE: OnceLock<Config> = OnceLock::new();
+
+/// Makes every client of this command start from `config`.
+pub fn start_from(config: Config) {
+    let _ = BASE.set(config);
+}
+
+fn base() -> &'static Config {
+    BASE.get_or_init(Config::new)
+}
 
 /// Every client made for this command, so that `--drift` can ask each
 /// what its responses showed (clones share their record).
@@ -38,26 +51,26 @@ pub fn drift() -> Vec<Finding> {
 }
 
 pub fn useapi() -> Result<UseApi, Failure> {
-    let client = UseApi::from_env()?;
+    let client = UseApi::from_env_with(base())?;
     keep(Made::UseApi(client.clone()));
     Ok(client)
 }
 
 pub fn hourone() -> Result<HourOne, Failure> {
-    let client = HourOne::from_env()?;
+    let client = HourOne::from_env_with(base())?;
     keep(Made::HourOne(client.clone()));
     Ok(client)
 }
 
 pub fn memories() -> Result<Memories, Failure> {
-    let client = Memories::from_env()?;
+    let client = Memories::from_env_with(base())?;
     keep(Made::Memories(client.clone()));
     Ok(client)
 }
 
 /// Every provider whose credential is set; an error when none is.
 pub fn accounts() -> Result<Accounts, Failure> {
-    let accounts = Accounts::from_env()?;
+    let accounts = Accounts::from_env_with(base())?;
     keep_all(&accounts);
     Ok(accounts)
 }
@@ -66,7 +79,7 @@ pub fn accounts() -> Result<Accounts, Failure> {
 /// credential not set is named alone (`USEAPI_TOKEN` for PixVerse), even
 /// when no provider at all is configured.
 pub fn accounts_for(provider: vidapi::Provider) -> Result<Accounts, Failure> {
-    let accounts = match Accounts::from_env() {
+    let accounts = match Accounts::from_env_with(base()) {
         Ok(accounts) => accounts,
         Err(vidapi::Error::NotConfigured { .. }) => Accounts::default(),
         Err(e) => return Err(e.into()),
