@@ -129,6 +129,7 @@ pub mod env;
 mod error;
 pub mod pace;
 mod paging;
+pub mod redact;
 mod stage;
 mod transport;
 pub mod wire;
