@@ -6,6 +6,7 @@
 
 use std::io::Write;
 use std::net::TcpStream;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
@@ -65,14 +66,17 @@ pub(crate) fn validators(name: &str, generation: u32) -> (String, String) {
 
 /// Answers a media request on `stream`; whether the connection stays usable.
 pub(crate) fn serve(
-    host: (u32, MediaMode),
+    host: &Mutex<MediaHost>,
     request: &RecordedRequest,
     name: &str,
     stream: &mut TcpStream,
     close: bool,
     stop: &AtomicBool,
 ) -> bool {
-    let (generation, mode) = host;
+    let (generation, mode) = {
+        let now = super::lock(host);
+        (now.generation, now.mode)
+    };
     let mut body = file(name, generation);
     let size = body.len();
     let (etag, modified) = validators(name, generation);
@@ -140,20 +144,24 @@ pub(crate) fn serve(
         return false;
     }
     let head = raw.len() - answer.body.len();
-    raw.truncate(head + keep.min(answer.body.len()));
+    let (sent, rest) = raw.split_at(head + keep.min(answer.body.len()));
     if stream
-        .write_all(&raw)
+        .write_all(sent)
         .and_then(|()| stream.flush())
         .is_err()
     {
         return false;
     }
     if let MediaMode::StallAfter(_) = mode {
-        for _ in 0..6000 {
+        for _ in 0..30_000 {
             if stop.load(Ordering::SeqCst) {
-                break;
+                return false;
             }
-            std::thread::sleep(Duration::from_millis(100));
+            if super::lock(host).mode != mode {
+                let _ = stream.write_all(rest).and_then(|()| stream.flush());
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(20));
         }
     }
     false

@@ -391,12 +391,8 @@ fn serve_connection(stream: TcpStream, shared: &Shared, stop: &AtomicBool) {
             fault::Outcome::Answer
                 if recorded.method == "GET" && recorded.path.starts_with("/media/") =>
             {
-                let host = {
-                    let host = lock(&shared.media);
-                    (host.generation, host.mode)
-                };
                 let name = routes::decoded(&recorded.path["/media/".len()..]);
-                media::serve(host, &recorded, &name, &mut writer, close, stop)
+                media::serve(&shared.media, &recorded, &name, &mut writer, close, stop)
             }
             fault::Outcome::Answer => routes::answer(&shared.data, &shared.base_url, &recorded)
                 .write_to(&mut writer, close)
