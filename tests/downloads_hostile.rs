@@ -450,24 +450,25 @@ fn the_deadline_ends_a_download_and_a_later_run_resumes_it() {
     let emulator = Emulator::start().unwrap();
     let dir = tempfile::tempdir().unwrap();
     // Every attempt gains 70 000 bytes (over the floor), so only the
-    // deadline can end it: 200 ms between attempts, 300 ms allowed, while
-    // the whole file would take 45 attempts.
+    // deadline can end it: the backoff between attempts (30-60 s) is cut
+    // short by the 3 s deadline, while the whole file would take 45
+    // attempts. (3 s is only a generous bound for the first attempt.)
     emulator.set_media_mode(MediaMode::CutAfter(70_000));
     let slow = Config::new()
         .base_url(emulator.base_url())
         .timeout(Duration::from_secs(10))
         .retry(RetryPolicy {
             max_retries: 3,
-            initial_backoff: Duration::from_millis(400),
-            max_backoff: Duration::from_millis(400),
-            ..RetryPolicy::default()
+            initial_backoff: Duration::from_secs(60),
+            max_backoff: Duration::from_secs(60),
+            max_retry_after: Duration::from_secs(60),
         });
     let target = dir.path().join("late.mp4");
     let link = url(&emulator, "late.mp4");
     let err = Downloader::new(Provider::PixVerse, &slow)
         .unwrap()
         .with_options(Options {
-            deadline: Some(Duration::from_millis(300)),
+            deadline: Some(Duration::from_secs(3)),
             ..Options::default()
         })
         .fetch(&link, &target, |_| {})
@@ -569,6 +570,7 @@ fn a_killed_download_of_a_changed_file_restarts_in_a_new_process() {
     eprintln!("{shown}");
     assert_eq!(report["resumed"], 0);
     assert_eq!(report["restarted"], 1);
+    assert_eq!(report["resumed_from"], 0, "nothing of the old file kept");
     assert_eq!(report["bytes"], MEDIA_SIZE);
 }
 

@@ -187,6 +187,7 @@ impl State {
         );
         self.part.truncate()?;
         self.written = 0;
+        self.resumed_from = 0;
         self.restarted += 1;
         self.record = Sidecar::new(&self.record.url);
         self.part.record(&self.record)

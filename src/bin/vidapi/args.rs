@@ -16,8 +16,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 ///
 /// Exit codes: 0 success; 1 an API, network, decoding or download error (or,
 /// for `list`, any provider failing; for `download`, a video with no
-/// finished file or a file already at the path); 2 bad usage or missing
-/// configuration;
+/// finished file, a file already at the path, or another download to it
+/// under way); 2 bad usage or missing configuration (or a download folder
+/// that does not exist), caught before any request;
 /// 3 `wait` timed out before the video's status was final; 4 `drift` found
 /// drift, `schema update --check` would change the file, or `schema diff`
 /// found a breaking change; 5 `wait` saw the video end failed, moderated,
