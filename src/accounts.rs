@@ -393,7 +393,9 @@ impl Accounts {
     /// Looks the video up ([`Accounts::find`]) and downloads its finished
     /// file ([`Accounts::download_video`]). A video the provider does not
     /// have, or that has no finished file, is an [`Error::NoMedia`] and no
-    /// file is created.
+    /// file is created. A `to` whose folder does not exist is an
+    /// [`Error::InvalidArgument`] before any request
+    /// ([`download::check_destination`]).
     pub fn download(
         &self,
         provider: Provider,
@@ -402,6 +404,7 @@ impl Accounts {
         options: &Options,
         progress: impl FnMut(Progress),
     ) -> Result<Downloaded> {
+        download::check_destination(to)?;
         let video = self.find(provider, id)?.ok_or_else(|| Error::NoMedia {
             provider,
             id: id.to_owned(),
@@ -414,8 +417,10 @@ impl Accounts {
     /// [`find`](Self::find) or [`wait`](Self::wait)): its
     /// [`file_url`](Video::file_url), fetched by a [`Downloader`] with the
     /// provider client's settings and without its credential. `to` is the
-    /// target file, or a folder to put it in; by default the current
-    /// folder. The file name, when not given, is
+    /// target file, or a folder to put it in (an existing folder, or a path
+    /// ending in `/`, which must exist); by default the current folder. A
+    /// missing folder is an [`Error::InvalidArgument`] before any request.
+    /// The file name, when not given, is
     /// [`download::default_file_name`] of the video's id and URL.
     pub fn download_video(
         &self,
@@ -424,6 +429,7 @@ impl Accounts {
         options: &Options,
         progress: impl FnMut(Progress),
     ) -> Result<Downloaded> {
+        download::check_destination(to)?;
         let url = download::file_url(video)?;
         let config = match video.provider {
             Provider::MiniMax | Provider::PixVerse => self.useapi.as_ref().map(UseApi::config),

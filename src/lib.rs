@@ -130,6 +130,7 @@ mod error;
 pub mod fsio;
 pub mod pace;
 mod paging;
+pub mod redact;
 mod stage;
 mod transport;
 pub mod wire;

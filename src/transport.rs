@@ -796,6 +796,10 @@ pub(crate) struct MediaAnswer {
     pub length: Option<u64>,
     /// `Content-Range`, as sent.
     pub range: Option<String>,
+    /// `ETag`, as sent.
+    pub etag: Option<String>,
+    /// `Last-Modified`, as sent.
+    pub last_modified: Option<String>,
     body: ureq::BodyReader<'static>,
 }
 
@@ -846,19 +850,25 @@ impl Media {
     }
 
     /// GETs `url` from byte `from` on (`Range: bytes=<from>-` when `from` is
-    /// not 0), following up to ten redirects. A URL or redirect target that
+    /// not 0, with `If-Range: <if_range>` when given), following up to ten
+    /// redirects. A URL or redirect target that
     /// is neither https nor loopback http is refused with
     /// [`Error::Redirect`] (or [`Error::InvalidArgument`] for `url` itself),
     /// unless the config allows plain http. A non-2xx answer is an error
     /// carrying the status and the start of the body.
-    pub(crate) fn get(&self, url: &str, from: u64) -> Result<MediaAnswer> {
-        self.hop(url, from).map_err(|e| self.hidden.scrub(e))
+    pub(crate) fn get(&self, url: &str, from: u64, if_range: Option<&str>) -> Result<MediaAnswer> {
+        self.hop(url, from, if_range)
+            .map_err(|e| self.hidden.scrub(e))
     }
 
-    fn hop(&self, url: &str, from: u64) -> Result<MediaAnswer> {
+    fn hop(&self, url: &str, from: u64, if_range: Option<&str>) -> Result<MediaAnswer> {
         let endpoint = self.endpoint;
-        check_media_url(url, self.allow_http)
-            .map_err(|reason| Error::invalid("media URL", format!("{url:?}: {reason}")))?;
+        check_media_url(url, self.allow_http).map_err(|reason| {
+            Error::invalid(
+                "media URL",
+                format!("{:?}: {reason}", crate::redact::url(url)),
+            )
+        })?;
         let mut current = url.to_owned();
         for _ in 0..=MAX_MEDIA_REDIRECTS {
             let mut builder = self
@@ -868,6 +878,9 @@ impl Media {
                 .header("accept-encoding", "identity");
             if from > 0 {
                 builder = builder.header("range", format!("bytes={from}-"));
+                if let Some(validator) = if_range {
+                    builder = builder.header("if-range", validator);
+                }
             }
             let started = Instant::now();
             let response = builder.call().map_err(|e| ureq_error(endpoint, None, e))?;
@@ -900,6 +913,8 @@ impl Media {
             let headers = response.headers();
             let length = header_text(headers, "content-length").and_then(|v| v.parse::<u64>().ok());
             let range = header_text(headers, "content-range");
+            let etag = header_text(headers, "etag");
+            let last_modified = header_text(headers, "last-modified");
             let body = response
                 .into_body()
                 .into_with_config()
@@ -911,13 +926,18 @@ impl Media {
                 status,
                 length,
                 range,
+                etag,
+                last_modified,
                 body,
             });
         }
         Err(Error::Redirect {
             endpoint,
             status: 310,
-            location: format!("more than {MAX_MEDIA_REDIRECTS} redirects, the last to {current}"),
+            location: format!(
+                "more than {MAX_MEDIA_REDIRECTS} redirects, the last to {}",
+                crate::redact::url(&current)
+            ),
         })
     }
 }

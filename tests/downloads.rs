@@ -48,12 +48,16 @@ fn accounts(emulator: &Emulator) -> Accounts {
     }
 }
 
-/// The raw head of a 200 that promises `length` bytes, then `body`, then
-/// the connection closes.
-fn cut(length: usize, body: &[u8]) -> Fault {
-    let mut raw =
-        format!("HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\nContent-Length: {length}\r\n\r\n")
-            .into_bytes();
+/// The raw head of a 200 for media file `name` (with the emulator's
+/// validators for it, so that a resume can be proven) that promises
+/// `length` bytes, then `body`, then the connection closes.
+fn cut(emulator: &Emulator, name: &str, length: usize, body: &[u8]) -> Fault {
+    let (etag, modified) = emulator.media_validators(name);
+    let mut raw = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\nContent-Length: {length}\r\n\
+         ETag: {etag}\r\nLast-Modified: {modified}\r\n\r\n"
+    )
+    .into_bytes();
     raw.extend_from_slice(body);
     Fault::Raw(raw)
 }
@@ -97,7 +101,7 @@ fn a_cut_multi_megabyte_download_resumes_with_range() {
     let whole = media_bytes("clip.mp4");
     assert!(whole.len() > 3_000_000);
     let half = whole.len() / 2 + 17;
-    emulator.fail_next(1, cut(whole.len(), &whole[..half]));
+    emulator.fail_next(1, cut(&emulator, "clip.mp4", whole.len(), &whole[..half]));
     let target = dir.path().join("clip.mp4");
     let url = format!("{}/media/clip.mp4", emulator.base_url());
     let mut reports: Vec<Progress> = Vec::new();
@@ -118,6 +122,8 @@ fn a_cut_multi_megabyte_download_resumes_with_range() {
     assert_eq!(sent[0].header("range"), None);
     let range = format!("bytes={half}-");
     assert_eq!(sent[1].header("range"), Some(range.as_str()));
+    let (etag, _) = emulator.media_validators("clip.mp4");
+    assert_eq!(sent[1].header("if-range"), Some(etag.as_str()));
     assert_eq!(sent[1].header("accept-encoding"), Some("identity"));
     // Bounded memory: progress arrived in many small chunks, up to the end.
     assert!(reports.len() > 40, "{}", reports.len());
@@ -140,7 +146,7 @@ fn a_host_that_ignores_range_restarts_cleanly() {
     let emulator = Emulator::start().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let whole = media_bytes("v.mp4");
-    emulator.fail_next(1, cut(whole.len(), &whole[..1_000_000]));
+    emulator.fail_next(1, cut(&emulator, "v.mp4", whole.len(), &whole[..1_000_000]));
     // The resume is answered 200 with the whole file.
     emulator.fail_next(
         1,
@@ -155,7 +161,8 @@ fn a_host_that_ignores_range_restarts_cleanly() {
     let done = downloader(&emulator, 2)
         .fetch(&url, &target, |_| {})
         .unwrap();
-    assert_eq!((done.resumed, done.restarted), (1, 1));
+    // Not a resume (the 200 was the whole file): one restart.
+    assert_eq!((done.resumed, done.restarted), (0, 1));
     assert!(std::fs::read(&target).unwrap() == whole, "the bytes differ");
     let sent = media_requests(&emulator);
     assert_eq!(sent.len(), 2);
@@ -164,12 +171,12 @@ fn a_host_that_ignores_range_restarts_cleanly() {
 }
 
 #[test]
-fn a_body_shorter_than_its_content_length_is_an_error_and_leaves_nothing() {
+fn a_body_shorter_than_its_content_length_is_an_error_and_keeps_the_part() {
     let emulator = Emulator::start().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let whole = media_bytes("short.mp4");
     // Every attempt (the first and two retries) stops at the same byte.
-    emulator.fail_next(3, cut(whole.len(), &whole[..4096]));
+    emulator.fail_next(3, cut(&emulator, "short.mp4", whole.len(), &whole[..4096]));
     let target = dir.path().join("short.mp4");
     let url = format!("{}/media/short.mp4", emulator.base_url());
     let err = downloader(&emulator, 2)
@@ -177,12 +184,15 @@ fn a_body_shorter_than_its_content_length_is_an_error_and_leaves_nothing() {
         .unwrap_err();
     assert!(matches!(err, Error::Media { .. }), "{err}");
     assert!(err.to_string().contains("cut off"), "{err}");
+    assert!(err.to_string().contains("kept 4096 of"), "{err}");
     assert_eq!(
         emulator.requests().len(),
         3,
         "first attempt and two retries"
     );
-    assert!(files(dir.path()).is_empty(), "{:?}", files(dir.path()));
+    // What arrived stays for a later run, with its record; nothing at PATH.
+    assert_eq!(files(dir.path()), ["short.mp4.part", "short.mp4.part.json"]);
+    assert!(std::fs::read(dir.path().join("short.mp4.part")).unwrap() == whole[..4096]);
 }
 
 #[test]
@@ -190,17 +200,17 @@ fn an_inconsistent_content_range_is_an_error() {
     let emulator = Emulator::start().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let whole = media_bytes("r.mp4");
-    emulator.fail_next(1, cut(whole.len(), &whole[..1000]));
-    // The resume asks from byte 1000; this answers from byte 0.
+    emulator.fail_next(1, cut(&emulator, "r.mp4", whole.len(), &whole[..1000]));
+    // The resume asks for the rest from byte 1000; this answers 100 bytes.
     emulator.fail_next(
         1,
         Fault::Respond {
             status: 206,
             headers: vec![(
                 "Content-Range".into(),
-                format!("bytes 0-99/{}", whole.len()),
+                format!("bytes 1000-1099/{}", whole.len()),
             )],
-            body: whole[..100].to_vec(),
+            body: whole[1000..1100].to_vec(),
         },
     );
     let target = dir.path().join("r.mp4");
@@ -215,7 +225,7 @@ fn an_inconsistent_content_range_is_an_error() {
         2,
         "an inconsistent answer is not retried"
     );
-    assert!(files(dir.path()).is_empty());
+    assert!(files(dir.path()).is_empty(), "{:?}", files(dir.path()));
 }
 
 #[test]
@@ -275,7 +285,7 @@ fn the_media_limit_is_separate_from_the_api_body_limit() {
 
     let limited = downloader(&emulator, 0).with_options(Options {
         max_bytes: Some(1_000_000),
-        overwrite: false,
+        ..Options::default()
     });
     let err = limited
         .fetch(&url, &dir.path().join("limited.mp4"), |_| {})

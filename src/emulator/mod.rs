@@ -36,6 +36,7 @@
 mod data;
 mod fault;
 mod http;
+mod media;
 mod routes;
 mod template;
 
@@ -49,6 +50,7 @@ use std::time::{Duration, Instant};
 
 pub use data::{MEDIA_SIZE, media_bytes};
 pub use fault::Fault;
+pub use media::MediaMode;
 
 /// The useapi.net token the emulator accepts (MiniMax and PixVerse).
 pub const USEAPI_TOKEN: &str = "user:1-emulator-token";
@@ -111,6 +113,7 @@ pub(crate) struct Shared {
     requests: Mutex<Vec<RecordedRequest>>,
     connections: AtomicUsize,
     limits: Mutex<Vec<RateLimit>>,
+    media: Mutex<media::MediaHost>,
 }
 
 /// A rate limit on one path: at most `requests` in any window of `per`,
@@ -180,6 +183,7 @@ impl Emulator {
             requests: Mutex::new(Vec::new()),
             connections: AtomicUsize::new(0),
             limits: Mutex::new(Vec::new()),
+            media: Mutex::new(media::MediaHost::default()),
         });
         let stop = Arc::new(AtomicBool::new(false));
         let accept = {
@@ -205,6 +209,31 @@ impl Emulator {
     /// `bytes=<n>-<m>` answered with 206 and `Content-Range`).
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// Replaces every media file: from now on `/media/<name>` serves other
+    /// bytes of the same size ([`media_file`](Self::media_file)), with
+    /// another `ETag` and a later `Last-Modified`, as a media host does
+    /// when a file is regenerated under the same URL.
+    pub fn replace_media(&self) {
+        lock(&self.shared.media).generation += 1;
+    }
+
+    /// The bytes `/media/<name>` serves now: [`media_bytes`]`(name)` until
+    /// [`replace_media`](Self::replace_media) is called.
+    pub fn media_file(&self, name: &str) -> Vec<u8> {
+        media::file(name, lock(&self.shared.media).generation)
+    }
+
+    /// The `ETag` and `Last-Modified` `/media/<name>` is served with now.
+    pub fn media_validators(&self, name: &str) -> (String, String) {
+        media::validators(name, lock(&self.shared.media).generation)
+    }
+
+    /// How the media host sends its bodies from now on ([`MediaMode`]):
+    /// cut or stalled after some bytes of every answer, or endless.
+    pub fn set_media_mode(&self, mode: MediaMode) {
+        lock(&self.shared.media).mode = mode;
     }
 
     /// Makes the next `times` answers misbehave as `fault` says, whatever
@@ -359,6 +388,12 @@ fn serve_connection(stream: TcpStream, shared: &Shared, stop: &AtomicBool) {
         let keep = match outcome {
             fault::Outcome::Answered => true,
             fault::Outcome::Close => false,
+            fault::Outcome::Answer
+                if recorded.method == "GET" && recorded.path.starts_with("/media/") =>
+            {
+                let name = routes::decoded(&recorded.path["/media/".len()..]);
+                media::serve(&shared.media, &recorded, &name, &mut writer, close, stop)
+            }
             fault::Outcome::Answer => routes::answer(&shared.data, &shared.base_url, &recorded)
                 .write_to(&mut writer, close)
                 .is_ok(),

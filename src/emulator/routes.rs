@@ -4,7 +4,7 @@
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use serde_json::{Value, json};
 
-use super::data::{Data, MEDIA_SIZE, MemoriesVideo, media_bytes};
+use super::data::{Data, MemoriesVideo};
 use super::http::Answer;
 use super::template::{array, number};
 use super::{HOURONE_KEY, MEMORIES_KEY, RecordedRequest, USEAPI_TOKEN, lock};
@@ -42,7 +42,6 @@ pub(crate) fn answer(data: &Data, base: &str, request: &RecordedRequest) -> Answ
         ("GET", _) if pixverse_one.is_some() => useapi(data, request, || {
             pixverse_video(data, base, &decoded(pixverse_one.unwrap_or_default()))
         }),
-        ("GET", _) if path.starts_with("/media/") => media(request, &decoded(&path[7..])),
         ("GET", "/v1/minimax/videos/" | "/v1/minimax/videos") => {
             useapi(data, request, || minimax_videos(data, request))
         }
@@ -65,7 +64,7 @@ pub(crate) fn answer(data: &Data, base: &str, request: &RecordedRequest) -> Answ
 }
 
 /// A path segment, percent-decoded.
-fn decoded(segment: &str) -> String {
+pub(crate) fn decoded(segment: &str) -> String {
     percent_decode_str(segment).decode_utf8_lossy().into_owned()
 }
 
@@ -124,56 +123,6 @@ fn pixverse_video(data: &Data, base: &str, video_id: &str) -> Answer {
         media_segment(number)
     ));
     Answer::json(200, &video)
-}
-
-/// `GET /media/<name>`: a media host. No credential is asked for; the
-/// whole file ([`media_bytes`]), or with `Range: bytes=<n>-` (or
-/// `bytes=<n>-<m>`) the rest of it from byte n as a 206 with `Content-Range`.
-fn media(request: &RecordedRequest, name: &str) -> Answer {
-    let size = MEDIA_SIZE;
-    let mut headers = vec![
-        ("Content-Type".to_owned(), "video/mp4".to_owned()),
-        ("Accept-Ranges".to_owned(), "bytes".to_owned()),
-    ];
-    let Some(range) = request.header("range") else {
-        return Answer {
-            status: 200,
-            headers,
-            body: media_bytes(name),
-        };
-    };
-    let span = range
-        .trim()
-        .strip_prefix("bytes=")
-        .and_then(|r| r.split_once('-'))
-        .and_then(|(first, last)| {
-            let first: usize = first.trim().parse().ok()?;
-            let last = match last.trim() {
-                "" => size - 1,
-                last => last.parse::<usize>().ok()?.min(size - 1),
-            };
-            (first <= last).then_some((first, last))
-        });
-    let Some((first, last)) = span else {
-        headers.push(("Content-Range".to_owned(), format!("bytes */{size}")));
-        return Answer {
-            status: 416,
-            headers,
-            body: Vec::new(),
-        };
-    };
-    headers.push((
-        "Content-Range".to_owned(),
-        format!("bytes {first}-{last}/{size}"),
-    ));
-    let mut body = media_bytes(name);
-    body.truncate(last + 1);
-    body.drain(..first);
-    Answer {
-        status: 206,
-        headers,
-        body,
-    }
 }
 
 fn bad_request(message: &str) -> Answer {

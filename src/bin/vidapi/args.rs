@@ -18,8 +18,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 ///
 /// Exit codes: 0 success; 1 an API, network, decoding or download error (or,
 /// for `list`, any provider failing; for `download`, a video with no
-/// finished file or a file already at the path); 2 bad usage or missing
-/// configuration;
+/// finished file, a file already at the path, or another download to it
+/// under way); 2 bad usage or missing configuration (or a download folder
+/// that does not exist), caught before any request;
 /// 3 `wait` timed out before the video's status was final; 4 `drift` found
 /// drift, `schema update --check` would change the file, or `schema diff`
 /// found a breaking change; 5 `wait` saw the video end failed, moderated,
@@ -123,7 +124,8 @@ pub enum Command {
         scope: ScopeArgs,
         /// Then download the finished file to PATH (a file or a folder;
         /// default: a name made from the id, in the current folder). Where
-        /// it went is printed on stderr.
+        /// it went is printed on stderr. A missing folder is refused before
+        /// waiting (exit 2).
         #[arg(long, value_name = "PATH", num_args = 0..=1)]
         download: Option<Option<PathBuf>>,
         #[command(flatten)]
@@ -148,8 +150,11 @@ pub enum Command {
         /// The video's id as the provider gives it (for MiniMax and PixVerse,
         /// useapi.net's videoId / video_id is looked up directly).
         video_id: String,
-        /// Where to put the file: a file or a folder (default: a name made
-        /// from the id, in the current folder).
+        /// Where to put the file: a file, or a folder (an existing one, or
+        /// DIR/) to put the default name in (default: a name made from the
+        /// id, in the current folder). A missing folder is refused before
+        /// any request (exit 2). An interrupted download of the same file
+        /// to the same PATH is resumed from its PATH.part.
         #[arg(short, long, value_name = "PATH")]
         output: Option<PathBuf>,
         #[command(flatten)]
@@ -189,19 +194,31 @@ impl ScopeArgs {
 #[derive(Debug, Args)]
 pub struct FileArgs {
     /// Replace a file already at PATH (atomically, when the download is
-    /// complete). Without it an existing file is an error (exit 1).
+    /// complete) if it is a regular file or a symbolic link (the link, never
+    /// its target); anything else there is refused. Also replaces a
+    /// PATH.part that is not a vidapi partial download. Without it an
+    /// existing file is an error (exit 1).
     #[arg(long)]
     pub force: bool,
-    /// Refuse a file larger than this many bytes (default: no limit).
+    /// Refuse a file larger than this many bytes, announced or not
+    /// (default: 4294967296, 4 GiB).
     #[arg(long, value_name = "BYTES")]
     pub max_bytes: Option<u64>,
+    /// Give up after this many seconds of downloading, keeping PATH.part for
+    /// a later run to resume (default: no deadline).
+    #[arg(long, value_name = "SECS", value_parser = positive_seconds)]
+    pub deadline: Option<f64>,
 }
 
 impl FileArgs {
     pub fn options(&self) -> vidapi::download::Options {
         vidapi::download::Options {
-            max_bytes: self.max_bytes,
+            max_bytes: Some(
+                self.max_bytes
+                    .unwrap_or(vidapi::download::DEFAULT_MAX_BYTES),
+            ),
             overwrite: self.force,
+            deadline: self.deadline.map(std::time::Duration::from_secs_f64),
         }
     }
 }

@@ -512,6 +512,10 @@ pub fn wait(
         id,
         scope,
     } = target;
+    if let Some((to, _)) = &download {
+        // A missing folder is refused before waiting, not after.
+        vidapi::download::check_destination(*to)?;
+    }
     // `--json`: the video's object as the last poll's answer sent it.
     let mut last_sent = None;
     let on_poll = |native: &ProviderVideo| {
@@ -551,7 +555,12 @@ pub fn wait(
                 .map_err(download_failure);
             bar.finish_and_clear();
             let done = done?;
-            eprintln!("downloaded {} ({} bytes)", done.path.display(), done.bytes);
+            eprintln!(
+                "downloaded {} ({} bytes{})",
+                done.path.display(),
+                done.bytes,
+                resume_note(&done)
+            );
             Ok(())
         }
         Err(WaitError::Api(e)) => Err(e.into()),
@@ -597,7 +606,27 @@ fn download_failure(e: vidapi::Error) -> Failure {
     }
 }
 
-/// What `download --json` prints.
+/// What a download's line on stderr adds: whether it resumed an earlier
+/// run's partial file, and restarts.
+fn resume_note(done: &Downloaded) -> String {
+    let mut note = String::new();
+    if done.resumed_from > 0 {
+        note.push_str(&format!(
+            "; resumed an earlier run's partial file at byte {}",
+            done.resumed_from
+        ));
+    }
+    if done.restarted > 0 {
+        note.push_str(&format!(
+            "; restarted from byte 0 {} time{} (the media host's file changed or ignored Range)",
+            done.restarted,
+            if done.restarted == 1 { "" } else { "s" }
+        ));
+    }
+    note
+}
+
+/// What `download --json` prints. `url` is redacted.
 #[derive(Serialize)]
 struct DownloadReport<'a> {
     provider: &'static str,
@@ -607,6 +636,7 @@ struct DownloadReport<'a> {
     url: &'a str,
     resumed: u32,
     restarted: u32,
+    resumed_from: u64,
 }
 
 /// `download`: looks the video up, fetches its file, prints the path (or,
@@ -634,9 +664,10 @@ pub fn download(
             url: &done.url,
             resumed: done.resumed,
             restarted: done.restarted,
+            resumed_from: done.resumed_from,
         })?);
     }
     crate::output::line(&done.path.display().to_string())?;
-    eprintln!("{} bytes", done.bytes);
+    eprintln!("{} bytes{}", done.bytes, resume_note(&done));
     Ok(())
 }

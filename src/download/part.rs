@@ -1,0 +1,273 @@
+//! `PATH.part`: the one partial file of a download, owned by one writer.
+//!
+//! It is created exclusively (`O_CREAT|O_EXCL`, which never follows a
+//! symbolic link) or, to resume, opened with `O_NOFOLLOW`; either way it
+//! must be a regular file, and an advisory lock (`flock`, released by the
+//! kernel when the process ends, however it ends) is held on it for the
+//! whole download. A second download to the same path finds the lock taken
+//! and stops before touching anything. The partial file is only ever
+//! truncated, removed or renamed by the process holding its lock.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+use super::file_error;
+use super::sidecar::{self, Sidecar};
+
+/// The partial file, locked.
+#[derive(Debug)]
+pub(super) struct Part {
+    pub path: PathBuf,
+    file: File,
+}
+
+/// What was at `PATH.part` when it was taken.
+pub(super) enum Found {
+    /// Nothing: the file was just created.
+    Fresh,
+    /// A partial file of `len` bytes, and its sidecar when vidapi wrote one.
+    Existing { len: u64, sidecar: Option<Sidecar> },
+}
+
+impl Part {
+    /// Creates or opens `part` and locks it. Fails, touching nothing, when
+    /// it is a symbolic link or not a regular file, or another download
+    /// holds its lock.
+    pub fn acquire(part: &Path) -> Result<(Part, Found)> {
+        // A few tries: the file may be renamed away or removed by the
+        // download that held it between our open and our lock.
+        for _ in 0..3 {
+            match create_exclusive(part) {
+                Ok(file) => {
+                    lock(part, &file)?;
+                    let taken = Part {
+                        path: part.to_owned(),
+                        file,
+                    };
+                    return Ok((taken, Found::Fresh));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(file_error(part, "cannot create", e)),
+            }
+            let file = match open_no_follow(part, true) {
+                Ok(file) => file,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => {
+                    let link = std::fs::symlink_metadata(part).is_ok_and(|m| m.is_symlink());
+                    return Err(if link {
+                        Error::File {
+                            path: part.to_owned(),
+                            message: "is a symbolic link; a partial download is never \
+                                      followed through one (remove it)"
+                                .to_owned(),
+                        }
+                    } else {
+                        file_error(part, "cannot open", e)
+                    });
+                }
+            };
+            let meta = file
+                .metadata()
+                .map_err(|e| file_error(part, "cannot read", e))?;
+            if !meta.is_file() {
+                return Err(Error::File {
+                    path: part.to_owned(),
+                    message: "is not a regular file; refusing to write a download there".into(),
+                });
+            }
+            lock(part, &file)?;
+            if !same_inode(part, &file) {
+                continue;
+            }
+            let sidecar = Sidecar::read(part);
+            let taken = Part {
+                path: part.to_owned(),
+                file,
+            };
+            return Ok((
+                taken,
+                Found::Existing {
+                    len: meta.len(),
+                    sidecar,
+                },
+            ));
+        }
+        Err(busy(part))
+    }
+
+    /// Empties the file, to start it over.
+    pub fn truncate(&mut self) -> Result<()> {
+        self.file
+            .set_len(0)
+            .and_then(|()| self.file.seek(SeekFrom::Start(0)).map(drop))
+            .map_err(|e| file_error(&self.path, "cannot restart", e))
+    }
+
+    /// Moves to the end of the file, to append.
+    pub fn seek_end(&mut self) -> Result<u64> {
+        self.file
+            .seek(SeekFrom::End(0))
+            .map_err(|e| file_error(&self.path, "cannot resume", e))
+    }
+
+    /// Appends `bytes`.
+    pub fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        self.file
+            .write_all(bytes)
+            .map_err(|e| file_error(&self.path, "cannot write", e))
+    }
+
+    /// Records `sidecar` beside the file.
+    pub fn record(&self, sidecar: &Sidecar) -> Result<()> {
+        sidecar
+            .write(&self.path)
+            .map_err(|e| file_error(&sidecar::path(&self.path), "cannot write", e))
+    }
+
+    /// Syncs the file to disk.
+    pub fn sync(&self) -> Result<()> {
+        self.file
+            .sync_all()
+            .map_err(|e| file_error(&self.path, "cannot write", e))
+    }
+
+    /// Renames the whole file to `target` (after `check` passes, just
+    /// before), removes the sidecar and syncs the folder; the lock is
+    /// released when the file closes.
+    pub fn finish(self, target: &Path, check: impl Fn() -> Result<()>) -> Result<()> {
+        self.sync()?;
+        check()?;
+        std::fs::rename(&self.path, target)
+            .map_err(|e| file_error(target, "cannot move into place", e))?;
+        Sidecar::remove(&self.path);
+        sync_folder(target);
+        Ok(())
+    }
+
+    /// Keeps the file and its sidecar for a later run.
+    pub fn keep(self) {
+        let _ = self.file.sync_all();
+    }
+
+    /// Removes the file and its sidecar, while still holding the lock, and
+    /// only when the path still names the file locked.
+    pub fn discard(self) {
+        if same_inode(&self.path, &self.file) {
+            let _ = std::fs::remove_file(&self.path);
+            Sidecar::remove(&self.path);
+        }
+    }
+}
+
+fn busy(part: &Path) -> Error {
+    Error::File {
+        path: part.to_owned(),
+        message: "another download to the same file is under way (it holds this partial \
+                  file's lock); nothing was touched"
+            .to_owned(),
+    }
+}
+
+/// A temporary name beside `target`, unique to this process and moment.
+pub(super) fn temp_beside(target: &Path) -> PathBuf {
+    let mut name = std::ffi::OsString::from(".");
+    name.push(target.file_name().unwrap_or_default());
+    name.push(format!(
+        ".{}.{:016x}.tmp",
+        std::process::id(),
+        fastrand::u64(..)
+    ));
+    target.with_file_name(name)
+}
+
+/// Syncs the folder holding `path`, so a rename in it survives a crash.
+fn sync_folder(path: &Path) {
+    #[cfg(unix)]
+    if let Some(dir) = path.parent() {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        if let Ok(dir) = File::open(dir) {
+            let _ = dir.sync_all();
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+/// Creates `path` for reading and writing; fails if anything (a symbolic
+/// link included) is there.
+pub(super) fn create_exclusive(path: &Path) -> std::io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC);
+    }
+    options.open(path)
+}
+
+/// Opens an existing `path` without following a symbolic link (an error
+/// then) and without blocking on a FIFO.
+pub(super) fn open_no_follow(path: &Path, write: bool) -> std::io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.read(true).write(write);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC);
+    }
+    options.open(path)
+}
+
+/// Whether `path` still names `file` (not a file put in its place).
+fn same_inode(path: &Path, file: &File) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::symlink_metadata(path), file.metadata()) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
+    }
+}
+
+/// Takes the advisory lock of `file` without waiting.
+#[cfg(unix)]
+fn lock(part: &Path, file: &File) -> Result<()> {
+    use std::os::fd::AsRawFd;
+    // SAFETY: flock only reads the descriptor number, which `file` keeps
+    // open for the duration of the call.
+    let done = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    if done == 0 {
+        return Ok(());
+    }
+    let error = std::io::Error::last_os_error();
+    if error.kind() == std::io::ErrorKind::WouldBlock {
+        Err(busy(part))
+    } else {
+        Err(file_error(part, "cannot lock", error))
+    }
+}
+
+/// Takes the advisory lock of `file` without waiting.
+#[cfg(not(unix))]
+#[allow(clippy::incompatible_msrv)]
+fn lock(part: &Path, file: &File) -> Result<()> {
+    match file.try_lock() {
+        Ok(()) => Ok(()),
+        Err(std::fs::TryLockError::WouldBlock) => Err(busy(part)),
+        Err(std::fs::TryLockError::Error(e)) => Err(file_error(part, "cannot lock", e)),
+    }
+}
