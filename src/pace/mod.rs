@@ -275,6 +275,35 @@ mod tests {
     }
 
     #[test]
+    fn only_a_shared_pacing_folder_shares_and_only_per_host_and_key() {
+        let dir = std::path::Path::new("/nonexistent/pace");
+        let path = |pacer: &Pacer, endpoint| {
+            let (_, lane) = pacer.lanes.iter().find(|(e, _)| *e == endpoint).unwrap();
+            lane.shared.as_ref().map(|s| format!("{s:?}"))
+        };
+        let list = crate::memories::LIST_VIDEOS;
+        let per_client = Pacer::new(&Config::new(), BASE, &key());
+        assert_eq!(path(&per_client, list), None);
+        let config = Config::new().shared_pacing(dir);
+        let one = Pacer::new(&config, BASE, &key());
+        let two = Pacer::new(&config, BASE, &key());
+        assert!(path(&one, list).is_some());
+        // Two clients, one state: the same file.
+        assert_eq!(path(&one, list), path(&two, list));
+        // The v1 endpoint counts against the same limit.
+        assert_eq!(
+            path(&one, list),
+            path(&one, crate::memories::LIST_VIDEOS_V1)
+        );
+        let other_key = Pacer::new(&config, BASE, &SecretString::from("other"));
+        assert_ne!(path(&one, list), path(&other_key, list));
+        let other_host = Pacer::new(&config, "http://127.0.0.1:2", &key());
+        assert_ne!(path(&one, list), path(&other_host, list));
+        // No credential in what a lane shows.
+        assert!(!path(&one, list).unwrap().contains("key\""));
+    }
+
+    #[test]
     fn requests_leave_at_least_one_spacing_apart_across_threads() {
         let lane = Lane::new(Rate::per_second(50), None);
         let lets = Mutex::new(Vec::new());
