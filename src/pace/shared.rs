@@ -25,9 +25,9 @@
 //!
 //! Nothing here ever stops a request: a state that cannot be used (a
 //! directory that cannot be made, a symbolic link or other non-file at
-//! the path, a lock not granted within 2 s) leaves the request paced
-//! within its process only, with one warning per limiter (target
-//! `vidapi::pace`). Times more than 256 spacings ahead of the clock (a
+//! the path, a lock not granted within 2 s, a system other than Unix)
+//! leaves the request paced within its process only, with one warning
+//! per limiter (target `vidapi::pace`). Times more than 256 spacings ahead of the clock (a
 //! clock set back, a file tampered with) are dropped with a warning.
 
 use std::fs::{File, OpenOptions};
@@ -220,7 +220,7 @@ impl SharedLane {
             Ok(())
         })();
         // Closing the file releases the lock too; unlocking first says so.
-        let _ = file.unlock();
+        unlock(&file);
         outcome
     }
 
@@ -234,9 +234,8 @@ impl SharedLane {
         {
             use std::os::unix::fs::OpenOptionsExt;
             // No following a planted link; no blocking on a planted FIFO.
-            options
-                .mode(0o600)
-                .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+            let flags = rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK;
+            options.mode(0o600).custom_flags(flags.bits() as i32);
         }
         let file = options.open(&self.path)?;
         if !file.metadata()?.is_file() {
@@ -305,21 +304,43 @@ fn create_dir(dir: &Path) -> io::Result<()> {
     builder.create(dir)
 }
 
-/// Takes the exclusive lock, trying for up to [`LOCK_PATIENCE`]: it is
-/// held for microseconds, so a longer wait means a stopped holder.
+/// Takes the exclusive lock (`flock`), trying for up to [`LOCK_PATIENCE`]:
+/// it is held for microseconds, so a longer wait means a stopped holder.
+#[cfg(unix)]
 fn lock(file: &File) -> Result<(), Unusable> {
+    use rustix::fs::{FlockOperation, flock};
     let start = Instant::now();
     loop {
-        match file.try_lock() {
+        match flock(file, FlockOperation::NonBlockingLockExclusive) {
             Ok(()) => return Ok(()),
-            Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < LOCK_PATIENCE => {
+            Err(e) if e == rustix::io::Errno::WOULDBLOCK || e == rustix::io::Errno::INTR => {
+                if start.elapsed() >= LOCK_PATIENCE {
+                    return Err(Unusable::Busy);
+                }
                 std::thread::sleep(Duration::from_millis(1));
             }
-            Err(std::fs::TryLockError::WouldBlock) => return Err(Unusable::Busy),
-            Err(std::fs::TryLockError::Error(e)) => return Err(e.into()),
+            Err(e) => return Err(io::Error::from(e).into()),
         }
     }
 }
+
+/// Elsewhere the state is not shared (std's `File::lock` needs a newer
+/// Rust than this crate asks for): in-process pacing only.
+#[cfg(not(unix))]
+fn lock(_: &File) -> Result<(), Unusable> {
+    Err(Unusable::Io(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "shared pacing needs a Unix system",
+    )))
+}
+
+#[cfg(unix)]
+fn unlock(file: &File) {
+    let _ = rustix::fs::flock(file, rustix::fs::FlockOperation::Unlock);
+}
+
+#[cfg(not(unix))]
+fn unlock(_: &File) {}
 
 fn read_state(file: &mut File) -> io::Result<State> {
     file.seek(SeekFrom::Start(0))?;
