@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
@@ -45,6 +46,7 @@ pub struct Config {
     pub(crate) pacing: bool,
     pub(crate) rates: Vec<(Endpoint, Option<Rate>)>,
     pub(crate) on_body: Option<BodyTap>,
+    pub(crate) pace_dir: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -62,6 +64,7 @@ impl Default for Config {
             pacing: true,
             rates: Vec::new(),
             on_body: None,
+            pace_dir: None,
         }
     }
 }
@@ -153,6 +156,31 @@ impl Config {
     pub fn pace(mut self, endpoint: Endpoint, rate: Option<Rate>) -> Self {
         self.rates.retain(|(e, _)| *e != endpoint);
         self.rates.push((endpoint, rate));
+        self
+    }
+
+    /// Paces this client together with every other client given the same
+    /// directory, in this process or any other on the machine, that sends
+    /// to the same host with the same credential: they share each limit
+    /// (memories.ai's 5 list requests per second) instead of having one
+    /// each. Without it, **pacing is per client**: two clients, or two
+    /// processes, each keep to the rate on their own and together exceed
+    /// it. The `vidapi` command opts in, in
+    /// [`pace::default_dir`](crate::pace::default_dir).
+    ///
+    /// The directory (created `0700` if missing) holds one small state
+    /// file per limit, named after a SHA-256 of the host and credential;
+    /// a state that cannot be used never stops a request, which is then
+    /// paced within its client only, with a warning ([`crate::pace::shared`]).
+    ///
+    /// ```
+    /// let dir = std::env::temp_dir().join("vidapi-doc-pace");
+    /// let config = vidapi::Config::new().shared_pacing(&dir);
+    /// let client = vidapi::Memories::with_config("my-key", config)?;
+    /// # Ok::<(), vidapi::Error>(())
+    /// ```
+    pub fn shared_pacing(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.pace_dir = Some(dir.into());
         self
     }
 

@@ -10,6 +10,7 @@
 //! | [`USEAPI_BASE_URL`], [`HOURONE_BASE_URL`], [`MEMORIES_BASE_URL`] | [`Config::base_url`] of that client |
 //! | [`VIDAPI_PROXY`] | [`Config::proxy`] of every client |
 //! | [`VIDAPI_ALLOW_HTTP`] | `1` (or `true`, `yes`, `on`): [`Config::allow_http`] of every client |
+//! | [`VIDAPI_PACE_DIR`] | a directory: [`Config::shared_pacing`] of every client (the `vidapi` command defaults it to [`pace::default_dir`](crate::pace::default_dir)) |
 //!
 //! A variable that is unset or blank counts as not set. Every other setting
 //! keeps [`Config::new`]'s default.
@@ -57,8 +58,12 @@ pub const VIDAPI_PROXY: &str = "VIDAPI_PROXY";
 /// unset refuses it.
 pub const VIDAPI_ALLOW_HTTP: &str = "VIDAPI_ALLOW_HTTP";
 
+/// A directory in which clients pace together across processes
+/// ([`Config::shared_pacing`]). Unset, each client paces on its own.
+pub const VIDAPI_PACE_DIR: &str = "VIDAPI_PACE_DIR";
+
 /// Every variable read, for callers that clear or list them.
-pub const VARIABLES: [&str; 8] = [
+pub const VARIABLES: [&str; 9] = [
     USEAPI_TOKEN,
     HOURONE_API_KEY,
     MEMORIES_API_KEY,
@@ -67,6 +72,7 @@ pub const VARIABLES: [&str; 8] = [
     MEMORIES_BASE_URL,
     VIDAPI_PROXY,
     VIDAPI_ALLOW_HTTP,
+    VIDAPI_PACE_DIR,
 ];
 
 /// One client's variables.
@@ -111,9 +117,13 @@ pub fn credential_variable(provider: Provider) -> &'static str {
     }
 }
 
-/// The settings for one client: its base URL, the proxy, plain http.
+/// The settings for one client: its base URL, the proxy, plain http,
+/// shared pacing.
 fn config(vars: &impl Fn(&str) -> Option<String>, which: &Vars, base: &Config) -> Result<Config> {
     let mut config = base.clone();
+    if let Some(dir) = get(vars, VIDAPI_PACE_DIR) {
+        config = config.shared_pacing(dir);
+    }
     if let Some(url) = get(vars, which.base_url) {
         config = config.base_url(url);
     }
@@ -209,7 +219,13 @@ impl Accounts {
         Self::from_vars_with(process, base)
     }
 
-    fn from_vars_with(vars: impl Fn(&str) -> Option<String>, base: &Config) -> Result<Accounts> {
+    /// [`from_vars`](Self::from_vars) and [`from_env_with`](Self::from_env_with)
+    /// together: the variables read through `vars`, every client starting
+    /// from `base`.
+    pub fn from_vars_with(
+        vars: impl Fn(&str) -> Option<String>,
+        base: &Config,
+    ) -> Result<Accounts> {
         let accounts = Accounts {
             useapi: client(&vars, &USEAPI, base, UseApi::with_config)?,
             hourone: client(&vars, &HOURONE, base, HourOne::with_config)?,
@@ -269,6 +285,12 @@ impl UseApi {
     pub fn from_env_with(base: &Config) -> Result<UseApi> {
         required(&process, &USEAPI, base, UseApi::with_config)
     }
+
+    /// The variables read through `vars`, starting from `base`
+    /// ([`Accounts::from_vars_with`]).
+    pub fn from_vars_with(vars: impl Fn(&str) -> Option<String>, base: &Config) -> Result<UseApi> {
+        required(&vars, &USEAPI, base, UseApi::with_config)
+    }
 }
 
 impl HourOne {
@@ -289,6 +311,12 @@ impl HourOne {
     pub fn from_env_with(base: &Config) -> Result<HourOne> {
         required(&process, &HOURONE, base, HourOne::with_config)
     }
+
+    /// The variables read through `vars`, starting from `base`
+    /// ([`Accounts::from_vars_with`]).
+    pub fn from_vars_with(vars: impl Fn(&str) -> Option<String>, base: &Config) -> Result<HourOne> {
+        required(&vars, &HOURONE, base, HourOne::with_config)
+    }
 }
 
 impl Memories {
@@ -308,5 +336,11 @@ impl Memories {
     /// [`Config::new`] ([`Accounts::from_env_with`]).
     pub fn from_env_with(base: &Config) -> Result<Memories> {
         required(&process, &MEMORIES, base, Memories::with_config)
+    }
+
+    /// The variables read through `vars`, starting from `base`
+    /// ([`Accounts::from_vars_with`]).
+    pub fn from_vars_with(vars: impl Fn(&str) -> Option<String>, base: &Config) -> Result<Memories> {
+        required(&vars, &MEMORIES, base, Memories::with_config)
     }
 }

@@ -342,7 +342,7 @@ impl Transport {
             .into();
         let drift = config.record_drift.then(drift::Log::default);
         let hidden = Hidden::new(Some(&secret), &config);
-        let pacer = Pacer::new(&config);
+        let pacer = Pacer::new(&config, &base, &secret);
         Ok(Transport {
             inner: Arc::new(Inner {
                 agent,

@@ -8,14 +8,17 @@ use vidapi::emulator::{Emulator, HOURONE_KEY, MEMORIES_KEY, USEAPI_TOKEN};
 
 /// Every variable the command reads, removed so the caller's environment
 /// cannot leak into a test.
-pub const VARS: [&str; 8] = vidapi::env::VARIABLES;
+pub const VARS: &[&str] = &vidapi::env::VARIABLES;
 
-/// The binary with no provider configured.
+/// The binary with no provider configured, and no pacing shared with other
+/// processes (which would write to the user's cache directory;
+/// `tests/shared_pacing.rs` turns it on, in a temporary directory).
 pub fn bare() -> Command {
     let mut cmd = Command::cargo_bin("vidapi").unwrap();
     for var in VARS {
         cmd.env_remove(var);
     }
+    cmd.env("VIDAPI_SHARED_PACING", "0");
     cmd
 }
 
@@ -62,6 +65,7 @@ pub fn vidapi_process(emulator: &Emulator) -> std::process::Command {
     for var in VARS {
         cmd.env_remove(var);
     }
+    cmd.env("VIDAPI_SHARED_PACING", "0");
     let base = emulator.base_url();
     cmd.env("USEAPI_TOKEN", USEAPI_TOKEN)
         .env("HOURONE_API_KEY", HOURONE_KEY)

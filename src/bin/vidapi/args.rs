@@ -14,7 +14,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// other than loopback needs VIDAPI_ALLOW_HTTP=1. A proxy for every
 /// request: VIDAPI_PROXY (http, https, socks4, socks4a, socks5, socks5h).
 /// Files read by `drift` and `schema`: at most VIDAPI_MAX_INPUT_BYTES
-/// (64 MiB by default).
+/// (64 MiB by default). Processes pace memories.ai's list together
+/// (see --no-shared-pacing).
 ///
 /// Exit codes: 0 success; 1 an API, network, decoding or download error (or,
 /// for `list`, any provider failing; for `download`, a video with no
@@ -53,6 +54,14 @@ pub struct Cli {
     /// the next one. Never a credential or a body; stdout stays as it is.
     #[arg(short, long, global = true)]
     pub verbose: bool,
+
+    /// Keep memories.ai's rate (5 list requests per second) within this
+    /// process only. By default every vidapi process on this machine using
+    /// the same key and host shares it, through a small state file in
+    /// $XDG_CACHE_HOME/vidapi/pace (else ~/.cache/vidapi/pace; VIDAPI_PACE_DIR
+    /// names another folder). VIDAPI_SHARED_PACING=0 does the same as this flag.
+    #[arg(long, global = true)]
+    pub no_shared_pacing: bool,
 
     #[command(subcommand)]
     pub command: Command,

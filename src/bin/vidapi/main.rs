@@ -60,6 +60,7 @@ fn main() -> ExitCode {
     if cli.verbose {
         verbose();
     }
+    settings::share_pacing(!cli.no_shared_pacing);
     let report_drift = cli.drift;
     let outcome = run(cli);
     if report_drift {

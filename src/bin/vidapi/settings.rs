@@ -1,15 +1,69 @@
 //! Clients configured from the environment.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use vidapi::accounts::Accounts;
 use vidapi::drift::Finding;
+use vidapi::env::VIDAPI_PACE_DIR;
 use vidapi::{Config, HourOne, Memories, UseApi};
 
 use crate::Failure;
 
 // The environment (credentials, base URLs, `VIDAPI_PROXY`,
-// `VIDAPI_ALLOW_HTTP`) is read by the library: `vidapi::env`.
+// `VIDAPI_ALLOW_HTTP`, `VIDAPI_PACE_DIR`) is read by the library:
+// `vidapi::env`. The command adds a default for `VIDAPI_PACE_DIR`.
+
+/// `0`, `false`, `no` or `off` paces within the process only, like
+/// `--no-shared-pacing`; `1`, `true`, `yes`, `on` or unset shares.
+const VIDAPI_SHARED_PACING: &str = "VIDAPI_SHARED_PACING";
+
+/// Whether pacing is shared with other processes, unless the variable
+/// says otherwise (false after `--no-shared-pacing`).
+static SHARE_PACING: AtomicBool = AtomicBool::new(true);
+
+/// Sets whether pacing is shared with other processes (the flag's answer).
+pub fn share_pacing(share: bool) {
+    SHARE_PACING.store(share, Ordering::Relaxed);
+}
+
+/// The folder processes pace together in: `VIDAPI_PACE_DIR`, else the
+/// user's cache folder; `None` when sharing is off (or there is no home).
+fn pace_dir() -> Result<Option<String>, Failure> {
+    let set = std::env::var(VIDAPI_SHARED_PACING).unwrap_or_default();
+    let share = match set.trim().to_ascii_lowercase().as_str() {
+        "" | "1" | "true" | "yes" | "on" => SHARE_PACING.load(Ordering::Relaxed),
+        "0" | "false" | "no" | "off" => false,
+        _ => {
+            return Err(Failure::Usage(format!(
+                "{VIDAPI_SHARED_PACING}={set:?} is neither 1 (pace together with other \
+                 processes) nor 0 (within this process only)"
+            )));
+        }
+    };
+    if !share {
+        return Ok(None);
+    }
+    Ok(std::env::var(VIDAPI_PACE_DIR)
+        .ok()
+        .filter(|dir| !dir.trim().is_empty())
+        .or_else(|| {
+            vidapi::pace::default_dir().and_then(|dir| dir.into_os_string().into_string().ok())
+        }))
+}
+
+/// The process environment as the clients read it, with the pacing
+/// folder this command chose.
+fn vars() -> Result<impl Fn(&str) -> Option<String>, Failure> {
+    let pace = pace_dir()?;
+    Ok(move |name: &str| {
+        if name == VIDAPI_PACE_DIR {
+            pace.clone()
+        } else {
+            std::env::var(name).ok()
+        }
+    })
+}
 
 /// The settings every client starts from (`--json`'s and `--save-bodies`'
 /// body tap); [`Config::new`] unless [`start_from`] set them.
@@ -51,26 +105,26 @@ pub fn drift() -> Vec<Finding> {
 }
 
 pub fn useapi() -> Result<UseApi, Failure> {
-    let client = UseApi::from_env_with(base())?;
+    let client = UseApi::from_vars_with(vars()?, base())?;
     keep(Made::UseApi(client.clone()));
     Ok(client)
 }
 
 pub fn hourone() -> Result<HourOne, Failure> {
-    let client = HourOne::from_env_with(base())?;
+    let client = HourOne::from_vars_with(vars()?, base())?;
     keep(Made::HourOne(client.clone()));
     Ok(client)
 }
 
 pub fn memories() -> Result<Memories, Failure> {
-    let client = Memories::from_env_with(base())?;
+    let client = Memories::from_vars_with(vars()?, base())?;
     keep(Made::Memories(client.clone()));
     Ok(client)
 }
 
 /// Every provider whose credential is set; an error when none is.
 pub fn accounts() -> Result<Accounts, Failure> {
-    let accounts = Accounts::from_env_with(base())?;
+    let accounts = Accounts::from_vars_with(vars()?, base())?;
     keep_all(&accounts);
     Ok(accounts)
 }
@@ -79,7 +133,7 @@ pub fn accounts() -> Result<Accounts, Failure> {
 /// credential not set is named alone (`USEAPI_TOKEN` for PixVerse), even
 /// when no provider at all is configured.
 pub fn accounts_for(provider: vidapi::Provider) -> Result<Accounts, Failure> {
-    let accounts = match Accounts::from_env_with(base()) {
+    let accounts = match Accounts::from_vars_with(vars()?, base()) {
         Ok(accounts) => accounts,
         Err(vidapi::Error::NotConfigured { .. }) => Accounts::default(),
         Err(e) => return Err(e.into()),

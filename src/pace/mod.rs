@@ -10,10 +10,17 @@
 //! Every attempt counts, retries included.
 //!
 //! The limiter of an endpoint is shared by every clone of a client and every
-//! thread using it; two clients made separately do not share one. Endpoints
-//! with no documented limit are not paced. [`Config::pace`](crate::Config::pace)
-//! changes one endpoint's rate (or turns its pacing off) and
-//! [`Config::pacing`](crate::Config::pacing) turns pacing off altogether.
+//! thread using it; two clients made separately do not share one, and
+//! neither do two processes: **pacing is per client** unless it is opted
+//! into sharing. With [`Config::shared_pacing`](crate::Config::shared_pacing)
+//! naming a directory, every client given that directory, in any process
+//! on the machine, paces its requests together with the others sending to
+//! the same host with the same credential ([`shared`]: a small locked state
+//! file per limit). The `vidapi` command opts in, in [`default_dir`].
+//! Endpoints with no documented limit are not paced.
+//! [`Config::pace`](crate::Config::pace) changes one endpoint's rate (or
+//! turns its pacing off) and [`Config::pacing`](crate::Config::pacing) turns
+//! pacing off altogether.
 //!
 //! ```
 //! use std::time::Duration;
@@ -23,11 +30,17 @@
 //! assert_eq!(rate.spacing(), Duration::from_millis(220));
 //! ```
 
+pub mod shared;
+
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use secrecy::SecretString;
+
 use crate::config::Config;
 use crate::error::Endpoint;
+use shared::SharedLane;
+pub use shared::default_dir;
 
 /// A request rate: at most `requests` in any window of `per`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -99,11 +112,20 @@ pub(crate) struct Pacer {
 
 impl Pacer {
     /// One limiter for each endpoint that has a rate, documented or set in
-    /// `config`; none when pacing is off.
-    pub(crate) fn new(config: &Config) -> Pacer {
+    /// `config`; none when pacing is off. With a shared pacing directory in
+    /// `config`, each limiter also paces with the other processes sending
+    /// to `base` with `secret`.
+    pub(crate) fn new(config: &Config, base: &str, secret: &SecretString) -> Pacer {
         if !config.pacing {
             return Pacer::default();
         }
+        let make = |rate: Rate, name: &str| {
+            let shared = config
+                .pace_dir
+                .as_deref()
+                .map(|dir| SharedLane::new(dir, name, rate, base, secret));
+            Arc::new(Lane::new(rate, shared))
+        };
         let overridden = |endpoint: &Endpoint| config.rates.iter().any(|(e, _)| e == endpoint);
         let mut lanes: Vec<(Endpoint, Arc<Lane>)> = Vec::new();
         let mut shared: Vec<(&str, Arc<Lane>)> = Vec::new();
@@ -114,7 +136,7 @@ impl Pacer {
             let lane = match shared.iter().find(|(name, _)| name == limit) {
                 Some((_, lane)) => lane.clone(),
                 None => {
-                    let lane = Arc::new(Lane::new(*rate));
+                    let lane = make(*rate, limit);
                     shared.push((limit, lane.clone()));
                     lane
                 }
@@ -123,7 +145,7 @@ impl Pacer {
         }
         for (endpoint, rate) in &config.rates {
             if let Some(rate) = rate {
-                lanes.push((*endpoint, Arc::new(Lane::new(*rate))));
+                lanes.push((*endpoint, make(*rate, &endpoint.to_string())));
             }
         }
         Pacer { lanes }
@@ -139,26 +161,34 @@ impl Pacer {
     }
 }
 
-/// One endpoint's limiter: the time the last request was let through.
+/// One endpoint's limiter: the time the last request was let through,
+/// and the state shared with other processes when there is one.
 #[derive(Debug)]
 struct Lane {
     spacing: Duration,
     last: Mutex<Option<Instant>>,
+    shared: Option<SharedLane>,
 }
 
 impl Lane {
-    fn new(rate: Rate) -> Lane {
+    fn new(rate: Rate, shared: Option<SharedLane>) -> Lane {
         Lane {
             spacing: rate.spacing(),
             last: Mutex::new(None),
+            shared,
         }
     }
 
     /// Waits until `spacing` has passed since the last request was let
-    /// through, then lets this one through; returns how long it waited.
+    /// through, then (when shared) for this request's slot among every
+    /// process's; returns how long it waited.
     fn wait(&self) -> Duration {
         let start = Instant::now();
-        self.let_through() - start
+        self.let_through();
+        if let Some(shared) = &self.shared {
+            shared.wait();
+        }
+        start.elapsed()
     }
 
     /// Waits for this request's turn and returns the instant it was let
@@ -191,6 +221,11 @@ mod tests {
     use crate::error::Provider;
 
     const ENDPOINT: Endpoint = Endpoint::new(Provider::HourOne, "test");
+    const BASE: &str = "http://127.0.0.1:1";
+
+    fn key() -> SecretString {
+        SecretString::from("key")
+    }
 
     #[test]
     fn spacing_is_the_even_share_plus_a_guard() {
@@ -204,7 +239,7 @@ mod tests {
     fn config_overrides_and_turns_off() {
         let list = crate::memories::LIST_VIDEOS;
         let v1 = crate::memories::LIST_VIDEOS_V1;
-        let default = Pacer::new(&Config::new());
+        let default = Pacer::new(&Config::new(), BASE, &key());
         assert_eq!(default.lanes.len(), 2);
         // The two list endpoints count against one documented limit.
         let lane = |pacer: &Pacer, endpoint| {
@@ -213,16 +248,22 @@ mod tests {
         };
         assert!(Arc::ptr_eq(&lane(&default, list), &lane(&default, v1)));
         // Given a rate of its own, an endpoint has a limiter of its own.
-        let apart = Pacer::new(&Config::new().pace(v1, Some(Rate::per_second(5))));
+        let apart = Pacer::new(
+            &Config::new().pace(v1, Some(Rate::per_second(5))),
+            BASE,
+            &key(),
+        );
         assert!(!Arc::ptr_eq(&lane(&apart, list), &lane(&apart, v1)));
 
-        let off = Pacer::new(&Config::new().pacing(false));
+        let off = Pacer::new(&Config::new().pacing(false), BASE, &key());
         assert!(off.lanes.is_empty());
 
         let changed = Pacer::new(
             &Config::new()
                 .pace(list, None)
                 .pace(ENDPOINT, Some(Rate::per_second(2))),
+            BASE,
+            &key(),
         );
         assert!(changed.lanes.iter().all(|(e, _)| *e != list));
         let (_, lane) = changed.lanes.iter().find(|(e, _)| *e == ENDPOINT).unwrap();
@@ -234,8 +275,37 @@ mod tests {
     }
 
     #[test]
+    fn only_a_shared_pacing_folder_shares_and_only_per_host_and_key() {
+        let dir = std::path::Path::new("/nonexistent/pace");
+        let path = |pacer: &Pacer, endpoint| {
+            let (_, lane) = pacer.lanes.iter().find(|(e, _)| *e == endpoint).unwrap();
+            lane.shared.as_ref().map(|s| format!("{s:?}"))
+        };
+        let list = crate::memories::LIST_VIDEOS;
+        let per_client = Pacer::new(&Config::new(), BASE, &key());
+        assert_eq!(path(&per_client, list), None);
+        let config = Config::new().shared_pacing(dir);
+        let one = Pacer::new(&config, BASE, &key());
+        let two = Pacer::new(&config, BASE, &key());
+        assert!(path(&one, list).is_some());
+        // Two clients, one state: the same file.
+        assert_eq!(path(&one, list), path(&two, list));
+        // The v1 endpoint counts against the same limit.
+        assert_eq!(
+            path(&one, list),
+            path(&one, crate::memories::LIST_VIDEOS_V1)
+        );
+        let other_key = Pacer::new(&config, BASE, &SecretString::from("other"));
+        assert_ne!(path(&one, list), path(&other_key, list));
+        let other_host = Pacer::new(&config, "http://127.0.0.1:2", &key());
+        assert_ne!(path(&one, list), path(&other_host, list));
+        // No credential in what a lane shows.
+        assert!(!path(&one, list).unwrap().contains("key\""));
+    }
+
+    #[test]
     fn requests_leave_at_least_one_spacing_apart_across_threads() {
-        let lane = Lane::new(Rate::per_second(50));
+        let lane = Lane::new(Rate::per_second(50), None);
         let lets = Mutex::new(Vec::new());
         std::thread::scope(|scope| {
             for _ in 0..4 {
