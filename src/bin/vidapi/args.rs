@@ -360,6 +360,7 @@ impl From<CreateBody> for vidapi::hourone::CreateVideoRequest {
             palette_id: b.palette_id,
             character_id: b.character_id,
             voice_id: b.voice_id,
+            ..Default::default()
         }
     }
 }
@@ -424,6 +425,7 @@ impl MemoriesFilter {
             video_no: self.video_no,
             folder_id: self.folder_id,
             status: self.status,
+            ..Default::default()
         })
     }
 
@@ -441,6 +443,7 @@ impl MemoriesFilter {
             video_no: self.video_no,
             unique_id: self.unique_id,
             status: self.status,
+            ..Default::default()
         })
     }
 }

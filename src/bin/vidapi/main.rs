@@ -136,6 +136,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     account,
                     limit,
                     last_video_id,
+                    ..Default::default()
                 };
                 commands::minimax_videos_page(&useapi, json, &query)
             }
