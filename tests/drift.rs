@@ -21,6 +21,11 @@ const TYPES: &[(&str, &str, &str)] = &[
     ("drift/minimax-videos", "minimax", "VideoList"),
     ("drift/pixverse-videos", "pixverse", "VideoPage"),
     (
+        "drift/hourone-create-video",
+        "hourone",
+        "CreateVideoRequest",
+    ),
+    (
         "drift/memories-list-videos",
         "memories",
         "ListVideosResponse",
@@ -57,6 +62,8 @@ fn expected_drift(name: &str) -> Option<Vec<(&'static str, Kind)>> {
         ],
         // A status code the `Status` enum does not know.
         "drift/minimax-videos-new-status.json" => vec![("[].status", UnknownValue)],
+        // Later Hour One docs: the create request takes `scenes`.
+        "drift/hourone-create-video-scenes.json" => vec![("scenes", UnknownField)],
         "drift/memories-list-videos-new-status.json" => {
             vec![("data.videos[].status", UnknownValue)]
         }

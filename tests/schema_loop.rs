@@ -40,8 +40,15 @@ const fn case(
     }
 }
 
-/// The FACTS drift fixtures.
-const FACTS: [Case; 3] = [
+/// The FACTS drift fixtures, and the later-doc Hour One create request with
+/// `scenes` (a request schema: the new field must get an exact type).
+const FACTS: [Case; 4] = [
+    case(
+        "hourone/create-video.json",
+        "hourone",
+        "CreateVideoRequest",
+        "drift/hourone-create-video-scenes.json",
+    ),
     case(
         "minimax/videos.json",
         "minimax",

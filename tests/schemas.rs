@@ -76,7 +76,9 @@ fn check_fixture(name: &str) -> bool {
         n if n.starts_with("hourone/video") => round_trip::<hourone::Video>(n),
         n if n.starts_with("hourone/metadata") => round_trip::<hourone::VideoMetadata>(n),
         "hourone/validation-error.json" => round_trip::<hourone::ValidationError>(name),
-        "hourone/create-video-request.json" => round_trip::<hourone::CreateVideoRequest>(name),
+        "hourone/create-video-request.json" | "drift/hourone-create-video-scenes.json" => {
+            round_trip::<hourone::CreateVideoRequest>(name)
+        }
         "memories/list-videos-request.json" => round_trip::<memories::ListVideosRequest>(name),
         n if n.starts_with("memories/") || n.starts_with("drift/memories-") => {
             round_trip::<memories::ListVideosResponse>(n)
