@@ -22,7 +22,10 @@ const SAMPLES: [(&str, &str); 9] = [
     // FACTS: later MiniMax items carry `originFiles` and `canAppeal`.
     ("minimax/videos.json", "drift/minimax-videos-later.json"),
     // FACTS: status values no `Status` enum knows.
-    ("minimax/videos.json", "drift/minimax-videos-new-status.json"),
+    (
+        "minimax/videos.json",
+        "drift/minimax-videos-new-status.json",
+    ),
     (
         "memories/list-videos-response.json",
         "drift/memories-list-videos-new-status.json",
@@ -34,7 +37,10 @@ const SAMPLES: [(&str, &str); 9] = [
     ),
     // Numbers as strings (`seed`, `output_width`), a status 42, new fields.
     ("pixverse/videos.json", "pixverse/videos-drift.json"),
-    ("memories/list-videos-response.json", "memories/list-videos-drift.json"),
+    (
+        "memories/list-videos-response.json",
+        "memories/list-videos-drift.json",
+    ),
     ("minimax/files.json", "minimax/files-drift.json"),
     ("hourone/video.json", "hourone/video-drift.json"),
     ("useapi/error.json", "useapi/error-drift.json"),
@@ -215,7 +221,10 @@ fn folding_every_later_doc_sample_keeps_the_build_and_the_tests_green() {
     // The tests that used to read the live schemas (a new status value, a
     // widened `seed`, a `FlexNumber` field) still pass.
     cargo(&scratch, &["test", "--lib", "schema::"]);
-    cargo(&scratch, &["test", "--test", "schemas", "--test", "codegen"]);
+    cargo(
+        &scratch,
+        &["test", "--test", "schemas", "--test", "codegen"],
+    );
     cargo(
         &scratch,
         &["test", "--test", "drift", "known_status_values_match"],

@@ -280,10 +280,7 @@ fn pixverse_documented_sample_statuses_and_timestamps() {
         Some("user:<userid>-pixverse:<email>-video:66778899")
     );
     assert_eq!(videos[0].original_video_id.as_deref(), Some("0"));
-    assert_eq!(
-        num(&videos[1].template_id),
-        Some(307_489_548_427_968.0)
-    );
+    assert_eq!(num(&videos[1].template_id), Some(307_489_548_427_968.0));
     let created = videos[0].created_at().unwrap();
     assert_eq!(created.to_rfc3339(), "2024-11-11T12:34:56+00:00");
     assert_eq!(
