@@ -161,6 +161,29 @@ mod tests {
     }
 
     #[test]
+    fn update_types_new_request_fields_exactly_and_refuses_flex() {
+        let mut schema = json!({"title": "CreateVideoRequest", DIRECTION: "request",
+            "type": "object", "properties": {"name": {"type": "string"}}, "definitions": {}});
+        let sample = json!({"name": "n", "scenes": [{"text": "Hi"}]});
+        let changes = crate::schema::update(&mut schema, &[sample]).unwrap();
+        assert_eq!(changes.len(), 1, "{changes:?}");
+        assert_eq!(
+            schema["properties"]["scenes"]["items"]["properties"]["text"]["type"],
+            "string"
+        );
+        assert!(!schema.to_string().contains("Flex"), "{schema}");
+        // A sample contradicting a request field's type is refused, unchanged.
+        let before = schema.clone();
+        let err = crate::schema::update(&mut schema, &[json!({"name": 5})]).unwrap_err();
+        assert!(err.to_string().contains("request"), "{err}");
+        assert_eq!(schema, before);
+        // The same sample on a response schema still gets a tolerant type.
+        let mut response = json!({"title": "Video", "type": "object", "properties": {}});
+        crate::schema::update(&mut response, &[json!({"n": 5})]).unwrap();
+        assert_eq!(response["properties"]["n"]["$ref"], "#/definitions/FlexInt");
+    }
+
+    #[test]
     fn the_marker_is_read_from_the_root() {
         assert!(is_request(&json!({"title": "T", DIRECTION: "request"})));
         assert!(!is_request(&json!({"title": "T", DIRECTION: "response"})));
