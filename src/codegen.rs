@@ -124,6 +124,12 @@ fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, SchemaError> {
 }
 
 fn settings(replacements: &[(&str, &str)], partial_eq: bool) -> TypeSpaceSettings {
+    // No struct builders: typify derives `Default` for every struct whose
+    // fields are all optional (every request schema is), and the project
+    // builds request values as `Type { field, ..Default::default() }`. Unlike
+    // typify's builder style this adds no generated code, cannot fail at run
+    // time (`try_into`) and keeps the plain struct callers already use, while
+    // a property `vidapi schema update` adds still compiles unchanged.
     let mut settings = TypeSpaceSettings::default();
     if partial_eq {
         settings.with_derive("PartialEq".to_string());
@@ -255,8 +261,75 @@ fn read_schema(path: &Path) -> Result<RootSchema, SchemaError> {
             "#/type: the root may not be nullable (typify generates two types of one name); drop `null` (a field holding this type is an `Option` already)",
         ));
     }
+    if direction(&value).map_err(|problem| fail(path, problem))? == Direction::Request {
+        exact_types(&value, "#").map_err(|problem| fail(path, problem))?;
+    }
     serde_json::from_value(value)
         .map_err(|e| fail(path, format!("not a draft-07 JSON Schema: {e}")))
+}
+
+/// The root keyword that marks a schema as the body or query of a request:
+/// `"x-vidapi-direction": "request"`. Without it a schema describes what a
+/// provider sends (`"response"` may be written out).
+pub const DIRECTION: &str = "x-vidapi-direction";
+
+/// Which way a schema's values travel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Written by this client: exact JSON Schema types only.
+    Request,
+    /// Read from a provider: leaves use the tolerant `Flex*` definitions.
+    Response,
+}
+
+/// The direction a schema document declares at its root.
+pub fn direction(schema: &serde_json::Value) -> Result<Direction, String> {
+    match schema.get(DIRECTION) {
+        None => Ok(Direction::Response),
+        Some(v) if v == "request" => Ok(Direction::Request),
+        Some(v) if v == "response" => Ok(Direction::Response),
+        Some(other) => Err(format!(
+            "#/{DIRECTION}: expected \"request\" or \"response\", got {other}"
+        )),
+    }
+}
+
+/// A request's values are written by this client, so its schema must say
+/// exactly what is sent: a `$ref` to (or a definition named as) one of the
+/// tolerant reading types would turn a field into `FlexText` & co.
+fn exact_types(value: &serde_json::Value, at: &str) -> Result<(), String> {
+    use serde_json::Value;
+    let tolerant = |name: &str| TOLERANT.iter().any(|(n, _)| *n == name);
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                let here = format!("{at}/{key}");
+                let named = match key.as_str() {
+                    "$ref" => child
+                        .as_str()
+                        .and_then(|r| r.strip_prefix("#/definitions/"))
+                        .filter(|name| tolerant(name)),
+                    "definitions" => child
+                        .as_object()
+                        .and_then(|defs| defs.keys().find(|name| tolerant(name)))
+                        .map(String::as_str),
+                    _ => None,
+                };
+                if let Some(name) = named {
+                    return Err(format!(
+                        "{here}: `{name}` in a request schema ({DIRECTION}: request): requests are written by this client, so give the field a plain JSON Schema type (`string`, `integer`, …); the tolerant Flex types are for reading responses"
+                    ));
+                }
+                exact_types(child, &here)?;
+            }
+            Ok(())
+        }
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, item)| exact_types(item, &format!("{at}/{i}"))),
+        _ => Ok(()),
+    }
 }
 
 fn lint(value: &serde_json::Value, at: &str) -> Result<(), String> {

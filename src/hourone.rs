@@ -204,7 +204,12 @@ impl ValidationIssue {
 }
 
 /// An Hour One video's rendering status.
+///
+/// `#[non_exhaustive]`: a status value the provider starts sending is
+/// folded into the schema's `x-known-values` and gains an arm here, so a
+/// `match` outside this crate needs a `_` arm.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `not_started`.
     NotStarted,

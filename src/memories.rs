@@ -217,6 +217,7 @@ fn v1_filter(filter: &ListVideosRequest) -> Result<ListVideosV1Request> {
         video_no: filter.video_no.clone(),
         unique_id: None,
         status: filter.status.clone(),
+        ..Default::default()
     })
 }
 
@@ -332,7 +333,12 @@ fn error_body(body: &[u8]) -> Option<(Option<String>, String)> {
 }
 
 /// A memories.ai video's processing status.
+///
+/// `#[non_exhaustive]`: a status value the provider starts sending is
+/// folded into the schema's `x-known-values` and gains an arm here, so a
+/// `match` outside this crate needs a `_` arm.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `UNPARSE`: uploaded, not yet processed.
     Unparsed,

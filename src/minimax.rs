@@ -109,6 +109,7 @@ impl<'a> MiniMax<'a> {
                 account: account.map(str::to_owned),
                 limit: Some(limit),
                 last_video_id: after.clone(),
+                ..Default::default()
             })?;
             let full = page.len() >= limit as usize;
             let last = page.last().and_then(Video::id).map(str::to_owned);
@@ -145,6 +146,7 @@ impl<'a> MiniMax<'a> {
         let query = FilesQuery {
             account: optional_text("account", account)?.map(str::to_owned),
             limit,
+            ..Default::default()
         };
         let request = Request::get(LIST_FILES, "/v1/minimax/files/").query(&query)?;
         self.transport
@@ -155,7 +157,12 @@ impl<'a> MiniMax<'a> {
 }
 
 /// A MiniMax video's generation status, from its numeric `status` code.
+///
+/// `#[non_exhaustive]`: a status value the provider starts sending is
+/// folded into the schema's `x-known-values` and gains an arm here, so a
+/// `match` outside this crate needs a `_` arm.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// 0: waiting to start.
     Pending,

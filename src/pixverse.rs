@@ -50,6 +50,7 @@ impl<'a> PixVerse<'a> {
             email: optional_text("email", email)?.map(str::to_owned),
             limit,
             offset,
+            ..Default::default()
         };
         let request = Request::get(LIST_VIDEOS, "/v2/pixverse/videos/").query(&query)?;
         self.transport.send(request).map_err(at(self.transport))
@@ -109,7 +110,12 @@ impl<'a> PixVerse<'a> {
 }
 
 /// A PixVerse video's status, from its numeric `video_status`.
+///
+/// `#[non_exhaustive]`: a status value the provider starts sending is
+/// folded into the schema's `x-known-values` and gains an arm here, so a
+/// `match` outside this crate needs a `_` arm.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// 5: waiting in the queue. The docs call this final; it is not.
     Queued,

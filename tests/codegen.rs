@@ -7,10 +7,15 @@ mod codegen;
 use std::fs;
 use std::path::Path;
 
+/// Copies the frozen schema copies of `tests/schema-fixtures/` (these tests
+/// pin generated details, so they must not read the live `schemas/`).
 fn copy_schemas(to: &Path) {
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schema-fixtures");
     for provider in fs::read_dir(from).unwrap() {
         let provider = provider.unwrap().path();
+        if !provider.is_dir() {
+            continue;
+        }
         let target = to.join(provider.file_name().unwrap());
         fs::create_dir_all(&target).unwrap();
         for file in fs::read_dir(&provider).unwrap() {
@@ -144,4 +149,59 @@ fn strict_types_have_plain_leaves() {
     );
     let tolerant = provider_code(dir.path(), "pixverse");
     assert!(tolerant.contains("crate::wire::FlexInt"));
+}
+
+/// Request schemas (`"x-vidapi-direction": "request"`) are written by this
+/// client: a `Flex*` reading type in one is refused, naming the file.
+#[test]
+fn request_schemas_refuse_tolerant_types() {
+    broken(
+        "hourone/create-video.json",
+        r##"{"title": "CreateVideoRequest", "x-vidapi-direction": "request", "type": "object",
+            "properties": {"name": {"$ref": "#/definitions/FlexText"}},
+            "definitions": {"FlexText": {"type": ["string", "number", "boolean", "null"]}}}"##,
+        "`FlexText` in a request schema",
+    );
+    broken(
+        "useapi/direction.json",
+        r#"{"title": "X", "x-vidapi-direction": "sideways"}"#,
+        "expected \"request\" or \"response\"",
+    );
+    // A response schema may use them, and a request schema with plain types
+    // generates.
+    let dir = tempfile::tempdir().unwrap();
+    copy_schemas(dir.path());
+    assert!(codegen::generate(dir.path()).is_ok());
+}
+
+/// Every request type derives `Default`, so the project (and its users) build
+/// requests as `Type { field, ..Default::default() }` and a property that
+/// `schema update` adds compiles unchanged.
+#[test]
+fn every_request_type_derives_default() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_schemas(dir.path());
+    let mut requests = 0;
+    for provider in codegen::generate(dir.path()).unwrap() {
+        for root in &provider.roots {
+            let schema: serde_json::Value =
+                serde_json::from_str(&fs::read_to_string(&root.file).unwrap()).unwrap();
+            if codegen::direction(&schema).unwrap() != codegen::Direction::Request {
+                continue;
+            }
+            requests += 1;
+            let declaration = format!("pub struct {} {{", root.rust_name);
+            let at = provider
+                .code
+                .find(&declaration)
+                .unwrap_or_else(|| panic!("{} is not a struct", root.rust_name));
+            let derive = provider.code[..at].rfind("#[derive(").unwrap();
+            assert!(
+                provider.code[derive..at].contains("Default"),
+                "{} does not derive Default",
+                root.rust_name
+            );
+        }
+    }
+    assert_eq!(requests, 6, "request schemas marked x-vidapi-direction");
 }

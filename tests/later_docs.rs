@@ -164,6 +164,7 @@ fn minimax_one_page_with_limit_and_last_video_id() {
             account: Some("acct".into()),
             limit: Some(5),
             last_video_id: Some("video_id_#2".into()),
+            ..Default::default()
         })
         .unwrap();
     assert_eq!(ids(&page), minimax_ids(3, 7));

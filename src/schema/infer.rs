@@ -8,7 +8,7 @@ use super::{Flex, JSON_TYPES, bool_text, int_text, number_text, ordered_types, t
 
 /// Description of a property the samples had and no documentation names.
 pub(crate) const SEEN: &str = "Seen in a sample; not documented.";
-const SEEN_NULL: &str = "Seen in a sample, only ever as null; not documented.";
+pub(crate) const SEEN_NULL: &str = "Seen in a sample, only ever as null; not documented.";
 
 /// Writes one schema that accepts every sample, in the project's
 /// conventions: draft-07, `title` naming the Rust type, every property

@@ -12,6 +12,10 @@
 //!   accepted on a `Flex*` leaf.
 //! - `x-known-values` on a status property: the values the hand-written
 //!   `Status` enum knows.
+//! - `x-vidapi-direction: "request"` at the root ([`DIRECTION`]): the schema
+//!   is a request body or query, written by this client, so its fields take
+//!   exact JSON Schema types and never `Flex*` ([`update`] types new request
+//!   fields that way; `build.rs` refuses a `Flex*` reference in one).
 //!
 //! [`infer`] writes a schema from samples, [`update`] folds samples into an
 //! existing schema, [`diff`] classifies the changes between two versions by
@@ -25,6 +29,7 @@ use serde_json::{Map, Value};
 
 mod diff;
 mod infer;
+mod request;
 mod update;
 
 /// The real generator (`build.rs` runs the same file), for tests that check
@@ -36,6 +41,7 @@ mod codegen;
 
 pub use diff::{Difference, Effect, destructive, diff};
 pub use infer::infer;
+pub use request::{DIRECTION, is_request};
 pub use update::{Change, ChangeKind, update};
 
 /// Why a JSON document cannot be treated as one of the project's schemas.
@@ -800,13 +806,22 @@ mod tests {
     }
 
     pub(crate) fn load(relative: &str) -> Value {
-        // `fixtures/…` are the test fixtures; `schemas/…` the shipped schemas.
-        let relative = match relative.strip_prefix("fixtures/") {
-            Some(rest) => format!("tests/fixtures/{rest}"),
-            None => relative.to_owned(),
+        // `fixtures/…` are the test fixtures; `schemas/…` the frozen copies
+        // of the shipped schemas in `tests/schema-fixtures/` (never the live
+        // files, which `vidapi schema update` may change at any time).
+        let relative = match (
+            relative.strip_prefix("fixtures/"),
+            relative.strip_prefix("schemas/"),
+        ) {
+            (Some(rest), _) => format!("tests/fixtures/{rest}"),
+            (_, Some(rest)) => format!("tests/schema-fixtures/{rest}"),
+            _ => relative.to_owned(),
         };
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
-        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(&relative);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!("{relative}: {e} (tests read copies of schemas/ kept in tests/schema-fixtures/)")
+        });
+        serde_json::from_str(&text).unwrap()
     }
 
     /// The Rust items the real generator makes of `schema`, alone in a

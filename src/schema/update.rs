@@ -174,6 +174,16 @@ pub fn update(schema: &mut Value, samples: &[Value]) -> Result<Vec<Change>, Prob
             change.rust_type = rust_type(node, &work);
         }
     }
+    if super::is_request(&work) {
+        if let Some(at) = super::request::tolerant_reference(&work) {
+            return Err(Problem::Malformed {
+                at,
+                what: "a sample contradicts a request field's type, and a request schema takes \
+                       exact JSON Schema types, never the tolerant Flex ones: change the type by hand"
+                    .to_string(),
+            });
+        }
+    }
     check(&work)?;
     *schema = work;
     Ok(changes)
@@ -845,6 +855,9 @@ fn apply(
             }
         }
         Action::AddProps { props } => {
+            // A request is written by this client: its new fields get exact
+            // JSON Schema types, never the tolerant `Flex*` reading types.
+            let request = super::is_request(work);
             let mut used = Vec::new();
             let mut added = Vec::new();
             {
@@ -864,7 +877,12 @@ fn apply(
                     });
                 };
                 for (name, shape, prop_at) in props {
-                    properties.insert(name.clone(), shape.property(&mut used));
+                    let typed = if request {
+                        super::request::property(&shape)
+                    } else {
+                        shape.property(&mut used)
+                    };
+                    properties.insert(name.clone(), typed);
                     added.push((name, shape.summary(), prop_at));
                 }
             }

@@ -401,6 +401,7 @@ impl From<CreateBody> for vidapi::hourone::CreateVideoRequest {
             palette_id: b.palette_id,
             character_id: b.character_id,
             voice_id: b.voice_id,
+            ..Default::default()
         }
     }
 }
@@ -465,6 +466,7 @@ impl MemoriesFilter {
             video_no: self.video_no,
             folder_id: self.folder_id,
             status: self.status,
+            ..Default::default()
         })
     }
 
@@ -482,6 +484,7 @@ impl MemoriesFilter {
             video_no: self.video_no,
             unique_id: self.unique_id,
             status: self.status,
+            ..Default::default()
         })
     }
 }

@@ -179,6 +179,7 @@ fn command(cli: Cli) -> Result<(), Failure> {
                     account,
                     limit,
                     last_video_id,
+                    ..Default::default()
                 };
                 commands::minimax_videos_page(&useapi, json, &query)
             }
