@@ -744,6 +744,7 @@ fn reliability_rows_name_these_tests() {
     let section = report
         .split("## Downloads under attack")
         .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
         .expect("RELIABILITY.md has a \"Downloads under attack\" section");
     let source = include_str!("downloads_hostile.rs");
     let mut rows = 0;

@@ -277,6 +277,7 @@ fn reliability_lists_the_cross_process_cases() {
     let section = report
         .split("\n## Pacing across processes\n")
         .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
         .expect("RELIABILITY.md has a section \"Pacing across processes\"");
     for test in [
         "four_processes_share_the_rate_and_draw_no_0429",
