@@ -152,10 +152,70 @@ fn generate_provider(dir: &Path, settings: &TypeSpaceSettings) -> Result<Generat
         return Err(fail(dir, "provider folder holds no *.json schema"));
     }
 
-    let mut space = TypeSpace::new(settings);
-    let mut roots = Vec::new();
+    // Every file is read first: definitions shared by several files (the
+    // video object of a list and of a single-video answer) become one type.
+    let mut documents = Vec::new();
     for path in &inputs {
-        let root = read_schema(path)?;
+        documents.push((path, read_schema_value(path)?));
+    }
+    let shared = shared_definitions(&documents)?;
+
+    let mut space = TypeSpace::new(settings);
+    let definitions = shared
+        .definitions
+        .iter()
+        .map(|(name, (path, schema))| {
+            serde_json::from_value::<schemars::schema::Schema>((*schema).clone())
+                .map(|schema| (name.clone(), schema))
+                .map_err(|e| {
+                    fail(
+                        path,
+                        format!("definitions/{name}: not a draft-07 JSON Schema: {e}"),
+                    )
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let added = catch_unwind(AssertUnwindSafe(|| space.add_ref_types(definitions)));
+    match added {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => return Err(fail(dir, format!("typify rejected a definition: {e}"))),
+        Err(panic) => {
+            return Err(fail(
+                dir,
+                format!(
+                    "typify could not convert the definitions: {}",
+                    panic_text(&panic)
+                ),
+            ));
+        }
+    }
+    let mut roots = Vec::new();
+    for (path, value) in &documents {
+        if let Some(name) = shared
+            .root_definitions
+            .iter()
+            .find(|(p, _)| *p == *path)
+            .map(|(_, n)| n)
+        {
+            // The root is a definition other files use: that type.
+            if !space.iter_types().any(|t| t.name() == *name) {
+                return Err(fail(
+                    path,
+                    format!("typify lost the shared root type {name}"),
+                ));
+            }
+            roots.push(RootType {
+                file: (*path).clone(),
+                rust_name: name.clone(),
+            });
+            continue;
+        }
+        let mut value = value.clone();
+        if let Some(map) = value.as_object_mut() {
+            map.remove("definitions");
+        }
+        let root: RootSchema = serde_json::from_value(value)
+            .map_err(|e| fail(path, format!("not a draft-07 JSON Schema: {e}")))?;
         // typify panics on some schema shapes (external references, for one);
         // turn that into an error that names the file rather than a build
         // script backtrace.
@@ -167,21 +227,19 @@ fn generate_provider(dir: &Path, settings: &TypeSpaceSettings) -> Result<Generat
                     .map_err(|e| fail(path, format!("typify lost the root type: {e}")))?
                     .name();
                 roots.push(RootType {
-                    file: path.clone(),
+                    file: (*path).clone(),
                     rust_name,
                 });
             }
             Ok(Ok(None)) => return Err(fail(path, "root schema has no `title` to name its type")),
             Ok(Err(e)) => return Err(fail(path, format!("typify rejected the schema: {e}"))),
             Err(panic) => {
-                let why = panic
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                    .unwrap_or_else(|| "unknown reason".into());
                 return Err(fail(
                     path,
-                    format!("typify could not convert the schema: {why}"),
+                    format!(
+                        "typify could not convert the schema: {}",
+                        panic_text(&panic)
+                    ),
                 ));
             }
         }
@@ -237,16 +295,113 @@ pub fn registry(generated: &[Generated], schema_dir: &Path) -> String {
     )
 }
 
+fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "unknown reason".into())
+}
+
 /// Reads one schema file and checks it for the shapes typify 0.8 mishandles,
 /// so the author learns what to change instead of getting a panic or a
 /// silently wrong type.
-fn read_schema(path: &Path) -> Result<RootSchema, SchemaError> {
+fn read_schema_value(path: &Path) -> Result<serde_json::Value, SchemaError> {
     let text = fs::read_to_string(path).map_err(|e| fail(path, format!("cannot read: {e}")))?;
     let value: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| fail(path, format!("not valid JSON: {e}")))?;
     lint(&value, "#").map_err(|problem| fail(path, problem))?;
-    serde_json::from_value(value)
-        .map_err(|e| fail(path, format!("not a draft-07 JSON Schema: {e}")))
+    serde_json::from_value::<RootSchema>(value.clone())
+        .map_err(|e| fail(path, format!("not a draft-07 JSON Schema: {e}")))?;
+    Ok(value)
+}
+
+/// The definitions of a provider's files, each once, and the files whose
+/// root is one of them.
+struct Shared<'a> {
+    /// Every definition by name, with the first file defining it.
+    definitions: Vec<(String, (&'a PathBuf, &'a serde_json::Value))>,
+    /// Files whose root is the definition of that name in another file.
+    root_definitions: Vec<(&'a PathBuf, String)>,
+}
+
+/// Each schema file stands alone (`vidapi drift` and the schema tools read
+/// one file), so a type two files use is defined in each: the video object
+/// of a list answer and the root of a single-video answer. One provider is
+/// one Rust module, so such a type must be generated once. A definition
+/// repeated in several files of a provider, or a root whose `title` names
+/// another file's definition, is one type when the schemas agree bar their
+/// `description` and `title`; when they differ, the build fails naming both
+/// files (update both: they describe one Rust type).
+fn shared_definitions<'a>(
+    documents: &'a [(&'a PathBuf, serde_json::Value)],
+) -> Result<Shared<'a>, SchemaError> {
+    let mut definitions: Vec<(String, (&PathBuf, &serde_json::Value))> = Vec::new();
+    for (path, document) in documents {
+        let Some(defs) = document.get("definitions").and_then(|d| d.as_object()) else {
+            continue;
+        };
+        for (name, schema) in defs {
+            match definitions.iter().find(|(n, _)| n == name) {
+                None => definitions.push((name.clone(), (*path, schema))),
+                // Tolerant leaves are not generated: any copy maps the same.
+                Some(_) if TOLERANT.iter().any(|(t, _)| t == name) => {}
+                Some((_, (first, earlier))) => {
+                    if essence(earlier) != essence(schema) {
+                        return Err(fail(
+                            path,
+                            format!(
+                                "definitions/{name} differs from the one in {}; a definition \
+                                 several files of a provider share is one Rust type and must be \
+                                 the same in each (descriptions aside)",
+                                first.display()
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    let mut root_definitions = Vec::new();
+    for (path, document) in documents {
+        let Some(title) = document.get("title").and_then(|t| t.as_str()) else {
+            continue;
+        };
+        let Some((_, (first, schema))) = definitions
+            .iter()
+            .find(|(n, (p, _))| n == title && p != path)
+        else {
+            continue;
+        };
+        if essence(schema) != essence(document) {
+            return Err(fail(
+                path,
+                format!(
+                    "the root ({title}) differs from definitions/{title} in {}; they are one \
+                     Rust type and must be the same (descriptions aside)",
+                    first.display()
+                ),
+            ));
+        }
+        root_definitions.push((*path, title.to_owned()));
+    }
+    Ok(Shared {
+        definitions,
+        root_definitions,
+    })
+}
+
+/// A schema without what does not change the Rust type it generates at its
+/// top: documentation, and a root's `$schema` and `definitions` (compared
+/// one by one).
+fn essence(schema: &serde_json::Value) -> serde_json::Value {
+    let mut schema = schema.clone();
+    if let Some(map) = schema.as_object_mut() {
+        for key in ["description", "title", "$schema", "definitions", "$comment"] {
+            map.remove(key);
+        }
+    }
+    schema
 }
 
 fn lint(value: &serde_json::Value, at: &str) -> Result<(), String> {

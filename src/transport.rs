@@ -80,6 +80,18 @@ struct Inner {
     pacer: Pacer,
 }
 
+/// Texts a drift example must never show: the credential, the proxy URL
+/// (with or without user information: a server echoing it tells where the
+/// client sits) and the proxy's credentials.
+fn drift_secrets(credential: &SecretString, config: &Config) -> Vec<String> {
+    let mut texts = vec![credential.expose_secret().to_owned()];
+    if let Some(proxy) = &config.proxy {
+        texts.push(proxy.expose().to_owned());
+        texts.extend(proxy.secrets());
+    }
+    texts
+}
+
 /// Texts that must never appear in an error: a credential, a proxy URL with
 /// a user name and password, those credentials alone.
 #[derive(Clone, Default)]
@@ -134,9 +146,6 @@ pub(crate) struct Request {
     headers: Vec<(&'static str, String)>,
     body: Option<Vec<u8>>,
     retried: bool,
-    /// Bytes put before and after the answer's body before decoding, for an
-    /// answer that is one item of a list type (see [`Request::item_of`]).
-    envelope: Option<(&'static str, &'static str)>,
 }
 
 impl Request {
@@ -150,7 +159,6 @@ impl Request {
             headers: Vec::new(),
             body: None,
             retried: true,
-            envelope: None,
         }
     }
 
@@ -209,16 +217,6 @@ impl Request {
     /// read (memories.ai's list) opts in; a POST that creates never does.
     pub fn retried(mut self, retried: bool) -> Self {
         self.retried = retried;
-        self
-    }
-
-    /// Reads the answer, one JSON value, as the single item of a list type
-    /// whose schema defines the item: the body is decoded as `open`, the
-    /// body, `close` (`[` and `]` for a bare array). The item's type stays
-    /// the one the list schema generates, and drift is recorded against
-    /// that schema (as the list's items).
-    pub fn item_of(mut self, open: &'static str, close: &'static str) -> Self {
-        self.envelope = Some((open, close));
         self
     }
 
@@ -334,7 +332,9 @@ impl Transport {
             .timeout_recv_body(Some(config.timeout))
             .build()
             .into();
-        let drift = config.record_drift.then(drift::Log::default);
+        let drift = config
+            .record_drift
+            .then(|| drift::Log::new(drift_secrets(&secret, &config)));
         let hidden = Hidden::new(Some(&secret), &config);
         let pacer = Pacer::new(&config);
         Ok(Transport {
@@ -383,23 +383,6 @@ impl Transport {
     /// Sends the request and decodes a 2xx answer as `T`.
     pub(crate) fn send<T: DeserializeOwned + Observed>(&self, request: Request) -> Result<T> {
         self.send_checked(request, |_| None)
-    }
-
-    /// Sends a request made with [`Request::item_of`], decodes the answer as
-    /// the list type `L` and takes its one item out with `take`.
-    pub(crate) fn send_item<L: DeserializeOwned + Observed, T>(
-        &self,
-        request: Request,
-        take: impl FnOnce(L) -> Option<T>,
-    ) -> Result<T> {
-        let endpoint = request.endpoint;
-        let list: L = self.send(request)?;
-        take(list).ok_or_else(|| Error::Decode {
-            endpoint,
-            status: 200,
-            reason: "the answer holds no item".to_owned(),
-            snippet: String::new(),
-        })
     }
 
     /// Like [`Transport::send`], and then asks `check` whether the decoded
@@ -495,14 +478,13 @@ impl Transport {
             builder.call()
         };
         let response = sent.map_err(|e| self.call_error(endpoint, None, e))?;
-        self.read(endpoint, response, request.envelope, seen)
+        self.read(endpoint, response, seen)
     }
 
     fn read<T: DeserializeOwned + Observed>(
         &self,
         endpoint: Endpoint,
         response: Response<ureq::Body>,
-        envelope: Option<(&'static str, &'static str)>,
         seen: &mut Seen,
     ) -> Result<T> {
         let status = response.status().as_u16();
@@ -545,27 +527,8 @@ impl Transport {
             .read_to_end(&mut body);
         seen.bytes = Some(body.len() as u64);
         read.map_err(|e| self.call_error(endpoint, Some(status), ureq::Error::from(e)))?;
-        let decoded = match envelope {
-            None => drift::decode::<T>(&body, self.inner.drift.is_some()),
-            // The body must be exactly one JSON value before it is wrapped,
-            // or `{…}, {…}` would pass as two items.
-            Some((open, close)) => serde_json::from_slice::<serde::de::IgnoredAny>(&body)
-                .map_err(|e| e.to_string())
-                .and_then(|_| {
-                    let mut wrapped = Vec::with_capacity(open.len() + body.len() + close.len());
-                    wrapped.extend_from_slice(open.as_bytes());
-                    wrapped.extend_from_slice(&body);
-                    wrapped.extend_from_slice(close.as_bytes());
-                    drift::decode::<T>(&wrapped, self.inner.drift.is_some())
-                }),
-        };
-        match decoded {
-            Ok((value, findings)) => {
-                if let Some(log) = &self.inner.drift {
-                    log.merge(findings, self.inner.secret.expose_secret());
-                }
-                Ok(value)
-            }
+        match drift::decode_logged::<T>(&body, self.inner.drift.as_ref()) {
+            Ok(value) => Ok(value),
             Err(reason) => Err(self.redact_error(Error::Decode {
                 endpoint,
                 status,
