@@ -689,6 +689,67 @@ mod tests {
         assert_eq!(places, ["items[].new\"key"]);
     }
 
+    /// The vendored JSONTestSuite-style values, straight through the scan
+    /// (no typed decode in front): as an undeclared key and as a declared
+    /// key of another type, each is one finding of the type its text has.
+    #[test]
+    fn y_values_are_one_finding_of_their_type() {
+        let schema = schema();
+        let dir = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/jsontestsuite/values"
+        );
+        let mut seen = 0;
+        for file in std::fs::read_dir(dir).unwrap() {
+            let path = file.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let trimmed = text.trim();
+            let expected = match trimmed.as_bytes()[0] {
+                b'{' => "object",
+                b'[' => "array",
+                b'"' => "string",
+                b't' | b'f' => "boolean",
+                b'n' => "null",
+                _ if trimmed.contains(['.', 'e', 'E']) || trimmed == "-0" => "number",
+                _ if trimmed.parse::<i64>().is_ok() || trimmed.parse::<u64>().is_ok() => "integer",
+                _ => "number",
+            };
+            let field = if expected == "string" { "size" } else { "id" };
+            for (json, place, kind) in [
+                (
+                    format!(r#"{{"items":[{{"new":{text}}}]}}"#),
+                    "items[].new",
+                    crate::drift::Kind::UnknownField,
+                ),
+                (
+                    format!(r#"{{"items":[{{"{field}":{text}}}]}}"#),
+                    if field == "id" {
+                        "items[].id"
+                    } else {
+                        "items[].size"
+                    },
+                    crate::drift::Kind::TypeMismatch,
+                ),
+            ] {
+                let rec = Recorder::new(&schema);
+                scan(json.as_bytes(), schema.root, &rec);
+                let found = rec.finish();
+                if expected == "null" && kind == crate::drift::Kind::TypeMismatch {
+                    assert!(found.is_empty(), "{path:?}: {found:?}");
+                    continue;
+                }
+                assert_eq!(found.len(), 1, "{path:?}: {found:?}");
+                assert_eq!(
+                    (found[0].path.as_str(), found[0].kind, found[0].seen),
+                    (place, kind, expected),
+                    "{path:?}"
+                );
+            }
+            seen += 1;
+        }
+        assert!(seen >= 40, "{seen}");
+    }
+
     #[test]
     fn quote_search_finds_the_first_quote_or_backslash() {
         let text = b"0123456789abcdef\\\"";
