@@ -695,10 +695,7 @@ mod tests {
     #[test]
     fn y_values_are_one_finding_of_their_type() {
         let schema = schema();
-        let dir = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/jsontestsuite/values"
-        );
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/jsontestsuite/values");
         let mut seen = 0;
         for file in std::fs::read_dir(dir).unwrap() {
             let path = file.unwrap().path();
