@@ -49,6 +49,9 @@ pub struct Generated {
     pub code: String,
     /// The root type of each schema file, in file order.
     pub roots: Vec<RootType>,
+    /// Problems that do not stop the build: copies of a shared definition
+    /// that differ (see `shared_definitions`).
+    pub warnings: Vec<String>,
 }
 
 /// The type a schema file's root becomes.
@@ -249,11 +252,14 @@ fn generate_provider(dir: &Path, settings: &TypeSpaceSettings) -> Result<Generat
         .map_err(|_| fail(dir, "typify failed while emitting the provider's types"))?;
     let file = syn::parse2::<syn::File>(tokens)
         .map_err(|e| fail(dir, format!("generated code does not parse: {e}")))?;
+    let warnings = shared.warnings;
+    drop(documents);
     Ok(Generated {
         provider,
         inputs,
         code: prettyplease::unparse(&file),
         roots,
+        warnings,
     })
 }
 
@@ -323,21 +329,50 @@ struct Shared<'a> {
     definitions: Vec<(String, (&'a PathBuf, &'a serde_json::Value))>,
     /// Files whose root is the definition of that name in another file.
     root_definitions: Vec<(&'a PathBuf, String)>,
+    /// Shared copies that differ.
+    warnings: Vec<String>,
 }
 
 /// Each schema file stands alone (`vidapi drift` and the schema tools read
 /// one file), so a type two files use is defined in each: the video object
-/// of a list answer and the root of a single-video answer. One provider is
-/// one Rust module, so such a type must be generated once. A definition
-/// repeated in several files of a provider, or a root whose `title` names
-/// another file's definition, is one type when the schemas agree bar their
-/// `description` and `title`; when they differ, the build fails naming both
-/// files (update both: they describe one Rust type).
+/// of a list answer (`videos.json`) and the root of a single-video answer
+/// (`video.json`). One provider is one Rust module, so such a type is
+/// generated once: a root whose `title` names another file's definition is
+/// that definition's type, and a definition repeated in several files is
+/// one type. The copy that generates it is the one in a file whose root is
+/// not shared (the list, which `schema update` folds list payloads into),
+/// else the first by file name. Copies that differ (bar `description` and
+/// `title`) never fail the build, which an update of one file would
+/// otherwise do: they are reported as warnings naming both files, and each
+/// file still checks drift against its own text.
 fn shared_definitions<'a>(
     documents: &'a [(&'a PathBuf, serde_json::Value)],
 ) -> Result<Shared<'a>, SchemaError> {
+    let title = |document: &'a serde_json::Value| document.get("title").and_then(|t| t.as_str());
+    let defines = |document: &serde_json::Value, name: &str| {
+        document
+            .get("definitions")
+            .and_then(|d| d.get(name))
+            .is_some()
+    };
+    // Files whose root another file defines.
+    let root_shared: Vec<bool> = documents
+        .iter()
+        .map(|(path, document)| {
+            title(document).is_some_and(|t| {
+                documents
+                    .iter()
+                    .any(|(other, doc)| other != path && defines(doc, t))
+            })
+        })
+        .collect();
+    let order = (0..documents.len())
+        .filter(|&i| !root_shared[i])
+        .chain((0..documents.len()).filter(|&i| root_shared[i]));
     let mut definitions: Vec<(String, (&PathBuf, &serde_json::Value))> = Vec::new();
-    for (path, document) in documents {
+    let mut warnings = Vec::new();
+    for i in order {
+        let (path, document) = &documents[i];
         let Some(defs) = document.get("definitions").and_then(|d| d.as_object()) else {
             continue;
         };
@@ -348,14 +383,11 @@ fn shared_definitions<'a>(
                 Some(_) if TOLERANT.iter().any(|(t, _)| t == name) => {}
                 Some((_, (first, earlier))) => {
                     if essence(earlier) != essence(schema) {
-                        return Err(fail(
-                            path,
-                            format!(
-                                "definitions/{name} differs from the one in {}; a definition \
-                                 several files of a provider share is one Rust type and must be \
-                                 the same in each (descriptions aside)",
-                                first.display()
-                            ),
+                        warnings.push(format!(
+                            "{}: definitions/{name} differs from the one in {}, which generates \
+                             the Rust type; update both",
+                            path.display(),
+                            first.display()
                         ));
                     }
                 }
@@ -363,31 +395,30 @@ fn shared_definitions<'a>(
         }
     }
     let mut root_definitions = Vec::new();
-    for (path, document) in documents {
-        let Some(title) = document.get("title").and_then(|t| t.as_str()) else {
+    for (i, (path, document)) in documents.iter().enumerate() {
+        if !root_shared[i] {
+            continue;
+        }
+        let Some(name) = title(document) else {
             continue;
         };
-        let Some((_, (first, schema))) = definitions
-            .iter()
-            .find(|(n, (p, _))| n == title && p != path)
-        else {
+        let Some((_, (first, schema))) = definitions.iter().find(|(n, _)| n == name) else {
             continue;
         };
         if essence(schema) != essence(document) {
-            return Err(fail(
-                path,
-                format!(
-                    "the root ({title}) differs from definitions/{title} in {}; they are one \
-                     Rust type and must be the same (descriptions aside)",
-                    first.display()
-                ),
+            warnings.push(format!(
+                "{}: the root ({name}) differs from definitions/{name} in {}, which generates \
+                 the Rust type; update both",
+                path.display(),
+                first.display()
             ));
         }
-        root_definitions.push((*path, title.to_owned()));
+        root_definitions.push((*path, name.to_owned()));
     }
     Ok(Shared {
         definitions,
         root_definitions,
+        warnings,
     })
 }
 
