@@ -44,6 +44,9 @@ fn main() {
         }
     }
     for provider in generated {
+        for warning in &provider.warnings {
+            println!("cargo:warning=vidapi schema: {warning}");
+        }
         for input in &provider.inputs {
             println!("cargo:rerun-if-changed={}", input.display());
         }

@@ -49,6 +49,9 @@ pub struct Generated {
     pub code: String,
     /// The root type of each schema file, in file order.
     pub roots: Vec<RootType>,
+    /// Problems that do not stop the build: copies of a shared definition
+    /// that differ (see `shared_definitions`).
+    pub warnings: Vec<String>,
 }
 
 /// The type a schema file's root becomes.
@@ -158,10 +161,70 @@ fn generate_provider(dir: &Path, settings: &TypeSpaceSettings) -> Result<Generat
         return Err(fail(dir, "provider folder holds no *.json schema"));
     }
 
-    let mut space = TypeSpace::new(settings);
-    let mut roots = Vec::new();
+    // Every file is read first: definitions shared by several files (the
+    // video object of a list and of a single-video answer) become one type.
+    let mut documents = Vec::new();
     for path in &inputs {
-        let root = read_schema(path)?;
+        documents.push((path, read_schema_value(path)?));
+    }
+    let shared = shared_definitions(&documents)?;
+
+    let mut space = TypeSpace::new(settings);
+    let definitions = shared
+        .definitions
+        .iter()
+        .map(|(name, (path, schema))| {
+            serde_json::from_value::<schemars::schema::Schema>((*schema).clone())
+                .map(|schema| (name.clone(), schema))
+                .map_err(|e| {
+                    fail(
+                        path,
+                        format!("definitions/{name}: not a draft-07 JSON Schema: {e}"),
+                    )
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let added = catch_unwind(AssertUnwindSafe(|| space.add_ref_types(definitions)));
+    match added {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => return Err(fail(dir, format!("typify rejected a definition: {e}"))),
+        Err(panic) => {
+            return Err(fail(
+                dir,
+                format!(
+                    "typify could not convert the definitions: {}",
+                    panic_text(&panic)
+                ),
+            ));
+        }
+    }
+    let mut roots = Vec::new();
+    for (path, value) in &documents {
+        if let Some(name) = shared
+            .root_definitions
+            .iter()
+            .find(|(p, _)| *p == *path)
+            .map(|(_, n)| n)
+        {
+            // The root is a definition other files use: that type.
+            if !space.iter_types().any(|t| t.name() == *name) {
+                return Err(fail(
+                    path,
+                    format!("typify lost the shared root type {name}"),
+                ));
+            }
+            roots.push(RootType {
+                file: (*path).clone(),
+                rust_name: name.clone(),
+            });
+            continue;
+        }
+        let mut value = value.clone();
+        if let Some(map) = value.as_object_mut() {
+            map.remove("definitions");
+        }
+        let root: RootSchema = serde_json::from_value(value)
+            .map_err(|e| fail(path, format!("not a draft-07 JSON Schema: {e}")))?;
         // typify panics on some schema shapes (external references, for one);
         // turn that into an error that names the file rather than a build
         // script backtrace.
@@ -173,21 +236,19 @@ fn generate_provider(dir: &Path, settings: &TypeSpaceSettings) -> Result<Generat
                     .map_err(|e| fail(path, format!("typify lost the root type: {e}")))?
                     .name();
                 roots.push(RootType {
-                    file: path.clone(),
+                    file: (*path).clone(),
                     rust_name,
                 });
             }
             Ok(Ok(None)) => return Err(fail(path, "root schema has no `title` to name its type")),
             Ok(Err(e)) => return Err(fail(path, format!("typify rejected the schema: {e}"))),
             Err(panic) => {
-                let why = panic
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                    .unwrap_or_else(|| "unknown reason".into());
                 return Err(fail(
                     path,
-                    format!("typify could not convert the schema: {why}"),
+                    format!(
+                        "typify could not convert the schema: {}",
+                        panic_text(&panic)
+                    ),
                 ));
             }
         }
@@ -198,11 +259,14 @@ fn generate_provider(dir: &Path, settings: &TypeSpaceSettings) -> Result<Generat
     let mut file = syn::parse2::<syn::File>(tokens)
         .map_err(|e| fail(dir, format!("generated code does not parse: {e}")))?;
     distinct_field_names(&mut file.items);
+    let warnings = shared.warnings;
+    drop(documents);
     Ok(Generated {
         provider,
         inputs,
         code: prettyplease::unparse(&file),
         roots,
+        warnings,
     })
 }
 
@@ -244,10 +308,18 @@ pub fn registry(generated: &[Generated], schema_dir: &Path) -> String {
     )
 }
 
+fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "unknown reason".into())
+}
+
 /// Reads one schema file and checks it for the shapes typify 0.8 mishandles,
 /// so the author learns what to change instead of getting a panic or a
 /// silently wrong type.
-fn read_schema(path: &Path) -> Result<RootSchema, SchemaError> {
+fn read_schema_value(path: &Path) -> Result<serde_json::Value, SchemaError> {
     let text = fs::read_to_string(path).map_err(|e| fail(path, format!("cannot read: {e}")))?;
     let value: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| fail(path, format!("not valid JSON: {e}")))?;
@@ -264,8 +336,122 @@ fn read_schema(path: &Path) -> Result<RootSchema, SchemaError> {
     if direction(&value).map_err(|problem| fail(path, problem))? == Direction::Request {
         exact_types(&value, "#").map_err(|problem| fail(path, problem))?;
     }
-    serde_json::from_value(value)
-        .map_err(|e| fail(path, format!("not a draft-07 JSON Schema: {e}")))
+    serde_json::from_value::<RootSchema>(value.clone())
+        .map_err(|e| fail(path, format!("not a draft-07 JSON Schema: {e}")))?;
+    Ok(value)
+}
+
+/// The definitions of a provider's files, each once, and the files whose
+/// root is one of them.
+struct Shared<'a> {
+    /// Every definition by name, with the first file defining it.
+    definitions: Vec<(String, (&'a PathBuf, &'a serde_json::Value))>,
+    /// Files whose root is the definition of that name in another file.
+    root_definitions: Vec<(&'a PathBuf, String)>,
+    /// Shared copies that differ.
+    warnings: Vec<String>,
+}
+
+/// Each schema file stands alone (`vidapi drift` and the schema tools read
+/// one file), so a type two files use is defined in each: the video object
+/// of a list answer (`videos.json`) and the root of a single-video answer
+/// (`video.json`). One provider is one Rust module, so such a type is
+/// generated once: a root whose `title` names another file's definition is
+/// that definition's type, and a definition repeated in several files is
+/// one type. The copy that generates it is the one in a file whose root is
+/// not shared (the list, which `schema update` folds list payloads into),
+/// else the first by file name. Copies that differ (bar `description` and
+/// `title`) never fail the build, which an update of one file would
+/// otherwise do: they are reported as warnings naming both files, and each
+/// file still checks drift against its own text.
+fn shared_definitions<'a>(
+    documents: &'a [(&'a PathBuf, serde_json::Value)],
+) -> Result<Shared<'a>, SchemaError> {
+    let title = |document: &'a serde_json::Value| document.get("title").and_then(|t| t.as_str());
+    let defines = |document: &serde_json::Value, name: &str| {
+        document
+            .get("definitions")
+            .and_then(|d| d.get(name))
+            .is_some()
+    };
+    // Files whose root another file defines.
+    let root_shared: Vec<bool> = documents
+        .iter()
+        .map(|(path, document)| {
+            title(document).is_some_and(|t| {
+                documents
+                    .iter()
+                    .any(|(other, doc)| other != path && defines(doc, t))
+            })
+        })
+        .collect();
+    let order = (0..documents.len())
+        .filter(|&i| !root_shared[i])
+        .chain((0..documents.len()).filter(|&i| root_shared[i]));
+    let mut definitions: Vec<(String, (&PathBuf, &serde_json::Value))> = Vec::new();
+    let mut warnings = Vec::new();
+    for i in order {
+        let (path, document) = &documents[i];
+        let Some(defs) = document.get("definitions").and_then(|d| d.as_object()) else {
+            continue;
+        };
+        for (name, schema) in defs {
+            match definitions.iter().find(|(n, _)| n == name) {
+                None => definitions.push((name.clone(), (*path, schema))),
+                // Tolerant leaves are not generated: any copy maps the same.
+                Some(_) if TOLERANT.iter().any(|(t, _)| t == name) => {}
+                Some((_, (first, earlier))) => {
+                    if essence(earlier) != essence(schema) {
+                        warnings.push(format!(
+                            "{}: definitions/{name} differs from the one in {}, which generates \
+                             the Rust type; update both",
+                            path.display(),
+                            first.display()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    let mut root_definitions = Vec::new();
+    for (i, (path, document)) in documents.iter().enumerate() {
+        if !root_shared[i] {
+            continue;
+        }
+        let Some(name) = title(document) else {
+            continue;
+        };
+        let Some((_, (first, schema))) = definitions.iter().find(|(n, _)| n == name) else {
+            continue;
+        };
+        if essence(schema) != essence(document) {
+            warnings.push(format!(
+                "{}: the root ({name}) differs from definitions/{name} in {}, which generates \
+                 the Rust type; update both",
+                path.display(),
+                first.display()
+            ));
+        }
+        root_definitions.push((*path, name.to_owned()));
+    }
+    Ok(Shared {
+        definitions,
+        root_definitions,
+        warnings,
+    })
+}
+
+/// A schema without what does not change the Rust type it generates at its
+/// top: documentation, and a root's `$schema` and `definitions` (compared
+/// one by one).
+fn essence(schema: &serde_json::Value) -> serde_json::Value {
+    let mut schema = schema.clone();
+    if let Some(map) = schema.as_object_mut() {
+        for key in ["description", "title", "$schema", "definitions", "$comment"] {
+            map.remove(key);
+        }
+    }
+    schema
 }
 
 /// The root keyword that marks a schema as the body or query of a request:

@@ -2,8 +2,8 @@
 //! how often to retry, how much to read.
 
 use std::fmt;
-use std::sync::Arc;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};

@@ -340,7 +340,10 @@ impl Memories {
 
     /// The variables read through `vars`, starting from `base`
     /// ([`Accounts::from_vars_with`]).
-    pub fn from_vars_with(vars: impl Fn(&str) -> Option<String>, base: &Config) -> Result<Memories> {
+    pub fn from_vars_with(
+        vars: impl Fn(&str) -> Option<String>,
+        base: &Config,
+    ) -> Result<Memories> {
         required(&vars, &MEMORIES, base, Memories::with_config)
     }
 }

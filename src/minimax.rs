@@ -128,15 +128,15 @@ impl<'a> MiniMax<'a> {
     /// `GET /v1/minimax/videos/{videoId}`: one video, as later versions of
     /// the docs describe it. `video_id` is useapi.net's composite id
     /// (`user:…-minimax:…-video:…`, a listed video's `videoId`), sent as one
-    /// encoded path segment; it names the account too. The answer is one
-    /// item of the list's [`Video`] type. HTTP 404
+    /// encoded path segment; it names the account too. The answer is the
+    /// list's [`Video`], decoded and checked for drift as its own root type
+    /// (`schemas/minimax/video.json`). HTTP 404
     /// ([`Error::is_not_found`](crate::Error::is_not_found)) means the video
     /// was removed or moderated.
     pub fn video(&self, video_id: &str) -> Result<Video> {
         let path = format!("/v1/minimax/videos/{}", segment("videoId", video_id)?);
-        let request = Request::get(GET_VIDEO, path).item_of("[", "]");
         self.transport
-            .send_item(request, |list: VideoList| list.0.into_iter().next())
+            .send(Request::get(GET_VIDEO, path))
             .map_err(at(self.transport))
     }
 

@@ -59,17 +59,15 @@ impl<'a> PixVerse<'a> {
     /// `GET /v2/pixverse/videos/{video_id}`: one video, as later versions of
     /// the docs describe it. `video_id` is useapi.net's composite id
     /// (`user:…-pixverse:<email>-video:…`), sent as one encoded path
-    /// segment. The answer is the same [`Video`] the list pages carry.
-    /// useapi.net answers HTTP 404 while a video is still queued or
+    /// segment. The answer is the same [`Video`] the list pages carry,
+    /// decoded and checked for drift as its own root type
+    /// (`schemas/pixverse/video.json`). useapi.net answers HTTP 404 while a video is still queued or
     /// generating, as it does for an id it does not know: the list tells the
     /// two apart ([`Accounts::find`](crate::accounts::Accounts::find) does).
     pub fn video(&self, video_id: &str) -> Result<Video> {
         let path = format!("/v2/pixverse/videos/{}", segment("video_id", video_id)?);
-        let request = Request::get(GET_VIDEO, path).item_of(r#"{"data":["#, "]}");
         self.transport
-            .send_item(request, |page: VideoPage| {
-                page.data.and_then(|videos| videos.into_iter().next())
-            })
+            .send(Request::get(GET_VIDEO, path))
             .map_err(at(self.transport))
     }
 

@@ -80,6 +80,18 @@ struct Inner {
     pacer: Pacer,
 }
 
+/// Texts a drift example must never show: the credential, the proxy URL
+/// (with or without user information: a server echoing it tells where the
+/// client sits) and the proxy's credentials.
+fn drift_secrets(credential: &SecretString, config: &Config) -> Vec<String> {
+    let mut texts = vec![credential.expose_secret().to_owned()];
+    if let Some(proxy) = &config.proxy {
+        texts.push(proxy.expose().to_owned());
+        texts.extend(proxy.secrets());
+    }
+    texts
+}
+
 /// Texts that must never appear in an error: a credential, a proxy URL with
 /// a user name and password, those credentials alone.
 #[derive(Clone, Default)]
@@ -139,9 +151,6 @@ pub(crate) struct Request {
     headers: Vec<(&'static str, String)>,
     body: Option<Vec<u8>>,
     retried: bool,
-    /// Bytes put before and after the answer's body before decoding, for an
-    /// answer that is one item of a list type (see [`Request::item_of`]).
-    envelope: Option<(&'static str, &'static str)>,
 }
 
 impl Request {
@@ -155,7 +164,6 @@ impl Request {
             headers: Vec::new(),
             body: None,
             retried: true,
-            envelope: None,
         }
     }
 
@@ -214,17 +222,6 @@ impl Request {
     /// read (memories.ai's list) opts in; a POST that creates never does.
     pub fn retried(mut self, retried: bool) -> Self {
         self.retried = retried;
-        self
-    }
-
-    /// Reads the answer, one JSON value, as the single item of a list type
-    /// whose schema defines the item: the body is decoded as `open`, the
-    /// body, `close` (`[` and `]` for a bare array). The item's type stays
-    /// the one the list schema generates, and drift is recorded against
-    /// that schema (as the list's items). A [`Config::on_body`] tap sees
-    /// the body as type `Video` (every such answer is one video).
-    pub fn item_of(mut self, open: &'static str, close: &'static str) -> Self {
-        self.envelope = Some((open, close));
         self
     }
 
@@ -340,7 +337,9 @@ impl Transport {
             .timeout_recv_body(Some(config.timeout))
             .build()
             .into();
-        let drift = config.record_drift.then(drift::Log::default);
+        let drift = config
+            .record_drift
+            .then(|| drift::Log::new(drift_secrets(&secret, &config)));
         let hidden = Hidden::new(Some(&secret), &config);
         let pacer = Pacer::new(&config, &base, &secret);
         Ok(Transport {
@@ -389,23 +388,6 @@ impl Transport {
     /// Sends the request and decodes a 2xx answer as `T`.
     pub(crate) fn send<T: DeserializeOwned + Observed>(&self, request: Request) -> Result<T> {
         self.send_checked(request, |_| None)
-    }
-
-    /// Sends a request made with [`Request::item_of`], decodes the answer as
-    /// the list type `L` and takes its one item out with `take`.
-    pub(crate) fn send_item<L: DeserializeOwned + Observed, T>(
-        &self,
-        request: Request,
-        take: impl FnOnce(L) -> Option<T>,
-    ) -> Result<T> {
-        let endpoint = request.endpoint;
-        let list: L = self.send(request)?;
-        take(list).ok_or_else(|| Error::Decode {
-            endpoint,
-            status: 200,
-            reason: "the answer holds no item".to_owned(),
-            snippet: String::new(),
-        })
     }
 
     /// Like [`Transport::send`], and then asks `check` whether the decoded
@@ -501,14 +483,13 @@ impl Transport {
             builder.call()
         };
         let response = sent.map_err(|e| self.call_error(endpoint, None, e))?;
-        self.read(endpoint, response, request.envelope, seen)
+        self.read(endpoint, response, seen)
     }
 
     fn read<T: DeserializeOwned + Observed>(
         &self,
         endpoint: Endpoint,
         response: Response<ureq::Body>,
-        envelope: Option<(&'static str, &'static str)>,
         seen: &mut Seen,
     ) -> Result<T> {
         let status = response.status().as_u16();
@@ -552,29 +533,10 @@ impl Transport {
         seen.bytes = Some(body.len() as u64);
         read.map_err(|e| self.call_error(endpoint, Some(status), ureq::Error::from(e)))?;
         if let Some(tap) = &self.inner.config.on_body {
-            tap_body::<T>(tap, endpoint, status, envelope.is_some(), &body);
+            tap_body::<T>(tap, endpoint, status, &body);
         }
-        let decoded = match envelope {
-            None => drift::decode::<T>(&body, self.inner.drift.is_some()),
-            // The body must be exactly one JSON value before it is wrapped,
-            // or `{…}, {…}` would pass as two items.
-            Some((open, close)) => serde_json::from_slice::<serde::de::IgnoredAny>(&body)
-                .map_err(|e| e.to_string())
-                .and_then(|_| {
-                    let mut wrapped = Vec::with_capacity(open.len() + body.len() + close.len());
-                    wrapped.extend_from_slice(open.as_bytes());
-                    wrapped.extend_from_slice(&body);
-                    wrapped.extend_from_slice(close.as_bytes());
-                    drift::decode::<T>(&wrapped, self.inner.drift.is_some())
-                }),
-        };
-        match decoded {
-            Ok((value, findings)) => {
-                if let Some(log) = &self.inner.drift {
-                    log.merge(findings, self.inner.secret.expose_secret());
-                }
-                Ok(value)
-            }
+        match drift::decode_logged::<T>(&body, self.inner.drift.as_ref()) {
+            Ok(value) => Ok(value),
             Err(reason) => Err(self.redact_error(Error::Decode {
                 endpoint,
                 status,
@@ -641,20 +603,17 @@ fn tap_body<T: Observed>(
     tap: &crate::config::BodyTap,
     endpoint: Endpoint,
     status: u16,
-    item: bool,
     bytes: &[u8],
 ) {
-    // The registry entry shows itself as `provider/title`.
-    let root = format!("{:?}", T::root());
-    let (provider, title) = root.split_once('/').unwrap_or(("", root.as_str()));
-    let type_name = match (item, T::is_list()) {
-        (true, _) => "Video".to_owned(),
-        (false, true) => format!("{title}[]"),
-        (false, false) => title.to_owned(),
+    let root = T::root();
+    let type_name = if T::is_list() {
+        format!("{}[]", root.title())
+    } else {
+        root.title().to_owned()
     };
     (tap.0)(&crate::config::Body {
         endpoint,
-        provider,
+        provider: root.provider(),
         type_name: &type_name,
         status,
         bytes,

@@ -205,3 +205,54 @@ fn every_request_type_derives_default() {
     }
     assert_eq!(requests, 6, "request schemas marked x-vidapi-direction");
 }
+
+/// The single-video schema and the list schema of a provider describe one
+/// `Video`: generated once, registered as a root of its own; copies that
+/// differ never fail the build, and are named in a warning.
+#[test]
+fn a_definition_shared_by_two_files_is_one_type_and_must_agree() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_schemas(dir.path());
+    let generated = codegen::generate(dir.path()).unwrap();
+    for provider in ["minimax", "pixverse"] {
+        let one = generated.iter().find(|g| g.provider == provider).unwrap();
+        assert_eq!(
+            one.code.matches("pub struct Video {").count(),
+            1,
+            "{provider}"
+        );
+        let roots: Vec<_> = one.roots.iter().map(|r| r.rust_name.as_str()).collect();
+        assert!(roots.contains(&"Video"), "{provider}: {roots:?}");
+    }
+    // Change the single video's root without its copy in the list schema
+    // (what `schema update` on one file does): the build goes on, with the
+    // list's copy generating the type, and a warning naming both files.
+    let path = dir.path().join("pixverse/video.json");
+    let mut video: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    video["properties"]["brand_new"] = serde_json::json!({"$ref": "#/definitions/FlexText"});
+    video["definitions"]["QueueData"] = serde_json::json!({"type": "string"});
+    fs::write(&path, video.to_string()).unwrap();
+    let generated = codegen::generate(dir.path()).unwrap();
+    let pixverse = generated.iter().find(|g| g.provider == "pixverse").unwrap();
+    assert!(!pixverse.code.contains("brand_new"));
+    assert!(pixverse.code.contains("pub struct QueueData"));
+    assert_eq!(pixverse.warnings.len(), 2, "{:?}", pixverse.warnings);
+    for warning in &pixverse.warnings {
+        assert!(
+            warning.contains("video.json") && warning.contains("videos.json"),
+            "{warning}"
+        );
+    }
+    assert!(pixverse.warnings.iter().any(|w| w.contains("root (Video)")));
+    assert!(
+        pixverse
+            .warnings
+            .iter()
+            .any(|w| w.contains("definitions/QueueData"))
+    );
+    // The copies agreeing again, nothing is said.
+    copy_schemas(dir.path());
+    let generated = codegen::generate(dir.path()).unwrap();
+    assert!(generated.iter().all(|g| g.warnings.is_empty()));
+}

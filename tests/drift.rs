@@ -452,3 +452,262 @@ fn counts_add_up_exactly_across_threads_and_clones() {
     let id = found.iter().find(|f| f.path == "[].id").unwrap();
     assert_eq!(id.count, (THREADS * CALLS) as u64);
 }
+
+/// The vendored JSONTestSuite-style `y_` values, as (name, text).
+fn y_values() -> Vec<(String, String)> {
+    let dir = root().join("tests/jsontestsuite/values");
+    let mut out = Vec::new();
+    for file in std::fs::read_dir(&dir).unwrap() {
+        let path = file.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        out.push((name, std::fs::read_to_string(&path).unwrap()));
+    }
+    out.sort();
+    assert!(out.len() >= 40, "{} values", out.len());
+    out
+}
+
+/// The JSON type of a value's text, worked out without the scan: by its
+/// first character, and for a number by how serde_json reads it (an integer
+/// literal that fits `i64` or `u64` is an `integer`; `-0`, which serde reads
+/// as `-0.0`, and longer integers are a `number`).
+fn json_type_of(text: &str) -> &'static str {
+    let text = text.trim();
+    let kind = match text.as_bytes()[0] {
+        b'{' => "object",
+        b'[' => "array",
+        b'"' => "string",
+        b't' | b'f' => "boolean",
+        b'n' => "null",
+        _ if text.contains(['.', 'e', 'E']) || text == "-0" => "number",
+        _ if text.parse::<i64>().is_ok() || text.parse::<u64>().is_ok() => "integer",
+        _ => "number",
+    };
+    // Where serde can hold the value, it agrees.
+    if let Ok(value) = serde_json::from_str::<Value>(text) {
+        assert_eq!(vidapi::schema::json_type(&value), kind, "{text}");
+    }
+    kind
+}
+
+/// Each `y_` value as an undeclared field, in a page and in a single video:
+/// exactly one finding, an unknown field of the value's JSON type at the
+/// spliced path, whether or not serde could hold the value.
+#[test]
+fn y_values_as_undeclared_fields_are_one_finding_of_their_type() {
+    for (name, text) in y_values() {
+        let expected = json_type_of(&text);
+        let cases = [
+            (
+                "VideoPage",
+                format!(r#"{{"data":[{{"video_id":"v","x_new":{text}}}],"total":1}}"#),
+                "data[].x_new",
+            ),
+            (
+                "Video",
+                format!(r#"{{"video_id":"v","x_new":{text}}}"#),
+                "x_new",
+            ),
+            // The same key twice: the value kept is the last, as the decode
+            // keeps it.
+            (
+                "Video",
+                format!(r#"{{"x_new":{{"first":1}},"video_id":"v","x_new":{text}}}"#),
+                "x_new",
+            ),
+        ];
+        for (type_name, json, path) in cases {
+            let found = drift::check("pixverse", type_name, json.as_bytes())
+                .unwrap_or_else(|e| panic!("{name} as {type_name}: {e}"));
+            assert_eq!(found.len(), 1, "{name} as {type_name}: {found:?}");
+            let f = &found[0];
+            assert_eq!(f.path, path, "{name}");
+            assert_eq!(f.kind, Kind::UnknownField, "{name}");
+            assert_eq!(f.seen, expected, "{name}: {f}");
+            assert!(!f.example.is_empty(), "{name}");
+            if serde_json::from_str::<Value>(&text).is_err() {
+                // Shown as its source text, cut, never as `null`.
+                let source: String = text.trim().chars().take(20).collect();
+                assert!(f.example.starts_with(&source), "{name}: {}", f.example);
+            }
+        }
+    }
+}
+
+/// Each `y_` value as the value of a declared field of another type: one
+/// type mismatch of the value's JSON type, or, where the field's type cannot
+/// hold the value at all (serde cannot read it), a decode error, never a
+/// finding of another type. `null` is every field's due.
+#[test]
+fn y_values_as_declared_fields_of_another_type_are_one_mismatch() {
+    for (name, text) in y_values() {
+        let expected = json_type_of(&text);
+        if expected == "null" {
+            continue;
+        }
+        // `prompt` is a string and `seed` an integer.
+        let field = if expected == "string" {
+            "seed"
+        } else {
+            "prompt"
+        };
+        let json = format!(r#"{{"video_id":"v","{field}":{text}}}"#);
+        match drift::check("pixverse", "Video", json.as_bytes()) {
+            Ok(found) => {
+                assert_eq!(found.len(), 1, "{name}: {found:?}");
+                assert_eq!(found[0].path, field, "{name}");
+                assert_eq!(found[0].kind, Kind::TypeMismatch, "{name}");
+                assert_eq!(found[0].seen, expected, "{name}");
+            }
+            Err(e) => {
+                assert!(
+                    serde_json::from_str::<Value>(&text).is_err(),
+                    "{name} decodes with serde but not as a field: {e}"
+                );
+                assert!(matches!(e, drift::CheckError::Decode { .. }), "{name}: {e}");
+            }
+        }
+    }
+}
+
+/// The rule for `-0` is serde's: a number, in the scan, `schema infer` and
+/// `schema update` alike.
+#[test]
+fn minus_zero_is_a_number_everywhere() {
+    let found = drift::check("pixverse", "Video", br#"{"video_id":"v","m":-0}"#).unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].seen, "number");
+    // Declared as an integer, `-0` is drift: serde reads it as a float.
+    let found = drift::check("pixverse", "Video", br#"{"video_id":"v","seed":-0}"#).unwrap();
+    assert_eq!((found.len(), found[0].seen.as_str()), (1, "number"));
+    let sample: Value = serde_json::from_str(r#"{"m":-0}"#).unwrap();
+    assert_eq!(vidapi::schema::json_type(&sample["m"]), "number");
+    let inferred = vidapi::schema::infer(std::slice::from_ref(&sample), "T");
+    let text = inferred.to_string();
+    assert!(
+        text.contains("FlexNumber") && !text.contains("FlexInt"),
+        "{text}"
+    );
+    // An integer field seeing `-0` is widened, as for any other float.
+    let integer: Value = serde_json::from_str(r#"{"m":0}"#).unwrap();
+    let mut schema = vidapi::schema::infer(&[integer], "T");
+    assert!(schema.to_string().contains("FlexInt"), "{schema}");
+    let changes = vidapi::schema::update(&mut schema, &[sample]).unwrap();
+    assert!(!changes.is_empty(), "-0 on an integer field is a change");
+}
+
+#[test]
+fn values_serde_cannot_hold_keep_their_type_and_source_text() {
+    let deep = format!("{}{}", "[".repeat(130), "]".repeat(130));
+    let digits = "7".repeat(400);
+    let json = format!(
+        r#"{{"data":[{{"video_id":"v","deep":{deep},"huge":1e400,"long":{digits},"lone":"\ud800","holder":{{"in":1e400}}}}]}}"#
+    );
+    let found = drift::check("pixverse", "VideoPage", json.as_bytes()).unwrap();
+    let seen: Vec<(&str, &str, &str)> = found
+        .iter()
+        .map(|f| (f.path.as_str(), f.seen.as_str(), f.example.as_str()))
+        .collect();
+    assert_eq!(seen.len(), 5, "{seen:?}");
+    let get = |p: &str| *seen.iter().find(|s| s.0 == p).unwrap();
+    assert_eq!(get("data[].deep").1, "array");
+    assert!(get("data[].deep").2.starts_with("[[[[") && get("data[].deep").2.ends_with('…'));
+    assert_eq!(get("data[].huge"), ("data[].huge", "number", "1e400"));
+    assert_eq!(get("data[].long").1, "number");
+    assert!(get("data[].long").2.starts_with("7777"));
+    assert_eq!(get("data[].lone"), ("data[].lone", "string", r#""\ud800""#));
+    assert_eq!(
+        get("data[].holder"),
+        ("data[].holder", "object", r#"{"in":1e400}"#)
+    );
+    assert!(
+        found
+            .iter()
+            .all(|f| f.to_string().contains(&format!("sent as {}", f.seen)))
+    );
+}
+
+#[test]
+fn single_videos_have_their_own_types() {
+    for provider in ["minimax", "pixverse"] {
+        let t = drift::find(provider, "Video").unwrap_or_else(|e| panic!("{provider}: {e}"));
+        let found = t.check(br#"{"brand_new": 1}"#);
+        // Only an undeclared key: the root is not a video.
+        assert!(
+            matches!(found, Err(drift::CheckError::NotA { .. })),
+            "{provider}: {found:?}"
+        );
+        assert_eq!(
+            drift::schema_file(provider, "Video").as_deref(),
+            Some(format!("{provider}/video.json").as_str())
+        );
+    }
+    let found = drift::check("pixverse", "Video", br#"{"video_id":"v","brand_new":true}"#).unwrap();
+    assert_eq!(
+        places(&found),
+        [("brand_new".to_owned(), Kind::UnknownField)]
+    );
+    // The single video and the page's items are one Rust type.
+    let page: vidapi::pixverse::VideoPage =
+        serde_json::from_str(r#"{"data":[{"video_id":"v"}]}"#).unwrap();
+    let one: vidapi::pixverse::Video = page.data.unwrap().remove(0);
+    let (again, _) =
+        drift::decode::<vidapi::pixverse::Video>(br#"{"video_id":"v"}"#, true).unwrap();
+    assert_eq!(one, again);
+}
+
+#[test]
+fn wrong_root_shapes_are_not_the_type() {
+    let video = br#"{"video_id":"v","prompt":"a","status":1}"#;
+    let cases: [(&str, &str, &[u8], &str); 5] = [
+        ("pixverse", "VideoPage", video, "none of the declared keys"),
+        ("pixverse", "VideoPage", b"[]", "an array"),
+        (
+            "pixverse",
+            "VideoPage",
+            br#"{"data":"oops"}"#,
+            "`data` is a string",
+        ),
+        ("minimax", "VideoList", br#"{"id":"1"}"#, "an object"),
+        (
+            "hourone",
+            "Video[]",
+            br#"[{"id":"1"},{"nope":1}]"#,
+            "item 1",
+        ),
+    ];
+    for (provider, type_name, json, why) in cases {
+        let err = drift::check(provider, type_name, json).unwrap_err();
+        let text = err.to_string();
+        assert!(matches!(err, drift::CheckError::NotA { .. }), "{text}");
+        assert!(text.starts_with(&format!("not a {type_name}: ")), "{text}");
+        assert!(text.contains(why), "{text}");
+    }
+    // A declared key next to new ones, and `null` where a list is declared,
+    // are drift (or nothing), not another type.
+    assert!(drift::check("pixverse", "VideoPage", br#"{"total":1,"new":2}"#).is_ok());
+    assert!(drift::check("pixverse", "VideoPage", br#"{"data":null}"#).is_ok());
+    assert!(drift::check("pixverse", "VideoPage", b"{}").is_ok());
+}
+
+#[test]
+fn examples_are_redacted_before_they_are_cut() {
+    let emulator = Emulator::start().unwrap();
+    let client = useapi(&emulator, Config::new());
+    // The credential straddles the 80th character of the example, and a
+    // URL with a user name and password is echoed too.
+    let pad = "x".repeat(70);
+    let body = format!(
+        r#"[{{"id": "1", "echo": "{pad}{USEAPI_TOKEN}", "via": "http://bob:hunter22@proxy.lan:3128/"}}]"#
+    );
+    emulator.fail_next(1, Fault::json(200, &body));
+    client.minimax().videos(None).unwrap();
+    let found = client.drift();
+    let echo = found.iter().find(|f| f.path == "[].echo").unwrap();
+    let start = &USEAPI_TOKEN[..4];
+    assert!(!echo.example.contains(start), "{}", echo.example);
+    // The marker may itself be cut: `[redacted…`.
+    assert!(echo.example.contains("[redacted"), "{}", echo.example);
+    let via = found.iter().find(|f| f.path == "[].via").unwrap();
+    assert_eq!(via.example, r#""http://[redacted]@proxy.lan:3128/""#);
+}

@@ -12,8 +12,8 @@ mod common;
 use common::{Run, bare, run, vidapi};
 
 /// The eight fields of a finding in `--json` output.
-const FIELDS: [&str; 8] = [
-    "provider", "schema", "path", "kind", "seen", "expected", "example", "count",
+const FIELDS: [&str; 9] = [
+    "provider", "schema", "path", "kind", "seen", "expected", "example", "count", "file",
 ];
 
 /// A bare list of MiniMax videos with two kinds of drift: an undeclared
@@ -160,44 +160,103 @@ fn several_files_add_their_counts_up() {
     );
     assert!(twice.values().all(|c| *c == 4), "{twice:?}");
 
-    // Three different files: the merged counts are the sums of each file's
-    // own counts, one finding per (path, kind, seen).
+    // Three different files: each file's findings are its own, named by
+    // the file, with the counts that file alone gives (this changed with
+    // issue 18: they used to be summed into one unnamed finding).
     let names = [
         "drift/minimax-videos-later.json",
         "minimax/videos-drift.json",
         "drift/minimax-videos-new-status.json",
         "minimax/videos.json",
     ];
-    let mut expected: BTreeMap<(String, String, String), u64> = BTreeMap::new();
+    let mut expected: BTreeMap<(String, String, String, String), u64> = BTreeMap::new();
     for name in names {
         let one = drift(true, "minimax", "VideoList", &[fixture_arg(name)]);
         assert!(one.code == 0 || one.code == 4, "{name}: {one:?}");
         for (key, count) in counts(&parse_array(&one)) {
-            *expected.entry(key).or_default() += count;
+            expected.insert((fixture_arg(name), key.0, key.1, key.2), count);
         }
     }
     let files: Vec<String> = names.iter().map(|n| fixture_arg(n)).collect();
     let all = drift(true, "minimax", "VideoList", &files);
     assert_eq!(all.code, 4, "{all:?}");
-    let merged = counts(&parse_array(&all));
-    assert_eq!(merged, expected);
-    let can_appeal = merged
+    let listed = parse_array(&all);
+    let mut by_file: BTreeMap<(String, String, String, String), u64> = BTreeMap::new();
+    for f in &listed {
+        let key = (
+            f["file"].as_str().unwrap().to_owned(),
+            f["path"].as_str().unwrap().to_owned(),
+            f["kind"].as_str().unwrap().to_owned(),
+            f["seen"].as_str().unwrap().to_owned(),
+        );
+        assert!(by_file.insert(key, f["count"].as_u64().unwrap()).is_none());
+    }
+    assert_eq!(by_file, expected);
+    let can_appeal: Vec<_> = by_file
         .iter()
-        .find(|(k, _)| k.0 == "[].canAppeal")
-        .map(|(_, c)| *c);
-    assert_eq!(can_appeal, Some(3), "2 in videos-later, 1 in videos-drift");
+        .filter(|(k, _)| k.1 == "[].canAppeal")
+        .map(|(k, c)| (k.0.rsplit('/').next().unwrap().to_owned(), *c))
+        .collect();
+    assert_eq!(
+        can_appeal,
+        [
+            ("minimax-videos-later.json".to_owned(), 2),
+            ("videos-drift.json".to_owned(), 1)
+        ]
+    );
 
-    // The plain output says the same, one line per finding.
+    // The plain output says the same, one line per finding, each starting
+    // with its file.
     let plain = drift(false, "minimax", "VideoList", &files);
     assert_eq!(plain.code, 4);
-    assert_eq!(lines(&plain.stdout).len(), merged.len(), "{}", plain.stdout);
+    let printed = lines(&plain.stdout);
+    assert_eq!(printed.len(), listed.len(), "{}", plain.stdout);
     assert!(
-        plain
-            .stdout
-            .contains("minimax VideoList [].canAppeal: unknown-field: undeclared field sent as boolean; 3 times"),
+        printed
+            .iter()
+            .all(|l| files.iter().any(|f| l.starts_with(&format!("{f}: "))))
+    );
+    let later = &files[0];
+    assert!(
+        printed.contains(&format!(
+            "{later}: minimax VideoList [].canAppeal: unknown-field: undeclared field sent as boolean; 2 times, e.g. false"
+        ).as_str()),
         "{}",
         plain.stdout
     );
+}
+
+/// `drift` refuses a payload whose root is another shape than the type's,
+/// with exit 1 and "not a TYPE", instead of listing every key as drift.
+#[test]
+fn a_payload_of_another_shape_is_not_the_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "video.json",
+            r#"{"video_id":"v","prompt":"a","video_status":1}"#,
+        ),
+        ("empty-list.json", "[]"),
+        ("oops.json", r#"{"data":"oops"}"#),
+    ];
+    for (name, text) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let path = path.to_string_lossy().into_owned();
+        let out = drift(false, "pixverse", "VideoPage", std::slice::from_ref(&path));
+        assert_eq!(out.code, 1, "{name}: {out:?}");
+        assert!(out.stdout.trim().is_empty(), "{name}: {}", out.stdout);
+        assert!(
+            out.stderr.contains(&format!("{path}: not a VideoPage: ")),
+            "{name}: {}",
+            out.stderr
+        );
+        // The video is a Video, with no drift.
+        if name == "video.json" {
+            let as_video = drift(false, "pixverse", "Video", &[path]);
+            assert_eq!(as_video.code, 0, "{as_video:?}");
+        }
+    }
 }
 
 #[test]
@@ -236,6 +295,7 @@ fn json_output_is_an_array_of_complete_findings() {
                 }
             }
             assert_eq!(f["provider"], provider, "{name}");
+            assert_eq!(f["file"], fixture_arg(name), "{name}");
             assert_eq!(f["schema"], type_name, "{name}");
             let kind = f["kind"].as_str().unwrap();
             assert!(
@@ -354,8 +414,13 @@ fn unreadable_files_exit_1_and_the_others_are_still_reported() {
     assert!(!mixed.stderr.contains(&later), "{}", mixed.stderr);
     let printed = lines(&mixed.stdout);
     assert_eq!(printed.len(), 2, "{}", mixed.stdout);
-    assert!(printed[0].starts_with("minimax VideoList [].canAppeal: unknown-field"));
-    assert!(printed[1].starts_with("minimax VideoList [].originFiles: unknown-field"));
+    // Several files: each line names its file.
+    assert!(printed[0].starts_with(&format!(
+        "{later}: minimax VideoList [].canAppeal: unknown-field"
+    )));
+    assert!(printed[1].starts_with(&format!(
+        "{later}: minimax VideoList [].originFiles: unknown-field"
+    )));
 
     // With --json the findings of the readable file are still a JSON array.
     let json = drift(true, "minimax", "VideoList", &[later.clone(), not_json]);

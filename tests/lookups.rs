@@ -226,8 +226,8 @@ fn lookup_fixtures_decode_through_the_clients_without_drift() {
     assert_eq!(video.file_url(), Some("https://media.pixverse.ai/...mp4"));
     assert!(client.drift().is_empty(), "{:?}", client.drift());
 
-    // An unknown field in a lookup is recorded against the list's schema,
-    // where the one Video type comes from.
+    // An unknown field in a lookup is recorded against the single video's
+    // own root type (issue 18: it used to be the list's, as `[].…`).
     let mut drifted: Value = serde_json::from_str(&fixture("minimax/video.json")).unwrap();
     drifted["originFiles"] = serde_json::json!([]);
     emulator.fail_next(1, Fault::json(200, &drifted.to_string()));
@@ -236,7 +236,7 @@ fn lookup_fixtures_decode_through_the_clients_without_drift() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(
         (found[0].schema.as_str(), found[0].path.as_str()),
-        ("VideoList", "[].originFiles")
+        ("Video", "originFiles")
     );
 }
 

@@ -46,7 +46,7 @@ use std::sync::{Mutex, OnceLock};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use record::{Local, Path, Recorder};
+use record::{Local, Path, Recorder, Redactor};
 pub use schema::Schema;
 pub use schema::{KNOWN_VALUES, WIRE_TYPES};
 
@@ -104,14 +104,20 @@ pub struct Finding {
     /// What the schema declares there (`integer`, `null or array`), or the
     /// known values; empty for an unknown field.
     pub expected: String,
-    /// The first value seen, as JSON, shortened; never a credential.
+    /// The first value seen, as JSON, shortened; never a credential. A
+    /// value serde cannot hold (a number beyond `f64`, nesting deeper than
+    /// its limit, a lone surrogate) is shown as its source text.
     pub example: String,
     /// How many times it was seen.
     pub count: u64,
+    /// The file the payload came from, when it was read from one (`vidapi
+    /// drift` sets it; a client's findings have none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }
 
 impl Finding {
-    fn from_local(provider: &str, schema: &str, local: Local) -> Finding {
+    fn from_local(provider: &str, schema: &str, local: Local, redactor: &Redactor) -> Finding {
         Finding {
             provider: provider.to_owned(),
             schema: schema.to_owned(),
@@ -119,15 +125,17 @@ impl Finding {
             kind: local.kind,
             seen: local.seen.to_owned(),
             expected: local.expected,
-            example: local.example,
+            example: redactor.example(&local.example),
             count: local.count,
+            file: None,
         }
     }
 
-    /// What findings are deduplicated by: provider, schema, path, kind and
-    /// the JSON type seen.
+    /// What findings are deduplicated by: file, provider, schema, path,
+    /// kind and the JSON type seen.
     fn key(&self) -> LogKey {
         (
+            self.file.clone(),
             self.provider.clone(),
             self.schema.clone(),
             self.path.clone(),
@@ -190,6 +198,16 @@ pub struct Root {
 type Checker = fn(&[u8]) -> Result<Vec<Finding>, CheckError>;
 
 impl Root {
+    /// The provider's schema folder (`pixverse`).
+    pub fn provider(&self) -> &'static str {
+        self.provider
+    }
+
+    /// The root type's schema `title` (`VideoPage`).
+    pub fn title(&self) -> &'static str {
+        self.title
+    }
+
     #[doc(hidden)]
     pub const fn new(
         provider: &'static str,
@@ -266,6 +284,15 @@ pub enum CheckError {
     /// The bytes are not JSON.
     #[error("not JSON: {0}")]
     NotJson(String),
+    /// The payload's root is not the type's at all: see [`Type::check`]
+    /// for when that is said instead of listing findings.
+    #[error("not a {type_name}: {reason}")]
+    NotA {
+        /// The type.
+        type_name: String,
+        /// What shape the root has instead.
+        reason: String,
+    },
     /// The JSON does not decode as the type, even tolerantly.
     #[error("does not decode as {type_name}: {reason}")]
     Decode {
@@ -298,6 +325,22 @@ pub struct Type {
 
 impl Type {
     /// Decodes `json` as this type and returns the drift it shows.
+    ///
+    /// A payload whose root has the wrong shape is refused with
+    /// [`CheckError::NotA`] instead of being reported field by field. The
+    /// root shape is wrong when, for the root value (for `T[]`, the array
+    /// and each of its items):
+    ///
+    /// 1. its JSON type is not one the schema's root accepts (`[]` given
+    ///    as a page object, `{}` as a list, a string as either);
+    /// 2. it is an object with at least one key, the schema's root declares
+    ///    keys, and none of the object's keys is declared (a video given as
+    ///    a page);
+    /// 3. a declared key whose schema is an object or an array with its own
+    ///    properties or items holds a value of another JSON type, `null`
+    ///    aside (`{"data": "oops"}` for a page whose `data` is a list).
+    ///
+    /// Anything else is drift, reported as findings.
     pub fn check(&self, json: &[u8]) -> Result<Vec<Finding>, CheckError> {
         (if self.list {
             self.root.check_list
@@ -356,14 +399,23 @@ pub fn check_as<T: DeserializeOwned + Observed>(json: &[u8]) -> Result<Vec<Findi
     // Not JSON at all is told apart from JSON of the wrong shape.
     serde_json::from_slice::<serde::de::IgnoredAny>(json)
         .map_err(|e| CheckError::NotJson(e.to_string()))?;
-    let (_, findings) = decode::<T>(json, true).map_err(|reason| CheckError::Decode {
-        type_name: format!(
-            "{}{}",
-            T::root().title,
-            if T::is_list() { "[]" } else { "" }
-        ),
-        reason,
-    })?;
+    let type_name = format!(
+        "{}{}",
+        T::root().title,
+        if T::is_list() { "[]" } else { "" }
+    );
+    if let Some(schema) = T::root().schema() {
+        let top = if T::is_list() {
+            schema.root_list
+        } else {
+            schema.root
+        };
+        if let Err(reason) = scan::shape(json, top, schema, T::is_list()) {
+            return Err(CheckError::NotA { type_name, reason });
+        }
+    }
+    let (_, findings) =
+        decode::<T>(json, true).map_err(|reason| CheckError::Decode { type_name, reason })?;
     Ok(findings)
 }
 
@@ -374,9 +426,10 @@ impl Schema {
     pub fn check(&self, provider: &str, value: &Value) -> Vec<Finding> {
         let rec = Recorder::new(self);
         rec.walk(self.root, &Path::Root, value);
+        let redactor = Redactor::default();
         rec.finish()
             .into_iter()
-            .map(|local| Finding::from_local(provider, self.title(), local))
+            .map(|local| Finding::from_local(provider, self.title(), local, &redactor))
             .collect()
     }
 }
@@ -401,6 +454,30 @@ pub fn decode<T: DeserializeOwned + Observed>(
     json: &[u8],
     record: bool,
 ) -> Result<(T, Vec<Finding>), String> {
+    decode_redacted(json, record, &Redactor::default())
+}
+
+/// [`decode`] for a client: the findings go into `log` (when recording),
+/// with the log's secrets removed from their examples before they are cut.
+pub(crate) fn decode_logged<T: DeserializeOwned + Observed>(
+    json: &[u8],
+    log: Option<&Log>,
+) -> Result<T, String> {
+    match log {
+        None => decode_redacted(json, false, &Redactor::default()).map(|(value, _)| value),
+        Some(log) => {
+            let (value, found) = decode_redacted(json, true, &log.redactor)?;
+            log.merge(found);
+            Ok(value)
+        }
+    }
+}
+
+fn decode_redacted<T: DeserializeOwned + Observed>(
+    json: &[u8],
+    record: bool,
+    redactor: &Redactor,
+) -> Result<(T, Vec<Finding>), String> {
     let root = T::root();
     let schema = root.schema().filter(|_| record);
     let outcome = match schema {
@@ -418,7 +495,7 @@ pub fn decode<T: DeserializeOwned + Observed>(
                 let found = rec
                     .finish()
                     .into_iter()
-                    .map(|l| Finding::from_local(root.provider, root.title, l));
+                    .map(|l| Finding::from_local(root.provider, root.title, l, redactor));
                 (value, found.collect())
             })
         }
@@ -447,12 +524,15 @@ fn with_path<T: DeserializeOwned>(json: &[u8], error: serde_json::Error) -> Stri
 /// on counting.
 const LOG_LIMIT: usize = 1024;
 
-type LogKey = (String, String, String, Kind, String);
+type LogKey = (Option<String>, String, String, String, Kind, String);
 
 /// A client's findings, shared by its clones and threads.
 #[derive(Debug, Default)]
 pub(crate) struct Log {
     inner: Mutex<LogInner>,
+    /// The texts no example may show: the credential, the proxy URL and
+    /// its parts.
+    redactor: Redactor,
 }
 
 #[derive(Debug, Default)]
@@ -461,14 +541,24 @@ struct LogInner {
 }
 
 impl Log {
-    /// Adds one decode's findings (one lock per decode), removing `secret`
-    /// from the examples.
-    pub(crate) fn merge(&self, found: Vec<Finding>, secret: &str) {
+    /// A log whose examples never show any of `secrets` (the credential,
+    /// the proxy URL and its user name and password), nor any URL's user
+    /// information.
+    pub(crate) fn new(secrets: impl IntoIterator<Item = String>) -> Log {
+        Log {
+            inner: Mutex::default(),
+            redactor: Redactor::new(secrets),
+        }
+    }
+
+    /// Adds one decode's findings (one lock per decode); their examples
+    /// were redacted when they were made.
+    fn merge(&self, found: Vec<Finding>) {
         if found.is_empty() {
             return;
         }
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        for mut finding in found {
+        for finding in found {
             let key = finding.key();
             if let Some(known) = inner.findings.get_mut(&key) {
                 known.count += finding.count;
@@ -476,9 +566,6 @@ impl Log {
             }
             if inner.findings.len() >= LOG_LIMIT {
                 continue;
-            }
-            if !secret.is_empty() && finding.example.contains(secret) {
-                finding.example = finding.example.replace(secret, "[redacted]");
             }
             inner.findings.insert(key, finding);
         }
@@ -498,7 +585,7 @@ impl Log {
 }
 
 /// Findings of several decodes or files as one list: one finding per
-/// provider, schema, path, kind and JSON type seen, with the counts added up
+/// file, provider, schema, path, kind and JSON type seen, with the counts added up
 /// and the first example kept; sorted by provider, schema and path.
 pub fn merge(findings: impl IntoIterator<Item = Finding>) -> Vec<Finding> {
     let mut merged: HashMap<LogKey, Finding> = HashMap::new();
@@ -517,7 +604,8 @@ pub fn merge(findings: impl IntoIterator<Item = Finding>) -> Vec<Finding> {
 
 fn sorted(mut findings: Vec<Finding>) -> Vec<Finding> {
     findings.sort_by(|a, b| {
-        (&a.provider, &a.schema, &a.path, a.kind, &a.seen).cmp(&(
+        (&a.file, &a.provider, &a.schema, &a.path, a.kind, &a.seen).cmp(&(
+            &b.file,
             &b.provider,
             &b.schema,
             &b.path,

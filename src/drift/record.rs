@@ -55,10 +55,17 @@ impl Path<'_> {
     }
 }
 
-/// Longest example kept, in characters of JSON text.
+/// Longest example shown, in characters of JSON text.
 const EXAMPLE_CHARS: usize = 80;
 
+/// Longest example text kept before redaction, in bytes: far more than is
+/// shown, so that a credential is whole when it is looked for, and bounded,
+/// so that a huge value costs no more than this.
+const EXAMPLE_KEEP: usize = 16 * 1024;
+
 /// One finding of one decode, before it is merged into a client's log.
+/// `example` is the value's text, not yet redacted or shortened (see
+/// [`Redactor::example`]).
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Local {
     pub path: String,
@@ -67,6 +74,116 @@ pub(crate) struct Local {
     pub expected: String,
     pub example: String,
     pub count: u64,
+}
+
+/// Removes credentials from an example and then shortens it: the order
+/// matters, since a credential cut in two no longer matches itself.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Redactor {
+    /// Texts never shown, longest first (a URL goes whole before its parts).
+    secrets: Vec<String>,
+}
+
+/// The shortest start of a credential that is redacted where an example is
+/// cut (a shorter one is too likely to be a coincidence).
+const PARTIAL_MIN: usize = 4;
+
+impl Redactor {
+    /// A redactor of `secrets` (empty ones are ignored).
+    pub fn new(secrets: impl IntoIterator<Item = String>) -> Redactor {
+        let mut secrets: Vec<String> = secrets.into_iter().filter(|s| !s.is_empty()).collect();
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        secrets.dedup();
+        Redactor { secrets }
+    }
+
+    /// The example as shown: every secret and every URL's `user:password@`
+    /// replaced by `[redacted]`, then cut to [`EXAMPLE_CHARS`] characters,
+    /// and a cut that ends in the start of a secret loses that start too.
+    pub fn example(&self, text: &str) -> String {
+        let mut clean = text.to_owned();
+        for secret in &self.secrets {
+            if clean.contains(secret.as_str()) {
+                clean = clean.replace(secret.as_str(), REDACTED);
+            }
+        }
+        let clean = scrub_userinfo(&clean);
+        if clean.chars().count() <= EXAMPLE_CHARS {
+            return clean;
+        }
+        let mut short: String = clean.chars().take(EXAMPLE_CHARS).collect();
+        if let Some(partial) = self.partial_suffix(&short) {
+            short.truncate(short.len() - partial);
+            short.push_str(REDACTED);
+        }
+        short.push('…');
+        short
+    }
+
+    /// The length of the longest end of `shown` that starts a secret.
+    fn partial_suffix(&self, shown: &str) -> Option<usize> {
+        let mut longest = None;
+        for secret in &self.secrets {
+            let most = secret.len().min(shown.len());
+            for len in (PARTIAL_MIN.min(secret.len())..=most).rev() {
+                if len > 0
+                    && shown.is_char_boundary(shown.len() - len)
+                    && secret.is_char_boundary(len)
+                    && shown.ends_with(&secret[..len])
+                {
+                    longest = longest.max(Some(len));
+                    break;
+                }
+            }
+        }
+        longest
+    }
+}
+
+const REDACTED: &str = "[redacted]";
+
+/// `text` with the `user:password@` (or `user@`) of every URL in it
+/// replaced by `[redacted]@`: a proxy or media URL echoed by a server.
+fn scrub_userinfo(text: &str) -> String {
+    if !text.contains("://") {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("://") {
+        let (head, tail) = rest.split_at(at + 3);
+        out.push_str(head);
+        // The authority ends where a path, query, fragment, quote or space
+        // starts; a `@` inside it ends the user information.
+        let end = tail
+            .find(|c: char| {
+                matches!(c, '/' | '?' | '#' | '"' | '\\' | '\'' | '<' | '>') || c.is_whitespace()
+            })
+            .unwrap_or(tail.len());
+        match tail[..end].rfind('@') {
+            Some(sign) => {
+                out.push_str(REDACTED);
+                out.push_str(&tail[sign..end]);
+            }
+            None => out.push_str(&tail[..end]),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A value's text for an example: bounded to [`EXAMPLE_KEEP`] bytes (at a
+/// character boundary).
+pub(crate) fn keep(text: &str) -> String {
+    if text.len() <= EXAMPLE_KEEP {
+        return text.to_owned();
+    }
+    let mut end = EXAMPLE_KEEP;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].to_owned()
 }
 
 /// Collects the findings of one decode. Single-threaded by design (one
@@ -95,6 +212,36 @@ impl<'s> Recorder<'s> {
         found
     }
 
+    /// A value of a type the node does not accept (`seen`, as the scan saw
+    /// it), with its source text: the finding a walk of the parsed value
+    /// gives, without parsing it (which can fail on what serde cannot hold).
+    #[cold]
+    pub fn mismatch(&self, id: NodeId, path: &Path<'_>, seen: Types, raw: &[u8]) {
+        let node = self.schema.node(id);
+        self.record(path, Kind::TypeMismatch, seen, || {
+            (node.accepts.declared(), source_example(raw))
+        });
+    }
+
+    /// A key the schema does not declare, with its value's type as the scan
+    /// saw it and its source text.
+    #[cold]
+    pub fn undeclared_raw(&self, path: &Path<'_>, seen: Types, raw: &[u8]) {
+        self.record(path, Kind::UnknownField, seen, || {
+            (String::new(), source_example(raw))
+        });
+    }
+
+    /// A value at a place that lists its known values, which cannot be
+    /// read as a value (a lone surrogate): it is none of the known ones.
+    #[cold]
+    pub fn unreadable_value(&self, id: NodeId, path: &Path<'_>, seen: Types, raw: &[u8]) {
+        let node = self.schema.node(id);
+        self.record(path, Kind::UnknownValue, seen, || {
+            (known_list(node), source_example(raw))
+        });
+    }
+
     /// Checks a scalar's type and, where the node lists them, its value.
     /// Inlined: it runs for every leaf, and almost always finds nothing.
     #[inline]
@@ -112,11 +259,11 @@ impl<'s> Recorder<'s> {
         let seen = value.types();
         if !node.accepts.contains(seen) {
             self.record(path, Kind::TypeMismatch, seen, || {
-                (node.accepts.declared(), value.to_value())
+                (node.accepts.declared(), value.to_value().to_string())
             });
         } else if seen != Types::NULL && !node.knows(value) {
             self.record(path, Kind::UnknownValue, seen, || {
-                (known_list(node), value.to_value())
+                (known_list(node), value.to_value().to_string())
             });
         }
     }
@@ -129,7 +276,7 @@ impl<'s> Recorder<'s> {
             return !node.leaf;
         }
         self.record(path, Kind::TypeMismatch, seen, || {
-            (node.accepts.declared(), value.clone())
+            (node.accepts.declared(), value_example(value))
         });
         false
     }
@@ -137,7 +284,7 @@ impl<'s> Recorder<'s> {
     /// A key the schema does not declare, with its value.
     pub fn undeclared(&self, path: &Path<'_>, value: &Value) {
         self.record(path, Kind::UnknownField, Types::of(value), || {
-            (String::new(), value.clone())
+            (String::new(), value_example(value))
         });
     }
 
@@ -147,7 +294,7 @@ impl<'s> Recorder<'s> {
         path: &Path<'_>,
         kind: Kind,
         seen: Types,
-        detail: impl FnOnce() -> (String, Value),
+        detail: impl FnOnce() -> (String, String),
     ) {
         let rendered = path.render();
         let mut found = self.found.borrow_mut();
@@ -158,9 +305,9 @@ impl<'s> Recorder<'s> {
         }
         let (expected, example) = detail();
         let example = if path.last_key().is_some_and(looks_secret) {
-            "[redacted]".to_owned()
+            REDACTED.to_owned()
         } else {
-            shorten(&example)
+            example
         };
         found.insert(
             key.clone(),
@@ -241,12 +388,60 @@ fn looks_secret(key: &[u8]) -> bool {
     .any(|word| key.contains(word))
 }
 
-fn shorten(value: &Value) -> String {
-    let text = value.to_string();
-    if text.chars().count() <= EXAMPLE_CHARS {
-        return text;
+/// A parsed value's text for an example, bounded.
+fn value_example(value: &Value) -> String {
+    keep(&value.to_string())
+}
+
+/// A value's example from its source text: compact JSON when serde can
+/// hold the value, else the text as sent (a number beyond `f64`, nesting
+/// deeper than serde's limit, a lone surrogate), bounded.
+fn source_example(raw: &[u8]) -> String {
+    if raw.len() <= EXAMPLE_KEEP
+        && let Ok(value) = serde_json::from_slice::<Value>(raw)
+    {
+        return keep(&value.to_string());
     }
-    let mut short: String = text.chars().take(EXAMPLE_CHARS).collect();
-    short.push('…');
-    short
+    let end = raw.len().min(EXAMPLE_KEEP);
+    keep(String::from_utf8_lossy(&raw[..end]).trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_go_before_the_cut() {
+        let key = "sk-live-0123456789abcdef";
+        let redactor = Redactor::new([key.to_owned()]);
+        // The key straddles character 80: cutting first would leave most
+        // of it, which then no longer matches the key.
+        let text = format!("\"{}{key} tail\"", "x".repeat(66));
+        let shown = redactor.example(&text);
+        assert!(!shown.contains("sk-live-0123"), "{shown}");
+        assert!(shown.contains("[redacted]"), "{shown}");
+        // Only a start of the key in the text, cut at the boundary.
+        let text = format!("\"{}sk-live-01", "y".repeat(69));
+        let shown = redactor.example(&format!("{text}{}\"", "z".repeat(40)));
+        assert!(!shown.contains("sk-live"), "{shown}");
+        let text = format!("{}sk-l", "y".repeat(76));
+        let shown = redactor.example(&format!("{text}{}", "q".repeat(40)));
+        assert!(
+            shown.ends_with("[redacted]…") && !shown.contains("sk-l"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn userinfo_of_any_url_is_redacted() {
+        let shown = Redactor::default()
+            .example(r#"{"proxy":"http://alice:s3cret@proxy.lan:3128/x","m":"https://cdn/x@y"}"#);
+        assert_eq!(
+            shown,
+            r#"{"proxy":"http://[redacted]@proxy.lan:3128/x","m":"https://cdn/x@y"}"#
+        );
+        let proxy = "http://proxy.lan:3128";
+        let shown = Redactor::new([proxy.to_owned()]).example(&format!("\"{proxy}\""));
+        assert_eq!(shown, "\"[redacted]\"");
+    }
 }

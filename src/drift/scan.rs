@@ -19,7 +19,7 @@
 use serde_json::Value;
 
 use super::record::{Path, Recorder};
-use super::schema::{ANY, NodeId, Scalar, Types, UNDECLARED};
+use super::schema::{ANY, Extra, NodeId, Scalar, Schema, Types, UNDECLARED};
 
 /// Checks `json`, a complete and valid JSON text, against the node `top`.
 pub(crate) fn scan(json: &[u8], top: NodeId, rec: &Recorder<'_>) {
@@ -127,10 +127,32 @@ impl<'j> Cursor<'j> {
         match first {
             b't' | b'f' => Types::BOOLEAN,
             b'n' => Types::NULL,
-            // Integers too long for 64 bits are floats to serde_json.
-            _ if fraction || self.at - start > 18 => Types::NUMBER,
-            _ => Types::INTEGER,
+            _ if fraction => Types::NUMBER,
+            // Short integers fit 64 bits; `-0` is the one serde_json reads
+            // as a float. Only longer ones are looked at closely.
+            _ if self.at - start <= 2 => match &self.json[start..self.at] {
+                b"-0" => Types::NUMBER,
+                _ => Types::INTEGER,
+            },
+            _ if self.at - start <= 18 => Types::INTEGER,
+            _ => long_integer(&self.json[start..self.at]),
         }
+    }
+
+    /// Past the value that starts here; its JSON type and its bytes.
+    fn typed_skip(&mut self) -> (Types, &'j [u8]) {
+        let start = self.at;
+        let seen = match self.peek() {
+            b'{' => Types::OBJECT,
+            b'[' => Types::ARRAY,
+            b'"' => Types::STRING,
+            _ => {
+                let seen = self.literal();
+                return (seen, &self.json[start..self.at.min(self.json.len())]);
+            }
+        };
+        self.at = start;
+        (seen, self.skip())
     }
 
     /// Past the value that starts here, whatever it is; its bytes.
@@ -177,8 +199,8 @@ impl<'j> Cursor<'j> {
                 return;
             }
             UNDECLARED => {
-                let raw = self.skip();
-                rec.undeclared(path, &parse(raw));
+                let (seen, raw) = self.typed_skip();
+                rec.undeclared_raw(path, seen, raw);
                 return;
             }
             _ => {}
@@ -193,10 +215,11 @@ impl<'j> Cursor<'j> {
             _ => self.literal(),
         };
         if !node.accepts.contains(seen) {
-            // Drift: the finding is the one a walk of the parsed value gives.
+            // Drift: the finding a walk of the parsed value gives, with the
+            // type the scan saw.
             self.at = start;
             let raw = self.skip();
-            rec.walk(id, path, &parse(raw));
+            rec.mismatch(id, path, seen, raw);
             return;
         }
         match seen {
@@ -216,7 +239,10 @@ impl<'j> Cursor<'j> {
             match scalar(raw, seen) {
                 Some(value) => rec.scalar(id, path, &value),
                 // Escaped text or an odd number: parsed in full.
-                None => rec.walk(id, path, &parse(raw)),
+                None => match parse(raw) {
+                    Some(value) => rec.walk(id, path, &value),
+                    None => rec.unreadable_value(id, path, seen, raw),
+                },
             }
         }
     }
@@ -233,6 +259,10 @@ impl<'j> Cursor<'j> {
         let mut order = std::mem::take(&mut self.orders[slot]);
         // Where in `order` the next key is expected.
         let mut position = 0;
+        // Undeclared members, recorded when the object ends so that a key
+        // sent twice is one finding, of the value kept (the last, as the
+        // decode keeps it). Empty, and so never allocated, for most objects.
+        let mut undeclared: Vec<(Vec<u8>, Types, &'j [u8])> = Vec::new();
         loop {
             self.skip_space();
             match self.peek() {
@@ -284,7 +314,16 @@ impl<'j> Cursor<'j> {
             if self.peek() == b':' {
                 self.at += 1;
             }
+            if child == UNDECLARED {
+                self.skip_space();
+                let (seen, raw) = self.typed_skip();
+                note_undeclared(&mut undeclared, key, seen, raw);
+                continue;
+            }
             self.value(child, &Path::Key(path, key), rec);
+        }
+        for (key, seen, raw) in &undeclared {
+            rec.undeclared_raw(&Path::Key(path, key), *seen, raw);
         }
         self.orders[slot] = order;
     }
@@ -316,6 +355,174 @@ impl<'j> Cursor<'j> {
                 _ => self.value(items, &here, rec),
             }
         }
+    }
+}
+
+/// An undeclared member, replacing an earlier one of the same key.
+#[cold]
+fn note_undeclared<'j>(
+    pending: &mut Vec<(Vec<u8>, Types, &'j [u8])>,
+    key: &[u8],
+    seen: Types,
+    raw: &'j [u8],
+) {
+    match pending.iter_mut().find(|(k, _, _)| k == key) {
+        Some(earlier) => {
+            earlier.1 = seen;
+            earlier.2 = raw;
+        }
+        None => pending.push((key.to_vec(), seen, raw)),
+    }
+}
+
+/// An integer literal of 19 or more characters: an `integer` when it fits
+/// `i64` or `u64` (as serde_json reads it), else a `number`.
+#[cold]
+fn long_integer(text: &[u8]) -> Types {
+    let fits = std::str::from_utf8(text)
+        .is_ok_and(|t| t.parse::<i64>().is_ok() || t.parse::<u64>().is_ok());
+    if fits { Types::INTEGER } else { Types::NUMBER }
+}
+
+/// Checks the root's shape against `top` (see [`crate::drift::Type::check`]
+/// for the rules); `list` when `top` is the array of the root type. `json`
+/// is valid JSON. The reason names what was found instead.
+pub(crate) fn shape(json: &[u8], top: NodeId, schema: &Schema, list: bool) -> Result<(), String> {
+    let mut cursor = Cursor {
+        json,
+        at: 0,
+        orders: Vec::new(),
+    };
+    cursor.skip_space();
+    let (seen, _) = cursor.typed_skip();
+    let node = schema.node(top);
+    if !node.accepts.contains(seen) {
+        return Err(format!(
+            "the payload is {} {seen}, where {} is declared",
+            article(seen),
+            node.accepts.declared()
+        ));
+    }
+    if !list {
+        return object_shape(&mut cursor, 0, top, schema, "the payload");
+    }
+    if seen != Types::ARRAY {
+        return Ok(());
+    }
+    cursor.at = 0;
+    cursor.skip_space();
+    cursor.at += 1; // [
+    let mut index = 0;
+    loop {
+        cursor.skip_space();
+        match cursor.peek() {
+            b']' | 0 => return Ok(()),
+            b',' => cursor.at += 1,
+            _ => {
+                let start = cursor.at;
+                let (seen, _) = cursor.typed_skip();
+                let item = schema.node(node.items);
+                let what = format!("item {index}");
+                if !item.accepts.contains(seen) {
+                    return Err(format!(
+                        "{what} is {} {seen}, where {} is declared",
+                        article(seen),
+                        item.accepts.declared()
+                    ));
+                }
+                let end = cursor.at;
+                object_shape(&mut cursor, start, node.items, schema, &what)?;
+                cursor.at = end;
+                index += 1;
+            }
+        }
+    }
+}
+
+/// Rules 2 and 3 for the object (if it is one) starting at `start`.
+fn object_shape(
+    cursor: &mut Cursor<'_>,
+    start: usize,
+    id: NodeId,
+    schema: &Schema,
+    what: &str,
+) -> Result<(), String> {
+    cursor.at = start;
+    cursor.skip_space();
+    if cursor.peek() != b'{' {
+        return Ok(());
+    }
+    let node = schema.node(id);
+    let open = !matches!(node.extra, Extra::Undeclared);
+    cursor.at += 1;
+    let (mut declared, mut others) = (0usize, Vec::new());
+    loop {
+        cursor.skip_space();
+        match cursor.peek() {
+            b'"' => {}
+            b',' => {
+                cursor.at += 1;
+                continue;
+            }
+            _ => break,
+        }
+        let (raw, escaped) = cursor.string();
+        let key = if escaped {
+            unescape(raw).into_bytes()
+        } else {
+            raw.to_vec()
+        };
+        cursor.skip_space();
+        if cursor.peek() == b':' {
+            cursor.at += 1;
+        }
+        cursor.skip_space();
+        let (seen, _) = cursor.typed_skip();
+        let Some(index) = node.declared(&key) else {
+            if others.len() < 4 {
+                others.push(String::from_utf8_lossy(&key).into_owned());
+            }
+            continue;
+        };
+        declared += 1;
+        let child = schema.node(node.properties[index].1);
+        let structural = !child.leaf
+            && (!child.properties.is_empty()
+                || !matches!(child.extra, Extra::Undeclared)
+                || child.items != ANY);
+        if structural && seen != Types::NULL && !child.accepts.contains(seen) {
+            return Err(format!(
+                "{what}'s `{}` is {} {seen}, where {} is declared",
+                String::from_utf8_lossy(&key),
+                article(seen),
+                child.accepts.declared()
+            ));
+        }
+    }
+    if declared == 0 && !others.is_empty() && !node.properties.is_empty() && !open {
+        let names: Vec<&str> = node.properties.iter().map(|(n, _)| &**n).collect();
+        let list = |names: &[&str]| {
+            let mut text = names[..names.len().min(3)].join(", ");
+            if names.len() > 3 {
+                text.push_str(", …");
+            }
+            text
+        };
+        let others: Vec<&str> = others.iter().map(String::as_str).collect();
+        return Err(format!(
+            "{what} has none of the declared keys ({}), only others ({})",
+            list(&names),
+            list(&others)
+        ));
+    }
+    Ok(())
+}
+
+fn article(t: Types) -> &'static str {
+    if matches!(t, Types::INTEGER | Types::ARRAY | Types::OBJECT) {
+        "an"
+    } else {
+        "a"
     }
 }
 
@@ -395,11 +602,11 @@ fn scalar(raw: &[u8], seen: Types) -> Option<Scalar<'_>> {
     })
 }
 
-/// A drifted value, parsed for its finding. The body decoded already, so
-/// this does not fail; if it did, the finding shows `null`.
+/// A value whose known values are checked, parsed in full; `None` when
+/// serde cannot hold it (a lone surrogate).
 #[cold]
-fn parse(raw: &[u8]) -> Value {
-    serde_json::from_slice(raw).unwrap_or(Value::Null)
+fn parse(raw: &[u8]) -> Option<Value> {
+    serde_json::from_slice(raw).ok()
 }
 
 #[cfg(test)]
@@ -480,6 +687,64 @@ mod tests {
         let (found, _) = findings(&schema, texts[2]);
         let places: Vec<_> = found.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(places, ["items[].new\"key"]);
+    }
+
+    /// The vendored JSONTestSuite-style values, straight through the scan
+    /// (no typed decode in front): as an undeclared key and as a declared
+    /// key of another type, each is one finding of the type its text has.
+    #[test]
+    fn y_values_are_one_finding_of_their_type() {
+        let schema = schema();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/jsontestsuite/values");
+        let mut seen = 0;
+        for file in std::fs::read_dir(dir).unwrap() {
+            let path = file.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let trimmed = text.trim();
+            let expected = match trimmed.as_bytes()[0] {
+                b'{' => "object",
+                b'[' => "array",
+                b'"' => "string",
+                b't' | b'f' => "boolean",
+                b'n' => "null",
+                _ if trimmed.contains(['.', 'e', 'E']) || trimmed == "-0" => "number",
+                _ if trimmed.parse::<i64>().is_ok() || trimmed.parse::<u64>().is_ok() => "integer",
+                _ => "number",
+            };
+            let field = if expected == "string" { "size" } else { "id" };
+            for (json, place, kind) in [
+                (
+                    format!(r#"{{"items":[{{"new":{text}}}]}}"#),
+                    "items[].new",
+                    crate::drift::Kind::UnknownField,
+                ),
+                (
+                    format!(r#"{{"items":[{{"{field}":{text}}}]}}"#),
+                    if field == "id" {
+                        "items[].id"
+                    } else {
+                        "items[].size"
+                    },
+                    crate::drift::Kind::TypeMismatch,
+                ),
+            ] {
+                let rec = Recorder::new(&schema);
+                scan(json.as_bytes(), schema.root, &rec);
+                let found = rec.finish();
+                if expected == "null" && kind == crate::drift::Kind::TypeMismatch {
+                    assert!(found.is_empty(), "{path:?}: {found:?}");
+                    continue;
+                }
+                assert_eq!(found.len(), 1, "{path:?}: {found:?}");
+                assert_eq!(
+                    (found[0].path.as_str(), found[0].kind, found[0].seen),
+                    (place, kind, expected),
+                    "{path:?}"
+                );
+            }
+            seen += 1;
+        }
+        assert!(seen >= 40, "{seen}");
     }
 
     #[test]

@@ -10,7 +10,9 @@ use crate::input;
 use crate::output;
 
 /// Checks each file as `provider`'s `type_name` and prints the findings of
-/// all of them together, one line each (or a JSON array).
+/// each, one line each (or a JSON array). Every finding names its file (the
+/// `file` member in JSON; with several files, a `FILE: ` prefix on the
+/// line, as grep does); one file's findings are counted together.
 pub fn files(
     as_json: bool,
     provider: &str,
@@ -25,7 +27,10 @@ pub fn files(
         let found = input::read(file, limit)
             .and_then(|bytes| checked.check(&bytes).map_err(|e| e.to_string()));
         match found {
-            Ok(found) => all.extend(found),
+            Ok(found) => all.extend(found.into_iter().map(|mut finding| {
+                finding.file = Some(file.display().to_string());
+                finding
+            })),
             Err(problem) => {
                 eprintln!("vidapi: error: {}: {problem}", file.display());
                 unreadable += 1;
@@ -37,7 +42,10 @@ pub fn files(
         output::json(&merged)?;
     } else {
         for finding in &merged {
-            output::line(&finding.to_string())?;
+            match &finding.file {
+                Some(file) if files.len() > 1 => output::line(&format!("{file}: {finding}"))?,
+                _ => output::line(&finding.to_string())?,
+            }
         }
     }
     if unreadable > 0 {
