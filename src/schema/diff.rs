@@ -961,7 +961,7 @@ mod tests {
     use serde_json::json;
 
     fn pixverse() -> Value {
-        load("tests/schema-fixtures/diff/pixverse/videos.json")
+        load("tests/schema-cases/diff/pixverse/videos.json")
     }
 
     fn edit(mut schema: Value, pointer: &str, f: impl FnOnce(&mut Value)) -> Value {
@@ -1142,7 +1142,7 @@ mod tests {
             "minimax/videos.json",
             "hourone/metadata.json",
         ] {
-            let v = load(&format!("tests/schema-fixtures/diff/{name}"));
+            let v = load(&format!("tests/schema-cases/diff/{name}"));
             assert_eq!(diff(&v, &v).unwrap(), [], "{name}");
         }
     }
@@ -1271,7 +1271,7 @@ mod tests {
 
     #[test]
     fn plain_type_changes() {
-        let old = load("tests/schema-fixtures/diff/memories/list-videos-request.json");
+        let old = load("tests/schema-cases/diff/memories/list-videos-request.json");
         let new = set(old.clone(), "/properties/status", "type", json!("integer"));
         expect(
             &only(&old, &new),
@@ -1880,7 +1880,7 @@ mod tests {
             Effect::None,
             Effect::Additive,
         );
-        let meta = load("tests/schema-fixtures/diff/hourone/metadata.json");
+        let meta = load("tests/schema-cases/diff/hourone/metadata.json");
         let plain = remove(meta.clone(), "", "additionalProperties");
         expect(
             &only(&meta, &plain),
@@ -2014,15 +2014,15 @@ mod tests {
     fn diff_of_an_update_is_additive_except_for_moves() {
         for (schema_file, fixture) in [
             (
-                "tests/schema-fixtures/diff/pixverse/videos.json",
+                "tests/schema-cases/diff/pixverse/videos.json",
                 "fixtures/pixverse/videos-drift.json",
             ),
             (
-                "tests/schema-fixtures/diff/memories/list-videos-response.json",
+                "tests/schema-cases/diff/memories/list-videos-response.json",
                 "fixtures/memories/list-videos-drift.json",
             ),
             (
-                "tests/schema-fixtures/diff/minimax/videos.json",
+                "tests/schema-cases/diff/minimax/videos.json",
                 "fixtures/minimax/videos-drift.json",
             ),
         ] {
