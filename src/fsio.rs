@@ -127,7 +127,9 @@ fn create_temporary(dir: &Path, name: &str) -> io::Result<(File, PathBuf)> {
         #[cfg(unix)]
         {
             use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o666).custom_flags(libc::O_NOFOLLOW);
+            options
+                .mode(0o666)
+                .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
         }
         match options.open(&candidate) {
             Ok(file) => return Ok((file, candidate)),
@@ -305,8 +307,7 @@ mod tests {
         assert!(sub.is_dir());
 
         let fifo = dir.path().join("fifo");
-        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
-        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        make_fifo(&fifo);
         let err = write_atomic(&fifo, b"x").unwrap_err();
         assert!(err.to_string().contains("not a regular file"), "{err}");
         assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
@@ -390,5 +391,10 @@ mod tests {
         assert_ne!(err.kind(), io::ErrorKind::NotFound, "{err}");
         assert_eq!(fs::read_to_string(file.join("inside")).unwrap(), "kept");
         assert!(leftovers(dir.path()).is_empty());
+    }
+
+    fn make_fifo(path: &Path) {
+        use rustix::fs::{CWD, FileType, Mode, mknodat};
+        mknodat(CWD, path, FileType::Fifo, Mode::from_raw_mode(0o600), 0).unwrap();
     }
 }

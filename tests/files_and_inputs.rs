@@ -727,8 +727,7 @@ fn input_caps_fifo_with_an_endless_writer() {
     for (what, args) in reading_commands(&dir.path().join("fifo")) {
         let fifo = dir.path().join("fifo");
         let _ = fs::remove_file(&fifo);
-        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
-        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        make_fifo(&fifo);
         let path = fifo.clone();
         let writer = thread::spawn(move || -> io::Error {
             let mut pipe = fs::OpenOptions::new().write(true).open(path).unwrap();
@@ -793,4 +792,9 @@ fn reliability_files_and_inputs_section_lists_every_case() {
         .map(|(case, outcome)| format!("| {case} | {outcome} |"))
         .collect();
     assert_eq!(rows, expected);
+}
+
+fn make_fifo(path: &std::path::Path) {
+    use rustix::fs::{CWD, FileType, Mode, mknodat};
+    mknodat(CWD, path, FileType::Fifo, Mode::from_raw_mode(0o600), 0).unwrap();
 }

@@ -992,8 +992,7 @@ fn drift_and_update_check_agree_on_every_fixture() {
 fn update_refuses_to_drop_structure_without_allow_breaking() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("videos.json");
-    let original =
-        fs::read(root().join("tests/schema-cases/update/pixverse-videos.json")).unwrap();
+    let original = fs::read(root().join("tests/schema-cases/update/pixverse-videos.json")).unwrap();
     fs::write(&file, &original).unwrap();
     let sample = dir.path().join("oops.json");
     fs::write(&sample, r#"{"data":"oops"}"#).unwrap();

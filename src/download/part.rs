@@ -208,7 +208,7 @@ pub(super) fn create_exclusive(path: &Path) -> std::io::Result<File> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC);
+        options.custom_flags(no_follow(rustix::fs::OFlags::CLOEXEC));
     }
     options.open(path)
 }
@@ -221,7 +221,9 @@ pub(super) fn open_no_follow(path: &Path, write: bool) -> std::io::Result<File> 
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC);
+        options.custom_flags(no_follow(
+            rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::CLOEXEC,
+        ));
     }
     options.open(path)
 }
@@ -243,21 +245,20 @@ fn same_inode(path: &Path, file: &File) -> bool {
     }
 }
 
+/// `O_NOFOLLOW` and `more`, as `OpenOptionsExt::custom_flags` takes them.
+#[cfg(unix)]
+fn no_follow(more: rustix::fs::OFlags) -> i32 {
+    (rustix::fs::OFlags::NOFOLLOW | more).bits() as i32
+}
+
 /// Takes the advisory lock of `file` without waiting.
 #[cfg(unix)]
 fn lock(part: &Path, file: &File) -> Result<()> {
-    use std::os::fd::AsRawFd;
-    // SAFETY: flock only reads the descriptor number, which `file` keeps
-    // open for the duration of the call.
-    let done = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
-    if done == 0 {
-        return Ok(());
-    }
-    let error = std::io::Error::last_os_error();
-    if error.kind() == std::io::ErrorKind::WouldBlock {
-        Err(busy(part))
-    } else {
-        Err(file_error(part, "cannot lock", error))
+    use rustix::fs::{FlockOperation, flock};
+    match flock(file, FlockOperation::NonBlockingLockExclusive) {
+        Ok(()) => Ok(()),
+        Err(e) if e == rustix::io::Errno::WOULDBLOCK => Err(busy(part)),
+        Err(e) => Err(file_error(part, "cannot lock", e.into())),
     }
 }
 
