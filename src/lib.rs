@@ -124,6 +124,7 @@ macro_rules! generated {
 pub(crate) use generated;
 
 mod config;
+mod endpoint;
 pub mod drift;
 pub mod env;
 mod error;

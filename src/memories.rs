@@ -24,6 +24,7 @@ use secrecy::SecretString;
 
 use crate::config::Config;
 use crate::error::{Endpoint, Error, Failure, Provider, Result, at};
+use crate::pace::Rate;
 use crate::paging::Paged;
 use crate::stage::Stage;
 use crate::transport::{AuthScheme, Request, Transport, optional_text};
@@ -32,11 +33,17 @@ use crate::wire;
 /// `POST /serve/api/video/list_videos`, as errors, log events and
 /// [`Config::pace`](crate::Config::pace) name it. Documented limit: 5
 /// requests per second, which the client keeps ([`crate::pace`]).
-pub const LIST_VIDEOS: Endpoint = Endpoint::new(Provider::Memories, "list videos");
+pub const LIST_VIDEOS: Endpoint = Endpoint::new(Provider::Memories, "list videos")
+    .limited(LIST_RATE, LIST_LIMIT);
 /// `POST /serve/api/v1/list_videos` (newer docs), as errors, log events and
 /// [`Config::pace`](crate::Config::pace) name it; counts against the same
 /// documented limit as [`LIST_VIDEOS`]: 5 requests per second between them.
-pub const LIST_VIDEOS_V1: Endpoint = Endpoint::new(Provider::Memories, "list videos (v1)");
+pub const LIST_VIDEOS_V1: Endpoint = Endpoint::new(Provider::Memories, "list videos (v1)")
+    .limited(LIST_RATE, LIST_LIMIT);
+/// The documented rate of the list: 5 requests per second.
+const LIST_RATE: Rate = Rate::per_second(5);
+/// The limit both list endpoints count against.
+const LIST_LIMIT: &str = "memories.ai list";
 
 /// The page size [`Memories::videos_iter`] asks for when the filter names
 /// none: the documented default.
