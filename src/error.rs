@@ -1,6 +1,5 @@
 //! The crate's one error type.
 
-use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 

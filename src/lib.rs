@@ -124,8 +124,8 @@ macro_rules! generated {
 pub(crate) use generated;
 
 mod config;
-mod endpoint;
 pub mod drift;
+mod endpoint;
 pub mod env;
 mod error;
 pub mod fsio;

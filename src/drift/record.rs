@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::Kind;
-use crate::redact::{REDACTED, Secrets, is_secret_field, userinfo_in_text};
 use super::schema::{ANY, Node, NodeId, Scalar, Schema, Types, UNDECLARED};
+use crate::redact::{REDACTED, Secrets, is_secret_field, userinfo_in_text};
 
 /// Where a value sits in its payload, as a chain up to the root. Built on
 /// the stack while decoding and rendered only when something is recorded.
@@ -329,7 +329,6 @@ fn known_list(node: &Node) -> String {
     let shown: Vec<String> = values.iter().map(Value::to_string).collect();
     format!("known: {}", shown.join(", "))
 }
-
 
 /// A parsed value's text for an example, bounded.
 fn value_example(value: &Value) -> String {

@@ -38,9 +38,9 @@ use std::time::{Duration, Instant};
 
 use secrecy::SecretString;
 
-pub use crate::endpoint::Rate;
 use crate::config::Config;
 use crate::endpoint::Endpoint;
+pub use crate::endpoint::Rate;
 use shared::SharedLane;
 pub use shared::default_dir;
 
@@ -120,7 +120,8 @@ impl Pacer {
     /// Blocks until `endpoint` may send its next request, and returns how
     /// long that took (zero for an endpoint that is not paced).
     pub(crate) fn wait(&self, endpoint: Endpoint) -> Duration {
-        self.lane(endpoint).map_or(Duration::ZERO, |lane| lane.wait())
+        self.lane(endpoint)
+            .map_or(Duration::ZERO, |lane| lane.wait())
     }
 
     /// The limiter `endpoint` is paced by, if it is paced: the one the
@@ -202,6 +203,7 @@ impl Lane {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::endpoint::Limit;
     use crate::error::Provider;
 
     const ENDPOINT: Endpoint = Endpoint::new(Provider::HourOne, "test");
@@ -221,10 +223,12 @@ mod tests {
 
     // Two endpoints documented to count against one limit, as a provider
     // module declares them.
-    const LIST: Endpoint = Endpoint::new(Provider::Memories, "list")
-        .limited(Rate::per_second(5), "test list");
-    const V1: Endpoint = Endpoint::new(Provider::Memories, "list (v1)")
-        .limited(Rate::per_second(5), "test list");
+    const LIMIT: Limit = Limit {
+        rate: Rate::per_second(5),
+        name: "test list",
+    };
+    const LIST: Endpoint = Endpoint::new(Provider::Memories, "list").limited(&LIMIT);
+    const V1: Endpoint = Endpoint::new(Provider::Memories, "list (v1)").limited(&LIMIT);
 
     #[test]
     fn documented_rates_come_from_the_endpoint() {
