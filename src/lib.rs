@@ -155,7 +155,7 @@ pub use config::{Body, Config, RetryPolicy};
 pub use error::{Endpoint, Error, Provider, Result};
 pub use hourone::HourOne;
 pub use memories::Memories;
-pub use pace::Rate;
+pub use endpoint::Rate;
 pub use stage::Stage;
 pub use useapi::UseApi;
 
