@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::error::Endpoint;
-use crate::pace::Rate;
+use crate::endpoint::{Endpoint, Rate};
+use crate::redact::userinfo;
 
 /// How a client connects and behaves. The defaults suit production use;
 /// every setter returns the config, so settings chain.
@@ -298,13 +298,6 @@ impl ProxyUrl {
             None => url.to_owned(),
         }
     }
-}
-
-/// The `user:password` part of a URL's authority, if it has one.
-fn userinfo(url: &str) -> Option<&str> {
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
-    authority.rfind('@').map(|at| &authority[..at])
 }
 
 impl PartialEq for ProxyUrl {

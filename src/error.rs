@@ -1,73 +1,9 @@
 //! The crate's one error type.
 
-use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// The providers vidapi speaks to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Provider {
-    /// MiniMax (hailuoai.video) through useapi.net v1.
-    MiniMax,
-    /// PixVerse through useapi.net v2.
-    PixVerse,
-    /// Hour One (makereals.com).
-    HourOne,
-    /// memories.ai.
-    Memories,
-}
-
-impl Provider {
-    /// Every provider, in display order.
-    pub const ALL: [Provider; 4] = [
-        Provider::MiniMax,
-        Provider::PixVerse,
-        Provider::HourOne,
-        Provider::Memories,
-    ];
-
-    /// A short lowercase name, as used on the command line.
-    pub fn slug(self) -> &'static str {
-        match self {
-            Provider::MiniMax => "minimax",
-            Provider::PixVerse => "pixverse",
-            Provider::HourOne => "hourone",
-            Provider::Memories => "memories",
-        }
-    }
-}
-
-impl fmt::Display for Provider {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Provider::MiniMax => "MiniMax",
-            Provider::PixVerse => "PixVerse",
-            Provider::HourOne => "Hour One",
-            Provider::Memories => "memories.ai",
-        })
-    }
-}
-
-/// Which call an error came from: the provider and the endpoint's name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Endpoint {
-    /// The provider that was called.
-    pub provider: Provider,
-    /// The endpoint, named as its doc page names it (`list videos`).
-    pub name: &'static str,
-}
-
-impl Endpoint {
-    pub(crate) const fn new(provider: Provider, name: &'static str) -> Self {
-        Endpoint { provider, name }
-    }
-}
-
-impl fmt::Display for Endpoint {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.provider, self.name)
-    }
-}
+pub use crate::endpoint::{Endpoint, Provider};
 
 /// Everything that can go wrong in a call. Every variant that comes from a
 /// call names the [`Endpoint`]; none ever contains a credential.
@@ -226,7 +162,7 @@ pub enum Error {
     },
 
     /// A setting read from the environment is missing
-    /// ([`Accounts::from_env`](crate::accounts::Accounts::from_env)): the
+    /// (`vidapi::accounts::Accounts::from_env`): the
     /// variable to set, and what needs it.
     #[error("{message}")]
     NotConfigured {
@@ -244,33 +180,6 @@ pub enum Error {
         /// Why it was rejected.
         reason: String,
     },
-}
-
-/// [`Error::located`] for calls through `transport`.
-pub(crate) fn at(transport: &crate::transport::Transport) -> impl Fn(Error) -> Error + '_ {
-    move |e| e.located(transport.base_url(), transport.config())
-}
-
-/// `host:port` of a URL, with the scheme's default port when none is written.
-fn host_and_port(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
-    let authority = authority.rsplit_once('@').map_or(authority, |(_, a)| a);
-    if authority.is_empty() {
-        return None;
-    }
-    let has_port = authority
-        .rsplit_once(':')
-        .is_some_and(|(_, port)| !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()));
-    if has_port {
-        return Some(authority.to_owned());
-    }
-    let port = if scheme.eq_ignore_ascii_case("http") {
-        80
-    } else {
-        443
-    };
-    Some(format!("{authority}:{port}"))
 }
 
 fn code_suffix(code: &Option<String>) -> String {
@@ -407,30 +316,22 @@ impl Error {
         }
     }
 
-    /// A transport failure with the host it was going to, and the proxy in
-    /// between when one is set, added to its message: "connection refused"
-    /// alone does not say where. Other errors are returned as they are.
-    pub(crate) fn located(self, base_url: &str, config: &crate::config::Config) -> Self {
-        let Error::Transport {
-            endpoint,
-            message,
-            connect,
-        } = self
-        else {
-            return self;
-        };
-        let host = host_and_port(base_url).unwrap_or_else(|| base_url.to_owned());
-        let place = match &config.proxy {
-            Some(proxy) => format!(
-                "connecting to {host} through the proxy {}",
-                proxy.redacted()
-            ),
-            None => format!("connecting to {host}"),
-        };
-        Error::Transport {
-            endpoint,
-            message: format!("{message} ({place})"),
-            connect,
+    /// A transport failure with `place` (where it was going: the host, and
+    /// the proxy in between when one is set) added to its message:
+    /// "connection refused" alone does not say where. Other errors are
+    /// returned as they are.
+    pub(crate) fn located(self, place: &str) -> Self {
+        match self {
+            Error::Transport {
+                endpoint,
+                message,
+                connect,
+            } => Error::Transport {
+                endpoint,
+                message: format!("{message} ({place})"),
+                connect,
+            },
+            other => other,
         }
     }
 
@@ -496,37 +397,6 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn transport_failures_name_host_and_proxy() {
-        let endpoint = Endpoint::new(Provider::HourOne, "list videos");
-        let refused = || Error::Transport {
-            endpoint,
-            message: "Connection refused".into(),
-            connect: true,
-        };
-        let plain = crate::config::Config::new();
-        let shown = refused()
-            .located("https://api.makereals.com/api/v1", &plain)
-            .to_string();
-        assert!(
-            shown.ends_with("Connection refused (connecting to api.makereals.com:443)"),
-            "{shown}"
-        );
-        let proxied = crate::config::Config::new().proxy("http://u:secret@proxy.lan:3128");
-        let shown = refused()
-            .located("http://127.0.0.1:9", &proxied)
-            .to_string();
-        assert!(
-            shown.contains(
-                "connecting to 127.0.0.1:9 through the proxy http://[redacted]@proxy.lan:3128"
-            ),
-            "{shown}"
-        );
-        assert!(!shown.contains("secret"), "{shown}");
-        let other = Error::invalid("x", "y");
-        assert_eq!(other.clone().located("https://h", &plain), other);
-    }
 
     #[test]
     fn redact_scrubs_every_text_an_error_carries() {

@@ -22,7 +22,7 @@ crate::generated!("hourone");
 use secrecy::SecretString;
 
 use crate::config::Config;
-use crate::error::{Endpoint, Provider, Result, at};
+use crate::error::{Endpoint, Provider, Result};
 use crate::stage::Stage;
 use crate::transport::{AuthScheme, Request, Transport, segment};
 use crate::wire;
@@ -64,9 +64,7 @@ impl HourOne {
 
     /// `GET /videos`: every video, as one array without paging.
     pub fn videos(&self) -> Result<Vec<Video>> {
-        self.transport
-            .send(Request::get(LIST_VIDEOS, "/videos"))
-            .map_err(at(&self.transport))
+        self.transport.send(Request::get(LIST_VIDEOS, "/videos"))
     }
 
     /// `POST /videos`: creates a video from a source draft or a recipe, with
@@ -82,23 +80,19 @@ impl HourOne {
             .header("workspace-id", workspace_id)?
             .header("team-id", team_id)?
             .json(body)?;
-        self.transport.send(request).map_err(at(&self.transport))
+        self.transport.send(request)
     }
 
     /// `GET /videos/{video_id}`: one video.
     pub fn video(&self, video_id: &str) -> Result<Video> {
         let path = format!("/videos/{}", segment("video_id", video_id)?);
-        self.transport
-            .send(Request::get(GET_VIDEO, path))
-            .map_err(at(&self.transport))
+        self.transport.send(Request::get(GET_VIDEO, path))
     }
 
     /// `GET /videos/{video_id}/metadata`: the video's metadata, an open object.
     pub fn video_metadata(&self, video_id: &str) -> Result<VideoMetadata> {
         let path = format!("/videos/{}/metadata", segment("video_id", video_id)?);
-        self.transport
-            .send(Request::get(GET_METADATA, path))
-            .map_err(at(&self.transport))
+        self.transport.send(Request::get(GET_METADATA, path))
     }
 
     /// The base URL requests go to.

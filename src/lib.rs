@@ -125,6 +125,7 @@ pub(crate) use generated;
 
 mod config;
 pub mod drift;
+mod endpoint;
 pub mod env;
 mod error;
 pub mod fsio;
@@ -154,7 +155,7 @@ pub use config::{Body, Config, RetryPolicy};
 pub use error::{Endpoint, Error, Provider, Result};
 pub use hourone::HourOne;
 pub use memories::Memories;
-pub use pace::Rate;
+pub use endpoint::Rate;
 pub use stage::Stage;
 pub use useapi::UseApi;
 

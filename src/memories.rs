@@ -23,7 +23,8 @@ use chrono::{DateTime, Utc};
 use secrecy::SecretString;
 
 use crate::config::Config;
-use crate::error::{Endpoint, Error, Failure, Provider, Result, at};
+use crate::endpoint::{Limit, Rate};
+use crate::error::{Endpoint, Error, Failure, Provider, Result};
 use crate::paging::Paged;
 use crate::stage::Stage;
 use crate::transport::{AuthScheme, Request, Transport, optional_text};
@@ -32,11 +33,19 @@ use crate::wire;
 /// `POST /serve/api/video/list_videos`, as errors, log events and
 /// [`Config::pace`](crate::Config::pace) name it. Documented limit: 5
 /// requests per second, which the client keeps ([`crate::pace`]).
-pub const LIST_VIDEOS: Endpoint = Endpoint::new(Provider::Memories, "list videos");
+pub const LIST_VIDEOS: Endpoint =
+    Endpoint::new(Provider::Memories, "list videos").limited(&LIST_LIMIT);
 /// `POST /serve/api/v1/list_videos` (newer docs), as errors, log events and
 /// [`Config::pace`](crate::Config::pace) name it; counts against the same
 /// documented limit as [`LIST_VIDEOS`]: 5 requests per second between them.
-pub const LIST_VIDEOS_V1: Endpoint = Endpoint::new(Provider::Memories, "list videos (v1)");
+pub const LIST_VIDEOS_V1: Endpoint =
+    Endpoint::new(Provider::Memories, "list videos (v1)").limited(&LIST_LIMIT);
+/// The documented limit both list endpoints count against: 5 requests per
+/// second between them.
+const LIST_LIMIT: Limit = Limit {
+    rate: Rate::per_second(5),
+    name: "memories.ai list",
+};
 
 /// The page size [`Memories::videos_iter`] asks for when the filter names
 /// none: the documented default.
@@ -158,8 +167,7 @@ impl Memories {
             .retried(true);
         let envelope: ListVideosResponse = self
             .transport
-            .send_checked(request, |envelope| failure(endpoint, envelope))
-            .map_err(at(&self.transport))?;
+            .send_checked(request, |envelope| failure(endpoint, envelope))?;
         Ok(envelope.data.unwrap_or_default())
     }
 

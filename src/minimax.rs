@@ -24,7 +24,7 @@ crate::generated!("minimax");
 
 use std::collections::HashSet;
 
-use crate::error::{Endpoint, Provider, Result, at};
+use crate::error::{Endpoint, Provider, Result};
 use crate::paging::Paged;
 use crate::stage::{Stage, final_or_flag};
 use crate::transport::{Request, Transport, optional_text, segment};
@@ -71,10 +71,7 @@ impl<'a> MiniMax<'a> {
         optional_text("account", query.account.as_deref())?;
         optional_text("lastVideoId", query.last_video_id.as_deref())?;
         let request = Request::get(LIST_VIDEOS, "/v1/minimax/videos/").query(query)?;
-        self.transport
-            .send(request)
-            .map(|list: VideoList| list.0)
-            .map_err(at(self.transport))
+        self.transport.send(request).map(|list: VideoList| list.0)
     }
 
     /// Every video of the account, fetched [`DEFAULT_PAGE_SIZE`] at a time:
@@ -135,9 +132,7 @@ impl<'a> MiniMax<'a> {
     /// was removed or moderated.
     pub fn video(&self, video_id: &str) -> Result<Video> {
         let path = format!("/v1/minimax/videos/{}", segment("videoId", video_id)?);
-        self.transport
-            .send(Request::get(GET_VIDEO, path))
-            .map_err(at(self.transport))
+        self.transport.send(Request::get(GET_VIDEO, path))
     }
 
     /// `GET /v1/minimax/files/?account=&limit=`: images used to generate
@@ -149,10 +144,7 @@ impl<'a> MiniMax<'a> {
             ..Default::default()
         };
         let request = Request::get(LIST_FILES, "/v1/minimax/files/").query(&query)?;
-        self.transport
-            .send(request)
-            .map(|list: FileList| list.0)
-            .map_err(at(self.transport))
+        self.transport.send(request).map(|list: FileList| list.0)
     }
 }
 

@@ -18,7 +18,7 @@ crate::generated!("pixverse");
 
 use chrono::{DateTime, Utc};
 
-use crate::error::{Endpoint, Provider, Result, at};
+use crate::error::{Endpoint, Provider, Result};
 use crate::paging::Paged;
 use crate::stage::{Stage, final_or_flag};
 use crate::transport::{Request, Transport, optional_text, segment};
@@ -53,7 +53,7 @@ impl<'a> PixVerse<'a> {
             ..Default::default()
         };
         let request = Request::get(LIST_VIDEOS, "/v2/pixverse/videos/").query(&query)?;
-        self.transport.send(request).map_err(at(self.transport))
+        self.transport.send(request)
     }
 
     /// `GET /v2/pixverse/videos/{video_id}`: one video, as later versions of
@@ -66,9 +66,7 @@ impl<'a> PixVerse<'a> {
     /// two apart ([`Accounts::find`](crate::accounts::Accounts::find) does).
     pub fn video(&self, video_id: &str) -> Result<Video> {
         let path = format!("/v2/pixverse/videos/{}", segment("video_id", video_id)?);
-        self.transport
-            .send(Request::get(GET_VIDEO, path))
-            .map_err(at(self.transport))
+        self.transport.send(Request::get(GET_VIDEO, path))
     }
 
     /// Every video of the account, fetched [`DEFAULT_PAGE_SIZE`] at a time:

@@ -9,12 +9,24 @@
 //! happens on the whole URL, before any text is shortened, so a cut can
 //! never leave part of a secret showing.
 //!
+//!
+//! It is also the crate's one place for the other redaction rules: the
+//! texts a client must never show (its credential, its proxy's user name
+//! and password), the `user:password@` of any URL inside a text, the field
+//! names whose values a drift example never quotes, and request paths as
+//! log events show them.
+//!
 //! ```
 //! assert_eq!(
 //!     vidapi::redact::url("https://u:p@cdn.example.com/v/1.mp4?X-Amz-Signature=abc&w=720"),
 //!     "https://[redacted]@cdn.example.com/v/1.mp4?X-Amz-Signature=[redacted]&w=720"
 //! );
 //! ```
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::error::Error;
 
 /// What replaces a secret.
 pub const REDACTED: &str = "[redacted]";
@@ -103,6 +115,177 @@ pub fn host(url: &str) -> Option<&str> {
     (!host.is_empty()).then_some(host)
 }
 
+/// Characters left as they are in a query name or value or a path segment:
+/// RFC 3986's unreserved set. Everything else, `+`, `&`, `/`, `?`, `#` and
+/// `%` included, is percent-encoded, so a value can never change a URL's
+/// structure. Requests are encoded with it, and their logged form too.
+pub(crate) const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Texts that must never be shown (a credential, a proxy URL with its user
+/// name and password, those alone), kept longest first so a URL goes whole
+/// before its parts. Empty texts are ignored.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Secrets(Vec<SecretString>);
+
+impl Secrets {
+    /// The secrets among `texts`.
+    pub(crate) fn new(texts: impl IntoIterator<Item = String>) -> Secrets {
+        let mut texts: Vec<String> = texts.into_iter().filter(|s| !s.is_empty()).collect();
+        texts.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        texts.dedup();
+        Secrets(texts.into_iter().map(SecretString::from).collect())
+    }
+
+    /// Each secret, longest first.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(ExposeSecret::expose_secret)
+    }
+
+    /// `text` with every secret replaced by `[redacted]`.
+    pub(crate) fn text(&self, text: &str) -> String {
+        let mut clean = text.to_owned();
+        for secret in self.iter() {
+            if clean.contains(secret) {
+                clean = clean.replace(secret, REDACTED);
+            }
+        }
+        clean
+    }
+
+    /// `error` with every secret replaced by `[redacted]` in the texts it
+    /// carries (in case a server or a proxy echoed one back).
+    pub(crate) fn error(&self, error: Error) -> Error {
+        self.iter().fold(error, Error::redact)
+    }
+}
+
+/// The `user:password` part of a URL's authority, if it has one (a text
+/// without `://` is read as an authority and what follows it).
+pub(crate) fn userinfo(url: &str) -> Option<&str> {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    authority.rfind('@').map(|at| &authority[..at])
+}
+
+/// `text` with the `user:password@` (or `user@`) of every URL in it
+/// replaced by `[redacted]@`: a proxy or media URL echoed by a server.
+pub(crate) fn userinfo_in_text(text: &str) -> String {
+    if !text.contains("://") {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("://") {
+        let (head, tail) = rest.split_at(at + 3);
+        out.push_str(head);
+        // The authority ends where a path, query, fragment, quote or space
+        // starts; a `@` inside it ends the user information.
+        let end = tail
+            .find(|c: char| {
+                matches!(c, '/' | '?' | '#' | '"' | '\\' | '\'' | '<' | '>') || c.is_whitespace()
+            })
+            .unwrap_or(tail.len());
+        match tail[..end].rfind('@') {
+            Some(sign) => {
+                out.push_str(REDACTED);
+                out.push_str(&tail[sign..end]);
+            }
+            None => out.push_str(&tail[..end]),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether a JSON field called `key` holds a value never quoted in a drift
+/// example. A rule of its own, not [`is_secret_param`]'s: a response body's
+/// `code` or `key` fields are ordinary data, a URL's are not.
+pub(crate) fn is_secret_field(key: &[u8]) -> bool {
+    let key = String::from_utf8_lossy(key).to_ascii_lowercase();
+    [
+        "token",
+        "secret",
+        "password",
+        "passwd",
+        "apikey",
+        "api_key",
+        "api-key",
+        "authorization",
+        "credential",
+        "cookie",
+    ]
+    .iter()
+    .any(|word| key.contains(word))
+}
+
+/// A request's path as log events show it: query parameters by name, with
+/// a value only when it is a plain number (`limit=40`, `offset=0`; an
+/// email, account or id is `[redacted]`), and any path segment that holds
+/// an `@` (useapi.net's PixVerse video ids carry the account's email)
+/// replaced by `[redacted]`. Written only when an event is recorded.
+pub(crate) struct LogPath<'a> {
+    /// The path, encoded.
+    pub path: &'a str,
+    /// The query, not encoded.
+    pub query: &'a [(String, String)],
+}
+
+impl std::fmt::Display for LogPath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, segment) in self.path.split('/').enumerate() {
+            if i > 0 {
+                f.write_str("/")?;
+            }
+            let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+            f.write_str(if decoded.contains('@') {
+                REDACTED
+            } else {
+                segment
+            })?;
+        }
+        for (i, (name, value)) in self.query.iter().enumerate() {
+            f.write_str(if i == 0 { "?" } else { "&" })?;
+            write!(f, "{}=", utf8_percent_encode(name, COMPONENT))?;
+            if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+                f.write_str(value)?;
+            } else {
+                f.write_str(REDACTED)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A media URL as log events show it: host and path, with query values
+/// and `@`-holding segments redacted as [`LogPath`] does (signed URLs carry
+/// tokens in their query).
+pub(crate) fn log_url(url: &str) -> String {
+    let Ok(uri) = url.parse::<ureq::http::Uri>() else {
+        return "[unparsable URL]".to_owned();
+    };
+    let query: Vec<(String, String)> = uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let name = percent_encoding::percent_decode_str(name).decode_utf8_lossy();
+            (name.into_owned(), value.to_owned())
+        })
+        .collect();
+    let path = LogPath {
+        path: uri.path(),
+        query: &query,
+    };
+    format!("{}{path}", uri.host().unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,5 +327,45 @@ mod tests {
         assert_eq!(host("https://u:p@h.example:81/x?y"), Some("h.example:81"));
         assert_eq!(host("http://127.0.0.1:9/"), Some("127.0.0.1:9"));
         assert_eq!(host("nonsense"), None);
+    }
+    #[test]
+    fn logged_paths_hide_personal_values() {
+        let query = vec![
+            ("email".to_owned(), "me+tag@example.com".to_owned()),
+            ("limit".to_owned(), "40".to_owned()),
+            ("lastVideoId".to_owned(), "video_id_#2".to_owned()),
+            ("offset".to_owned(), String::new()),
+        ];
+        let shown = LogPath {
+            path: "/v2/pixverse/videos/user%3A1-pixverse%3Ame%40example.com-video%3A7",
+            query: &query,
+        }
+        .to_string();
+        assert_eq!(
+            shown,
+            "/v2/pixverse/videos/[redacted]?email=[redacted]&limit=40\
+             &lastVideoId=[redacted]&offset=[redacted]"
+        );
+        assert_eq!(
+            log_url("https://cdn.example.com/a/b.mp4?sig=abc&exp=170&x"),
+            "cdn.example.com/a/b.mp4?sig=[redacted]&exp=170&x=[redacted]"
+        );
+        assert_eq!(log_url("not a url"), "[unparsable URL]");
+    }
+
+    #[test]
+    fn secrets_go_longest_first() {
+        let secrets = Secrets::new(["pw".into(), "http://u:pw@p:1".into(), String::new()]);
+        assert_eq!(
+            secrets.text("via http://u:pw@p:1 and pw"),
+            "via [redacted] and [redacted]"
+        );
+        assert!(!format!("{secrets:?}").contains("pw"));
+        assert_eq!(userinfo("socks5://u:p@h:1/x@y"), Some("u:p"));
+        assert_eq!(userinfo("https://h/x@y"), None);
+        assert_eq!(
+            userinfo_in_text(r#"{"p":"http://u:p@h:1/x","m":"https://cdn/x@y"}"#),
+            r#"{"p":"http://[redacted]@h:1/x","m":"https://cdn/x@y"}"#
+        );
     }
 }

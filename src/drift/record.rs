@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::Kind;
 use super::schema::{ANY, Node, NodeId, Scalar, Schema, Types, UNDECLARED};
+use crate::redact::{REDACTED, Secrets, is_secret_field, userinfo_in_text};
 
 /// Where a value sits in its payload, as a chain up to the root. Built on
 /// the stack while decoding and rendered only when something is recorded.
@@ -81,7 +82,7 @@ pub(crate) struct Local {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Redactor {
     /// Texts never shown, longest first (a URL goes whole before its parts).
-    secrets: Vec<String>,
+    secrets: Secrets,
 }
 
 /// The shortest start of a credential that is redacted where an example is
@@ -91,23 +92,16 @@ const PARTIAL_MIN: usize = 4;
 impl Redactor {
     /// A redactor of `secrets` (empty ones are ignored).
     pub fn new(secrets: impl IntoIterator<Item = String>) -> Redactor {
-        let mut secrets: Vec<String> = secrets.into_iter().filter(|s| !s.is_empty()).collect();
-        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        secrets.dedup();
-        Redactor { secrets }
+        Redactor {
+            secrets: Secrets::new(secrets),
+        }
     }
 
     /// The example as shown: every secret and every URL's `user:password@`
     /// replaced by `[redacted]`, then cut to [`EXAMPLE_CHARS`] characters,
     /// and a cut that ends in the start of a secret loses that start too.
     pub fn example(&self, text: &str) -> String {
-        let mut clean = text.to_owned();
-        for secret in &self.secrets {
-            if clean.contains(secret.as_str()) {
-                clean = clean.replace(secret.as_str(), REDACTED);
-            }
-        }
-        let clean = scrub_userinfo(&clean);
+        let clean = userinfo_in_text(&self.secrets.text(text));
         if clean.chars().count() <= EXAMPLE_CHARS {
             return clean;
         }
@@ -123,7 +117,7 @@ impl Redactor {
     /// The length of the longest end of `shown` that starts a secret.
     fn partial_suffix(&self, shown: &str) -> Option<usize> {
         let mut longest = None;
-        for secret in &self.secrets {
+        for secret in self.secrets.iter() {
             let most = secret.len().min(shown.len());
             for len in (PARTIAL_MIN.min(secret.len())..=most).rev() {
                 if len > 0
@@ -138,39 +132,6 @@ impl Redactor {
         }
         longest
     }
-}
-
-const REDACTED: &str = "[redacted]";
-
-/// `text` with the `user:password@` (or `user@`) of every URL in it
-/// replaced by `[redacted]@`: a proxy or media URL echoed by a server.
-fn scrub_userinfo(text: &str) -> String {
-    if !text.contains("://") {
-        return text.to_owned();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("://") {
-        let (head, tail) = rest.split_at(at + 3);
-        out.push_str(head);
-        // The authority ends where a path, query, fragment, quote or space
-        // starts; a `@` inside it ends the user information.
-        let end = tail
-            .find(|c: char| {
-                matches!(c, '/' | '?' | '#' | '"' | '\\' | '\'' | '<' | '>') || c.is_whitespace()
-            })
-            .unwrap_or(tail.len());
-        match tail[..end].rfind('@') {
-            Some(sign) => {
-                out.push_str(REDACTED);
-                out.push_str(&tail[sign..end]);
-            }
-            None => out.push_str(&tail[..end]),
-        }
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// A value's text for an example: bounded to [`EXAMPLE_KEEP`] bytes (at a
@@ -304,7 +265,7 @@ impl<'s> Recorder<'s> {
             return;
         }
         let (expected, example) = detail();
-        let example = if path.last_key().is_some_and(looks_secret) {
+        let example = if path.last_key().is_some_and(is_secret_field) {
             REDACTED.to_owned()
         } else {
             example
@@ -367,25 +328,6 @@ fn known_list(node: &Node) -> String {
     let values = node.known.as_deref().unwrap_or_default();
     let shown: Vec<String> = values.iter().map(Value::to_string).collect();
     format!("known: {}", shown.join(", "))
-}
-
-/// Field names whose values are never quoted in a finding.
-fn looks_secret(key: &[u8]) -> bool {
-    let key = String::from_utf8_lossy(key).to_ascii_lowercase();
-    [
-        "token",
-        "secret",
-        "password",
-        "passwd",
-        "apikey",
-        "api_key",
-        "api-key",
-        "authorization",
-        "credential",
-        "cookie",
-    ]
-    .iter()
-    .any(|word| key.contains(word))
 }
 
 /// A parsed value's text for an example, bounded.

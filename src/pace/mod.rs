@@ -32,132 +32,117 @@
 
 pub mod shared;
 
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use secrecy::SecretString;
 
 use crate::config::Config;
-use crate::error::Endpoint;
+use crate::endpoint::Endpoint;
+pub use crate::endpoint::Rate;
 use shared::SharedLane;
 pub use shared::default_dir;
-
-/// A request rate: at most `requests` in any window of `per`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Rate {
-    /// How many requests a window may hold (at least 1 is used).
-    pub requests: u32,
-    /// The window's length.
-    pub per: Duration,
-}
-
-/// The guard added to each gap, as a fraction of it: 1/10 (10 %). Over a
-/// window of `n` gaps it adds up to 10 % of the window (100 ms of a
-/// second), so a request that reaches the server up to that much later
-/// than the one five after it (network jitter, a busy machine) still does
-/// not make the server count one request too many in a window.
-const GUARD_DIVISOR: u32 = 10;
-
-impl Rate {
-    /// `requests` per second.
-    pub const fn per_second(requests: u32) -> Rate {
-        Rate {
-            requests,
-            per: Duration::from_secs(1),
-        }
-    }
-
-    /// The gap kept between the starts of two requests: `per / requests`,
-    /// plus a guard of 10 % of that. For memories.ai's 5 per second: 220 ms.
-    pub fn spacing(&self) -> Duration {
-        let even = self.per / self.requests.max(1);
-        even + even / GUARD_DIVISOR
-    }
-}
 
 /// The documented rate limit of an endpoint, if its provider documents one:
 /// memories.ai's list videos, 5 requests per second. The original and the
 /// v1 list endpoint are one list to the provider, so while both keep this
 /// documented rate they share one limit: 5 per second between them. The
-/// others have none documented, so they are not paced.
+/// others have none documented, so they are not paced. The provider module
+/// that declares an endpoint declares its rate with it; this reads it.
 pub fn documented(endpoint: Endpoint) -> Option<Rate> {
-    DOCUMENTED
-        .iter()
-        .find(|(e, _, _)| *e == endpoint)
-        .map(|(_, rate, _)| *rate)
+    endpoint.limit().map(|limit| limit.rate)
 }
 
-/// Documented limits: the endpoint, its rate, and the limit it counts
-/// against (endpoints naming the same one share a limiter).
-const DOCUMENTED: &[(Endpoint, Rate, &str)] = &[
-    (
-        crate::memories::LIST_VIDEOS,
-        Rate::per_second(5),
-        "memories.ai list",
-    ),
-    (
-        crate::memories::LIST_VIDEOS_V1,
-        Rate::per_second(5),
-        "memories.ai list",
-    ),
-];
-
-/// The limiters of one client, one per paced endpoint (endpoints that
-/// share a documented limit share one), shared by its clones (through the
-/// transport's `Arc`).
+/// The limiters of one client, shared by its clones (through the
+/// transport's `Arc`): one for each endpoint the config gives a rate of
+/// its own, made up front, and one for each documented limit, made when
+/// the first endpoint counting against it is sent (endpoints that share a
+/// documented limit share its limiter).
 #[derive(Debug, Default)]
 pub(crate) struct Pacer {
-    lanes: Vec<(Endpoint, Arc<Lane>)>,
+    /// What makes a limiter; `None` when pacing is off.
+    maker: Option<LaneMaker>,
+    /// The endpoints [`Config::pace`] named: their limiter, or `None` for
+    /// an endpoint whose pacing it turned off.
+    set: Vec<(Endpoint, Option<Arc<Lane>>)>,
+    /// The limiters of documented limits, by the limit's name.
+    documented: Mutex<Vec<(&'static str, Arc<Lane>)>>,
+}
+
+/// Makes limiters: in-process ones, each also shared with other processes
+/// when `config` names a shared pacing directory.
+#[derive(Debug)]
+struct LaneMaker {
+    dir: Option<PathBuf>,
+    base: String,
+    secret: SecretString,
+}
+
+impl LaneMaker {
+    fn lane(&self, rate: Rate, name: &str) -> Arc<Lane> {
+        let shared = self
+            .dir
+            .as_deref()
+            .map(|dir| SharedLane::new(dir, name, rate, &self.base, &self.secret));
+        Arc::new(Lane::new(rate, shared))
+    }
 }
 
 impl Pacer {
-    /// One limiter for each endpoint that has a rate, documented or set in
-    /// `config`; none when pacing is off. With a shared pacing directory in
-    /// `config`, each limiter also paces with the other processes sending
-    /// to `base` with `secret`.
+    /// The limiters of a client of `config`; none when pacing is off. With
+    /// a shared pacing directory in `config`, each limiter also paces with
+    /// the other processes sending to `base` with `secret`.
     pub(crate) fn new(config: &Config, base: &str, secret: &SecretString) -> Pacer {
         if !config.pacing {
             return Pacer::default();
         }
-        let make = |rate: Rate, name: &str| {
-            let shared = config
-                .pace_dir
-                .as_deref()
-                .map(|dir| SharedLane::new(dir, name, rate, base, secret));
-            Arc::new(Lane::new(rate, shared))
+        let maker = LaneMaker {
+            dir: config.pace_dir.clone(),
+            base: base.to_owned(),
+            secret: secret.clone(),
         };
-        let overridden = |endpoint: &Endpoint| config.rates.iter().any(|(e, _)| e == endpoint);
-        let mut lanes: Vec<(Endpoint, Arc<Lane>)> = Vec::new();
-        let mut shared: Vec<(&str, Arc<Lane>)> = Vec::new();
-        for (endpoint, rate, limit) in DOCUMENTED {
-            if overridden(endpoint) {
-                continue;
-            }
-            let lane = match shared.iter().find(|(name, _)| name == limit) {
-                Some((_, lane)) => lane.clone(),
-                None => {
-                    let lane = make(*rate, limit);
-                    shared.push((limit, lane.clone()));
-                    lane
-                }
-            };
-            lanes.push((*endpoint, lane));
+        let set = config
+            .rates
+            .iter()
+            .map(|(endpoint, rate)| {
+                let lane = rate.map(|rate| maker.lane(rate, &endpoint.to_string()));
+                (*endpoint, lane)
+            })
+            .collect();
+        Pacer {
+            maker: Some(maker),
+            set,
+            documented: Mutex::default(),
         }
-        for (endpoint, rate) in &config.rates {
-            if let Some(rate) = rate {
-                lanes.push((*endpoint, make(*rate, &endpoint.to_string())));
-            }
-        }
-        Pacer { lanes }
     }
 
     /// Blocks until `endpoint` may send its next request, and returns how
     /// long that took (zero for an endpoint that is not paced).
     pub(crate) fn wait(&self, endpoint: Endpoint) -> Duration {
-        self.lanes
-            .iter()
-            .find(|(e, _)| *e == endpoint)
-            .map_or(Duration::ZERO, |(_, lane)| lane.wait())
+        self.lane(endpoint)
+            .map_or(Duration::ZERO, |lane| lane.wait())
+    }
+
+    /// The limiter `endpoint` is paced by, if it is paced: the one the
+    /// config set, else its documented limit's. An endpoint with neither
+    /// costs a look at the (usually empty) list the config set, no lock.
+    fn lane(&self, endpoint: Endpoint) -> Option<Arc<Lane>> {
+        let maker = self.maker.as_ref()?;
+        if let Some((_, lane)) = self.set.iter().find(|(e, _)| *e == endpoint) {
+            return lane.clone();
+        }
+        let limit = endpoint.limit()?;
+        let mut lanes = self
+            .documented
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, lane)) = lanes.iter().find(|(name, _)| *name == limit.name) {
+            return Some(Arc::clone(lane));
+        }
+        let lane = maker.lane(limit.rate, limit.name);
+        lanes.push((limit.name, Arc::clone(&lane)));
+        Some(lane)
     }
 }
 
@@ -218,6 +203,7 @@ impl Lane {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::endpoint::Limit;
     use crate::error::Provider;
 
     const ENDPOINT: Endpoint = Endpoint::new(Provider::HourOne, "test");
@@ -235,42 +221,53 @@ mod tests {
         assert_eq!(Rate::per_second(0).spacing(), Duration::from_millis(1100));
     }
 
+    // Two endpoints documented to count against one limit, as a provider
+    // module declares them.
+    const LIMIT: Limit = Limit {
+        rate: Rate::per_second(5),
+        name: "test list",
+    };
+    const LIST: Endpoint = Endpoint::new(Provider::Memories, "list").limited(&LIMIT);
+    const V1: Endpoint = Endpoint::new(Provider::Memories, "list (v1)").limited(&LIMIT);
+
+    #[test]
+    fn documented_rates_come_from_the_endpoint() {
+        assert_eq!(documented(LIST), Some(Rate::per_second(5)));
+        assert_eq!(documented(ENDPOINT), None);
+    }
+
     #[test]
     fn config_overrides_and_turns_off() {
-        let list = crate::memories::LIST_VIDEOS;
-        let v1 = crate::memories::LIST_VIDEOS_V1;
         let default = Pacer::new(&Config::new(), BASE, &key());
-        assert_eq!(default.lanes.len(), 2);
+        assert!(default.lane(ENDPOINT).is_none());
         // The two list endpoints count against one documented limit.
-        let lane = |pacer: &Pacer, endpoint| {
-            let (_, lane) = pacer.lanes.iter().find(|(e, _)| *e == endpoint).unwrap();
-            Arc::clone(lane)
-        };
-        assert!(Arc::ptr_eq(&lane(&default, list), &lane(&default, v1)));
+        let lane = |pacer: &Pacer, endpoint| pacer.lane(endpoint).unwrap();
+        assert!(Arc::ptr_eq(&lane(&default, LIST), &lane(&default, V1)));
+        assert_eq!(lane(&default, LIST).spacing, Duration::from_millis(220));
         // Given a rate of its own, an endpoint has a limiter of its own.
         let apart = Pacer::new(
-            &Config::new().pace(v1, Some(Rate::per_second(5))),
+            &Config::new().pace(V1, Some(Rate::per_second(5))),
             BASE,
             &key(),
         );
-        assert!(!Arc::ptr_eq(&lane(&apart, list), &lane(&apart, v1)));
+        assert!(!Arc::ptr_eq(&lane(&apart, LIST), &lane(&apart, V1)));
 
         let off = Pacer::new(&Config::new().pacing(false), BASE, &key());
-        assert!(off.lanes.is_empty());
+        assert!(off.lane(LIST).is_none() && off.lane(V1).is_none());
 
         let changed = Pacer::new(
             &Config::new()
-                .pace(list, None)
+                .pace(LIST, None)
                 .pace(ENDPOINT, Some(Rate::per_second(2))),
             BASE,
             &key(),
         );
-        assert!(changed.lanes.iter().all(|(e, _)| *e != list));
-        let (_, lane) = changed.lanes.iter().find(|(e, _)| *e == ENDPOINT).unwrap();
-        assert_eq!(lane.spacing, Duration::from_millis(550));
+        assert!(changed.lane(LIST).is_none());
+        assert!(changed.lane(V1).is_some());
+        assert_eq!(lane(&changed, ENDPOINT).spacing, Duration::from_millis(550));
         // Not paced: no wait at all, however many requests.
         for _ in 0..100 {
-            assert_eq!(changed.wait(list), Duration::ZERO);
+            assert_eq!(changed.wait(LIST), Duration::ZERO);
         }
     }
 
@@ -278,10 +275,10 @@ mod tests {
     fn only_a_shared_pacing_folder_shares_and_only_per_host_and_key() {
         let dir = std::path::Path::new("/nonexistent/pace");
         let path = |pacer: &Pacer, endpoint| {
-            let (_, lane) = pacer.lanes.iter().find(|(e, _)| *e == endpoint).unwrap();
+            let lane = pacer.lane(endpoint).unwrap();
             lane.shared.as_ref().map(|s| format!("{s:?}"))
         };
-        let list = crate::memories::LIST_VIDEOS;
+        let list = LIST;
         let per_client = Pacer::new(&Config::new(), BASE, &key());
         assert_eq!(path(&per_client, list), None);
         let config = Config::new().shared_pacing(dir);
@@ -291,10 +288,7 @@ mod tests {
         // Two clients, one state: the same file.
         assert_eq!(path(&one, list), path(&two, list));
         // The v1 endpoint counts against the same limit.
-        assert_eq!(
-            path(&one, list),
-            path(&one, crate::memories::LIST_VIDEOS_V1)
-        );
+        assert_eq!(path(&one, list), path(&one, V1));
         let other_key = Pacer::new(&config, BASE, &SecretString::from("other"));
         assert_ne!(path(&one, list), path(&other_key, list));
         let other_host = Pacer::new(&config, "http://127.0.0.1:2", &key());

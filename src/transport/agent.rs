@@ -1,0 +1,197 @@
+//! Where and how the transport connects: the one ureq agent builder (for
+//! API calls and for media downloads), the proxy, the checks on base URLs,
+//! the texts a client must never show, and how a failed connection names
+//! its destination.
+
+use secrecy::{ExposeSecret, SecretString};
+use ureq::Agent;
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::redact::Secrets;
+
+/// What an agent is for: its timeouts differ.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Purpose {
+    /// API calls: each phase of an attempt bounded by the config's timeout.
+    Api,
+    /// Media downloads: the answer's head and each read of the body bounded
+    /// (a stall, not the whole file: a large file may take far longer than
+    /// one API call).
+    Media,
+}
+
+/// The agent for `purpose`, with `config`'s proxy, user agent and timeouts.
+/// Redirects are never followed by the agent: an API redirect would take
+/// the credential (or drop it) somewhere the caller did not choose, and the
+/// media client checks every hop itself. Non-2xx answers are answers, not
+/// errors: they carry the provider's message and `Retry-After`.
+pub(super) fn agent(config: &Config, purpose: Purpose) -> Result<Agent> {
+    let builder = Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .proxy(proxy(config)?)
+        .user_agent(config.user_agent.as_str())
+        .timeout_connect(Some(config.connect_timeout))
+        .timeout_recv_response(Some(config.timeout));
+    let builder = match purpose {
+        // Each phase is bounded, not the attempt as a whole: ureq's global
+        // timeout changes the socket's timeouts before every read and
+        // write, which made a call on a kept-alive connection 1.4–1.6×
+        // slower (benches/overhead.rs measures both).
+        Purpose::Api => builder
+            .timeout_send_request(Some(config.timeout))
+            .timeout_recv_body(Some(config.timeout)),
+        Purpose::Media => builder.timeout_per_read(Some(config.timeout)),
+    };
+    Ok(builder.build().into())
+}
+
+/// The agent's proxy, from the config; an unusable proxy URL is an error
+/// that does not quote it.
+fn proxy(config: &Config) -> Result<Option<ureq::Proxy>> {
+    match &config.proxy {
+        Some(url) => ureq::Proxy::new(url.expose())
+            .map(Some)
+            .map_err(|e| {
+                let why = format!(
+                    "{e} (expected http://, https://, socks4://, socks4a://, socks5:// or socks5h://, then host:port)"
+                );
+                hidden(None, config).error(Error::invalid("proxy", why))
+            }),
+        None => Ok(None),
+    }
+}
+
+/// Texts that must never appear in an error: the proxy's URL with a user
+/// name and password, those credentials alone, and `credential` when given.
+/// A proxy URL without credentials may appear (errors say where they went).
+pub(super) fn hidden(credential: Option<&SecretString>, config: &Config) -> Secrets {
+    let credential = credential.map(|c| c.expose_secret().to_owned());
+    let proxy = config.proxy.iter().flat_map(|proxy| proxy.secrets());
+    Secrets::new(credential.into_iter().chain(proxy))
+}
+
+/// Texts a drift example must never show: the credential, the proxy URL
+/// (with or without user information: a server echoing it tells where the
+/// client sits) and the proxy's credentials.
+pub(super) fn drift_secrets(credential: &SecretString, config: &Config) -> Vec<String> {
+    let mut texts = vec![credential.expose_secret().to_owned()];
+    if let Some(proxy) = &config.proxy {
+        texts.push(proxy.expose().to_owned());
+        texts.extend(proxy.secrets());
+    }
+    texts
+}
+
+/// Where a connection to `base_url` goes, as a transport failure says it:
+/// `connecting to host:port`, and `through the proxy <url>` (its user name
+/// and password redacted) when one is set.
+pub(super) fn place(base_url: &str, config: &Config) -> String {
+    let host = host_and_port(base_url).unwrap_or_else(|| base_url.to_owned());
+    match &config.proxy {
+        Some(proxy) => format!(
+            "connecting to {host} through the proxy {}",
+            proxy.redacted()
+        ),
+        None => format!("connecting to {host}"),
+    }
+}
+
+/// `host:port` of a URL, with the scheme's default port when none is written.
+fn host_and_port(url: &str) -> Option<String> {
+    let host = crate::redact::host(url)?;
+    let has_port = host
+        .rsplit_once(':')
+        .is_some_and(|(_, port)| !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()));
+    if has_port {
+        return Some(host.to_owned());
+    }
+    let scheme = url.split_once("://").map_or("", |(scheme, _)| scheme);
+    let port = if scheme.eq_ignore_ascii_case("http") {
+        80
+    } else {
+        443
+    };
+    Some(format!("{host}:{port}"))
+}
+
+pub(super) fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Validates a base URL: `https://`, or `http://` on loopback (or when the
+/// caller opted in). Returns it without a trailing slash.
+pub(super) fn check_base_url(url: &str, allow_http: bool) -> Result<String> {
+    let invalid = |reason: &str| Error::invalid("base URL", format!("{url:?}: {reason}"));
+    let uri: ureq::http::Uri = url.parse().map_err(|_| invalid("not a URL"))?;
+    let host = uri.host().ok_or_else(|| invalid("has no host"))?;
+    match uri.scheme_str() {
+        Some("https") => {}
+        Some("http") if allow_http || is_loopback_host(host) => {}
+        Some("http") => {
+            return Err(invalid(
+                "plain http would send the credential unencrypted; use https, a loopback host, or Config::allow_http",
+            ));
+        }
+        _ => return Err(invalid("scheme must be https or http")),
+    }
+    if uri.query().is_some() {
+        return Err(invalid("must not have a query"));
+    }
+    Ok(url.trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{Endpoint, Provider};
+
+    #[test]
+    fn base_urls_must_be_https_or_loopback() {
+        assert!(check_base_url("https://api.example.com/", false).is_ok());
+        assert!(check_base_url("http://127.0.0.1:9/api", false).is_ok());
+        assert!(check_base_url("http://localhost:9", false).is_ok());
+        assert!(check_base_url("http://[::1]:9", false).is_ok());
+        assert!(check_base_url("http://api.example.com", false).is_err());
+        assert!(check_base_url("http://api.example.com", true).is_ok());
+        assert!(check_base_url("ftp://x", true).is_err());
+        assert!(check_base_url("not a url", true).is_err());
+    }
+
+    #[test]
+    fn transport_failures_name_host_and_proxy() {
+        let endpoint = Endpoint::new(Provider::HourOne, "list videos");
+        let refused = || Error::Transport {
+            endpoint,
+            message: "Connection refused".into(),
+            connect: true,
+        };
+        let plain = Config::new();
+        let shown = refused()
+            .located(&place("https://api.makereals.com/api/v1", &plain))
+            .to_string();
+        assert!(
+            shown.ends_with("Connection refused (connecting to api.makereals.com:443)"),
+            "{shown}"
+        );
+        let proxied = Config::new().proxy("http://u:secret@proxy.lan:3128");
+        let shown = refused()
+            .located(&place("http://127.0.0.1:9", &proxied))
+            .to_string();
+        assert!(
+            shown.contains(
+                "connecting to 127.0.0.1:9 through the proxy http://[redacted]@proxy.lan:3128"
+            ),
+            "{shown}"
+        );
+        assert!(!shown.contains("secret"), "{shown}");
+        let other = Error::invalid("x", "y");
+        assert_eq!(other.clone().located(&place("https://h", &plain)), other);
+        assert_eq!(host_and_port("http://u@h"), Some("h:80".into()));
+    }
+}
