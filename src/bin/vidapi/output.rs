@@ -665,7 +665,10 @@ mod tests {
         for line in text.lines() {
             assert!(display_width(line) <= 100, "{line}\n{text}");
         }
-        assert!(text.contains("id / url") && text.contains("three"), "{text}");
+        assert!(
+            text.contains("id / url") && text.contains("three"),
+            "{text}"
+        );
         assert_eq!(text.matches(ID).count(), 3, "{text}");
         assert_eq!(text.matches(URL).count(), 3, "{text}");
         // Three rows, two dividers (one of them between the pieces).
@@ -691,7 +694,10 @@ mod tests {
             URL.into(),
         ];
         let text = table.render(vec![row]) + &table.finish_text();
-        assert!(!text.contains("created") && !text.contains("prompt"), "{text}");
+        assert!(
+            !text.contains("created") && !text.contains("prompt"),
+            "{text}"
+        );
         assert!(text.contains(ID) && text.contains(URL), "{text}");
         let hint = table.take_hint().expect("a hint");
         assert!(
@@ -705,7 +711,10 @@ mod tests {
 
     #[test]
     fn control_characters_become_spaces_and_counts_agree() {
-        assert_eq!(plain("a\tb\nc\u{1b}[31md\u{85}e\u{2028}f"), "a b c [31md e f");
+        assert_eq!(
+            plain("a\tb\nc\u{1b}[31md\u{85}e\u{2028}f"),
+            "a b c [31md e f"
+        );
         assert_eq!(count(1, "video"), "1 video");
         assert_eq!(count(0, "file"), "0 files");
         assert_eq!(count(2, "column"), "2 columns");
