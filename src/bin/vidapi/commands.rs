@@ -13,7 +13,7 @@ use vidapi::view::{ProviderVideo, Video};
 use vidapi::{HourOne, Memories, Provider, UseApi, hourone, memories, minimax, pixverse};
 
 use crate::Failure;
-use crate::output::{Col, JsonStream, Rows, as_sent, cell, json};
+use crate::output::{Col, JsonStream, Rows, as_sent, cell, count, json};
 use crate::raw::{self, Keyed, Pending};
 
 type Outcome = Result<(), Failure>;
@@ -67,11 +67,11 @@ fn print_one<T>(
 }
 
 const MINIMAX_VIDEO_COLUMNS: &[Col] = &[
-    Col::keep("id"),
-    Col::keep("status"),
-    Col::keep("final"),
-    Col::text("prompt", 1),
-    Col::keep("url"),
+    Col::id("id"),
+    Col::keep("status", 0),
+    Col::keep("final", 2),
+    Col::text("prompt", 1, 1),
+    Col::url("url"),
 ];
 
 fn minimax_video_row(v: &minimax::Video) -> Vec<String> {
@@ -107,9 +107,12 @@ pub fn minimax_videos_page(
     let limit = query.limit.unwrap_or(minimax::DEFAULT_PAGE_SIZE) as usize;
     match videos.last().and_then(minimax::Video::id) {
         Some(last) if videos.len() >= limit => {
-            eprintln!("{} videos; next page: --last-video-id {last}", videos.len())
+            eprintln!(
+                "{}; next page: --last-video-id {last}",
+                count(videos.len(), "video")
+            )
         }
-        _ => eprintln!("{} videos; the last page", videos.len()),
+        _ => eprintln!("{}; the last page", count(videos.len(), "video")),
     }
     Ok(())
 }
@@ -150,10 +153,10 @@ pub fn minimax_files(
         as_json,
         &files,
         &[
-            Col::keep("file id"),
-            Col::text("name", 1),
-            Col::keep("type"),
-            Col::keep("url"),
+            Col::id("file id"),
+            Col::text("name", 1, 1),
+            Col::keep("type", 2),
+            Col::url("url"),
         ],
         |f: &minimax::File| {
             vec![
@@ -173,19 +176,19 @@ pub fn minimax_files(
             "--limit"
         };
         eprintln!(
-            "{} files, as many as the limit ({asked}): there may be more; ask with {flag}",
-            files.len()
+            "{}, as many as the limit ({asked}): there may be more; ask with {flag}",
+            count(files.len(), "file")
         );
     }
     Ok(())
 }
 
 const PIXVERSE_COLUMNS: &[Col] = &[
-    Col::keep("video id"),
-    Col::keep("status"),
-    Col::keep("created"),
-    Col::text("prompt", 1),
-    Col::keep("url"),
+    Col::id("video id"),
+    Col::keep("status", 0),
+    Col::keep("created", 2),
+    Col::text("prompt", 1, 1),
+    Col::url("url"),
 ];
 
 fn pixverse_row(v: &pixverse::Video) -> Vec<String> {
@@ -212,8 +215,8 @@ pub fn pixverse_videos(
     let videos = page.videos();
     Rows::new(PIXVERSE_COLUMNS).print_all(videos.iter().map(pixverse_row).collect())?;
     eprintln!(
-        "{} videos from offset {}; next_offset {}, total {}",
-        videos.len(),
+        "{} from offset {}; next_offset {}, total {}",
+        count(videos.len(), "video"),
         offset.unwrap_or(0),
         shown(&page.next_offset),
         shown(&page.total)
@@ -274,7 +277,7 @@ fn stream<T: Keyed + DeserializeOwned>(
         json_out.finish()?;
     } else {
         table.finish()?;
-        eprintln!("{} videos", table.count());
+        eprintln!("{}", count(table.count(), "video"));
     }
     Ok(())
 }
@@ -299,11 +302,11 @@ pub fn pixverse_all(
 }
 
 const HOURONE_COLUMNS: &[Col] = &[
-    Col::keep("id"),
-    Col::text("name", 1),
-    Col::keep("status"),
-    Col::keep("progress"),
-    Col::keep("url"),
+    Col::id("id"),
+    Col::text("name", 1, 1),
+    Col::keep("status", 0),
+    Col::keep("progress", 2),
+    Col::url("url"),
 ];
 
 fn hourone_row(v: &hourone::Video) -> Vec<String> {
@@ -336,7 +339,7 @@ pub fn hourone_metadata(hour: &HourOne, as_json: bool, id: &str) -> Outcome {
         .flatten()
         .map(|(key, value)| vec![key.clone(), value.to_string()])
         .collect();
-    Rows::new(&[Col::keep("field"), Col::text("value", 1)]).print_all(rows)?;
+    Rows::new(&[Col::id("field"), Col::text("value", 1, 1)]).print_all(rows)?;
     Ok(())
 }
 
@@ -361,12 +364,12 @@ pub fn hourone_create(
 }
 
 const MEMORIES_COLUMNS: &[Col] = &[
-    Col::keep("video no"),
-    Col::text("name", 1),
-    Col::keep("status"),
-    Col::keep("seconds"),
-    Col::keep("bytes"),
-    Col::keep("created"),
+    Col::id("video no"),
+    Col::text("name", 1, 1),
+    Col::keep("status", 0),
+    Col::keep("seconds", 3),
+    Col::keep("bytes", 4),
+    Col::keep("created", 2),
 ];
 
 fn memories_row(v: &memories::Video) -> Vec<String> {
@@ -448,12 +451,12 @@ pub fn memories_all_v1(
 }
 
 const VIEW_COLUMNS: &[Col] = &[
-    Col::keep("provider"),
-    Col::keep("id"),
-    Col::keep("status"),
-    Col::text("title / prompt", 1),
-    Col::keep("created"),
-    Col::keep("url"),
+    Col::keep("provider", 2),
+    Col::id("id"),
+    Col::keep("status", 0),
+    Col::text("title / prompt", 1, 1),
+    Col::keep("created", 3),
+    Col::url("url"),
 ];
 
 fn view_row(v: &Video) -> Vec<String> {
