@@ -10,12 +10,19 @@ use vidapi::emulator::{Emulator, HOURONE_KEY, MEMORIES_KEY, USEAPI_TOKEN};
 /// cannot leak into a test.
 pub const VARS: &[&str] = &vidapi::env::VARIABLES;
 
+/// The variables only the command reads (not the library), removed too.
+pub const COMMAND_VARS: &[&str] = &[
+    "VIDAPI_COLUMNS",
+    "VIDAPI_MAX_INPUT_BYTES",
+    "VIDAPI_SHARED_PACING",
+];
+
 /// The binary with no provider configured, and no pacing shared with other
 /// processes (which would write to the user's cache directory;
 /// `tests/shared_pacing.rs` turns it on, in a temporary directory).
 pub fn bare() -> Command {
     let mut cmd = Command::cargo_bin("vidapi").unwrap();
-    for var in VARS {
+    for var in VARS.iter().chain(COMMAND_VARS) {
         cmd.env_remove(var);
     }
     cmd.env("VIDAPI_SHARED_PACING", "0");
@@ -62,7 +69,7 @@ pub fn run<S: AsRef<OsStr>>(cmd: &mut Command, args: &[S]) -> Run {
 /// output or watches the running process.
 pub fn vidapi_process(emulator: &Emulator) -> std::process::Command {
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("vidapi"));
-    for var in VARS {
+    for var in VARS.iter().chain(COMMAND_VARS) {
         cmd.env_remove(var);
     }
     cmd.env("VIDAPI_SHARED_PACING", "0");
