@@ -130,6 +130,7 @@ mod error;
 pub mod fsio;
 pub mod pace;
 mod paging;
+pub mod provider;
 pub mod redact;
 mod stage;
 mod transport;
