@@ -74,7 +74,7 @@ impl<V: VideoRecord + ?Sized> From<&V> for Video {
 }
 
 /// One provider's own video, whole: what its single-video lookup answers,
-/// with every field the provider sent. [`Accounts::wait_for`] ends with
+/// with every field the provider sent. [`Accounts::wait_for`](crate::accounts::Accounts::wait_for) ends with
 /// one; it serializes as the provider's own object (no wrapper), and
 /// [`Video::from`] reduces it to the cross-provider record.
 // One value per wait or lookup: plain variants keep matching simple, and the

@@ -6,11 +6,11 @@
 
 use std::time::Duration;
 
+use vidapi::accounts::Accounts;
 use vidapi::emulator::{Emulator, Fault, MEMORIES_KEY, RecordedRequest, USEAPI_TOKEN};
 use vidapi::hourone::{CreateVideoRequest, ValidationError};
 use vidapi::memories::{ApiVersion, ListVideosRequest, ListVideosV1Request};
 use vidapi::minimax::VideosQuery;
-use vidapi::accounts::Accounts;
 use vidapi::{Config, Error, HourOne, Memories, Provider, RetryPolicy, UseApi, pixverse};
 
 const VALIDATION_ERROR: &str = include_str!("fixtures/hourone/validation-error.json");

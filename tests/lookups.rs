@@ -445,7 +445,10 @@ fn each_providers_lookup_quirk_is_its_clients_find() {
     assert_eq!(seen[1].query_param("email"), Some("me@example.com"));
     emulator.reset_records();
     assert_eq!(
-        client.pixverse().find(PIXVERSE_GENERATING_LATER, None).unwrap(),
+        client
+            .pixverse()
+            .find(PIXVERSE_GENERATING_LATER, None)
+            .unwrap(),
         None,
         "not on the first page: not there"
     );

@@ -84,7 +84,11 @@ fn through_the_contract<V: VideoRecord>(video: &V, provider: Provider) -> Video 
     }
     assert_eq!(video.status_text().is_some(), stage.is_some());
     if video.file_url().is_some() {
-        assert_eq!(stage, Some(vidapi::Stage::Completed), "{provider}: a file once done");
+        assert_eq!(
+            stage,
+            Some(vidapi::Stage::Completed),
+            "{provider}: a file once done"
+        );
     }
     let record = Video::from(video);
     assert_eq!(record.id, video.id().unwrap_or_default());
@@ -150,7 +154,11 @@ fn every_provider_implements_the_contract() {
     let mem = Memories::with_config(MEMORIES_KEY, config(&emulator)).unwrap();
     let page = mem.list_videos(&ListVideosRequest::default()).unwrap();
     let records = page_contract(&page, Provider::Memories);
-    assert!(records.iter().all(|r| r.file_url.is_none() && r.video_url.is_none()));
+    assert!(
+        records
+            .iter()
+            .all(|r| r.file_url.is_none() && r.video_url.is_none())
+    );
     assert_eq!(Page::total(&page), Some(45));
     assert_eq!(page.next_cursor(), Some(2), "page 1 of 20 of 45");
     let last = mem
@@ -163,7 +171,10 @@ fn every_provider_implements_the_contract() {
 
     // The provider-neutral wrapper answers the contract too.
     let any = ProviderVideo::MiniMax(done.clone());
-    assert_eq!(through_the_contract(&any, Provider::MiniMax), Video::from(done));
+    assert_eq!(
+        through_the_contract(&any, Provider::MiniMax),
+        Video::from(done)
+    );
     assert_eq!(any.record().id(), done.id());
 }
 
