@@ -24,18 +24,17 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::download::{self, Downloaded, Downloader, Options, Progress};
 use crate::error::{Error, Provider, Result};
-use crate::stage::Stage;
+use crate::provider::VideoRecord;
 use crate::view::{ProviderVideo, Video};
-use crate::{HourOne, Memories, UseApi, memories, pixverse};
+use crate::{HourOne, Memories, UseApi, pixverse};
 
 /// The clients of whichever providers are configured, for working across
 /// them: [`Accounts::list`], [`Accounts::find`], [`Accounts::wait`] and
-/// [`Accounts::download`].
+/// [`Accounts::download`] (the last defined with the downloads, in
+/// [`download`](crate::download)).
 #[derive(Clone, Debug, Default)]
 pub struct Accounts {
     /// useapi.net (MiniMax and PixVerse), if configured.
@@ -80,33 +79,19 @@ pub struct Listing {
     pub failures: Vec<Error>,
 }
 
-/// Whether `id` is useapi.net's composite video id
-/// (`user:…-minimax:…-video:…`), the id its single-video endpoints take.
-fn is_useapi_video_id(id: &str) -> bool {
-    id.starts_with("user:") && id.contains("-video:")
-}
-
-/// The account email inside a PixVerse composite id
-/// (`user:<userid>-pixverse:<email>-video:<n>`), to page that account.
-fn pixverse_email(id: &str) -> Option<&str> {
-    let (_, rest) = id.split_once("-pixverse:")?;
-    let (email, _) = rest.rsplit_once("-video:")?;
-    (!email.trim().is_empty() && email.contains('@')).then_some(email)
-}
-
 /// One video followed across polls: what earlier polls learned saves
-/// requests in later ones.
+/// requests in later ones (the provider modules' `find` quirks, with their
+/// state kept here).
 struct Tracker<'a> {
     provider: Provider,
     id: &'a str,
     scope: &'a Scope,
-    /// MiniMax: the composite id the lookup takes, once known (given, or
-    /// learned from the list).
-    lookup: Option<String>,
-    /// PixVerse: the video as last seen while the account's list showed it
-    /// queued or generating. useapi.net answers its lookup with 404 until
-    /// the video is done, so while this is set a 404 means "still so".
-    processing: Option<ProviderVideo>,
+    /// MiniMax: the composite id a short id turned out to have
+    /// ([`MiniMax::find`](crate::minimax::MiniMax::find)).
+    learned: Option<String>,
+    /// PixVerse: the video as last listed queued or generating
+    /// ([`PixVerse::find`](crate::pixverse::PixVerse::find)).
+    seen: Option<pixverse::Video>,
 }
 
 impl<'a> Tracker<'a> {
@@ -115,110 +100,40 @@ impl<'a> Tracker<'a> {
             provider,
             id,
             scope,
-            lookup: (provider == Provider::MiniMax && is_useapi_video_id(id))
-                .then(|| id.to_owned()),
-            processing: None,
+            learned: None,
+            seen: None,
         }
     }
 
     /// The video's state now; `None` when the provider does not have it.
     fn poll(&mut self, accounts: &Accounts) -> Result<Option<ProviderVideo>> {
-        let id = self.id;
-        let missing = || Accounts::not_configured(self.provider);
-        match self.provider {
-            Provider::HourOne => {
-                let hourone = accounts.hourone.as_ref().ok_or_else(missing)?;
-                match hourone.video(id) {
-                    Ok(video) => Ok(Some(ProviderVideo::HourOne(video))),
-                    Err(e) if e.is_not_found() => Ok(None),
-                    Err(e) => Err(e),
-                }
-            }
-            Provider::Memories => {
-                let memories = accounts.memories.as_ref().ok_or_else(missing)?;
-                let filter = memories::ListVideosRequest {
-                    video_no: Some(id.to_owned()),
-                    ..Default::default()
-                };
-                let page = memories.list_videos(&filter)?;
-                Ok(page
-                    .videos
-                    .unwrap_or_default()
-                    .into_iter()
-                    .find(|v| v.id() == Some(id))
-                    .map(ProviderVideo::Memories))
-            }
-            Provider::MiniMax => {
-                let useapi = accounts.useapi.as_ref().ok_or_else(missing)?;
-                if let Some(lookup) = &self.lookup {
-                    // One request; 404 means removed or moderated.
-                    return match useapi.minimax().video(lookup) {
-                        Ok(video) => Ok(Some(ProviderVideo::MiniMax(video))),
-                        Err(e) if e.is_not_found() => Ok(None),
-                        Err(e) => Err(e),
-                    };
-                }
-                // MiniMax's own id names no account, so the lookup cannot
-                // take it: page with `lastVideoId`, stopping at the first
-                // match, and keep its composite id for the next poll.
-                let account = self.scope.minimax_account.as_deref();
-                for video in useapi.minimax().videos_iter(account) {
-                    let video = video?;
-                    if video.id() == Some(id) || video.lookup_id() == Some(id) {
-                        self.lookup = video
-                            .lookup_id()
-                            .filter(|l| is_useapi_video_id(l))
-                            .map(str::to_owned);
-                        return Ok(Some(ProviderVideo::MiniMax(video)));
-                    }
-                }
-                Ok(None)
-            }
-            Provider::PixVerse => {
-                let useapi = accounts.useapi.as_ref().ok_or_else(missing)?;
-                match useapi.pixverse().video(id) {
-                    Ok(video) => {
-                        self.processing = None;
-                        Ok(Some(ProviderVideo::PixVerse(video)))
-                    }
-                    Err(e) if e.is_not_found() => {
-                        if let Some(seen) = &self.processing {
-                            return Ok(Some(seen.clone()));
-                        }
-                        let email = pixverse_email(id).or(self.scope.pixverse_email.as_deref());
-                        self.processing = pixverse_in_progress(useapi, id, email)?;
-                        Ok(self.processing.clone())
-                    }
-                    Err(e) => Err(e),
-                }
-            }
-        }
+        let (id, scope) = (self.id, self.scope);
+        Ok(match self.provider {
+            Provider::HourOne => accounts
+                .hourone_client()?
+                .find(id)?
+                .map(ProviderVideo::HourOne),
+            Provider::Memories => accounts
+                .memories_client(Provider::Memories)?
+                .find(id)?
+                .map(ProviderVideo::Memories),
+            Provider::MiniMax => accounts
+                .useapi_client(Provider::MiniMax)?
+                .minimax()
+                .find_learning(id, scope.minimax_account.as_deref(), &mut self.learned)?
+                .map(ProviderVideo::MiniMax),
+            Provider::PixVerse => accounts
+                .useapi_client(Provider::PixVerse)?
+                .pixverse()
+                .find_following(id, scope.pixverse_email.as_deref(), &mut self.seen)?
+                .map(ProviderVideo::PixVerse),
+        })
     }
 }
 
-/// The video, if the first page of the account (`email`) lists it as queued
-/// or generating: what a PixVerse 404 means then ("still processing"). A
-/// video not on the first page, or listed in any other stage, is not there.
-fn pixverse_in_progress(
-    useapi: &UseApi,
-    id: &str,
-    email: Option<&str>,
-) -> Result<Option<ProviderVideo>> {
-    let page = useapi
-        .pixverse()
-        .videos(email, Some(pixverse::DEFAULT_PAGE_SIZE), None)?;
-    Ok(page
-        .data
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|v| v.id() == Some(id))
-        .find(|v| {
-            matches!(
-                v.status().map(|s| s.stage()),
-                Some(Stage::Queued | Stage::Processing)
-            )
-        })
-        .map(ProviderVideo::PixVerse))
+/// Every video an iterator yields, as cross-provider records.
+fn records<V: VideoRecord>(videos: impl Iterator<Item = Result<V>>) -> Result<Vec<Video>> {
+    videos.map(|v| v.map(|v| Video::from(&v))).collect()
 }
 
 impl Accounts {
@@ -237,8 +152,27 @@ impl Accounts {
         providers
     }
 
-    fn not_configured(provider: Provider) -> Error {
+    pub(crate) fn not_configured(provider: Provider) -> Error {
         Error::invalid("provider", format!("{provider} is not configured"))
+    }
+
+    /// The useapi.net client, which `provider` (MiniMax or PixVerse) needs.
+    fn useapi_client(&self, provider: Provider) -> Result<&UseApi> {
+        self.useapi
+            .as_ref()
+            .ok_or_else(|| Self::not_configured(provider))
+    }
+
+    fn hourone_client(&self) -> Result<&HourOne> {
+        self.hourone
+            .as_ref()
+            .ok_or_else(|| Self::not_configured(Provider::HourOne))
+    }
+
+    fn memories_client(&self, provider: Provider) -> Result<&Memories> {
+        self.memories
+            .as_ref()
+            .ok_or_else(|| Self::not_configured(provider))
     }
 
     /// Every video of one provider, all pages, from the default accounts.
@@ -249,35 +183,22 @@ impl Accounts {
     /// Every video of one provider, all pages, from the accounts `scope`
     /// names (MiniMax `account=`, PixVerse `email=` on every page).
     pub fn videos_of_in(&self, provider: Provider, scope: &Scope) -> Result<Vec<Video>> {
-        let missing = || Self::not_configured(provider);
         match provider {
-            Provider::MiniMax => {
-                let useapi = self.useapi.as_ref().ok_or_else(missing)?;
-                useapi
+            Provider::MiniMax => records(
+                self.useapi_client(provider)?
                     .minimax()
-                    .videos_iter(scope.minimax_account.as_deref())
-                    .map(|v| v.map(|v| Video::from(&v)))
-                    .collect()
-            }
-            Provider::PixVerse => {
-                let useapi = self.useapi.as_ref().ok_or_else(missing)?;
-                useapi
+                    .videos_iter(scope.minimax_account.as_deref()),
+            ),
+            Provider::PixVerse => records(
+                self.useapi_client(provider)?
                     .pixverse()
-                    .videos_iter(scope.pixverse_email.as_deref())
-                    .map(|v| v.map(|v| Video::from(&v)))
-                    .collect()
-            }
-            Provider::HourOne => {
-                let hourone = self.hourone.as_ref().ok_or_else(missing)?;
-                Ok(hourone.videos()?.iter().map(Video::from).collect())
-            }
-            Provider::Memories => {
-                let memories = self.memories.as_ref().ok_or_else(missing)?;
-                memories
-                    .videos_iter(Default::default())
-                    .map(|v| v.map(|v| Video::from(&v)))
-                    .collect()
-            }
+                    .videos_iter(scope.pixverse_email.as_deref()),
+            ),
+            Provider::HourOne => records(self.hourone_client()?.videos()?.into_iter().map(Ok)),
+            Provider::Memories => records(
+                self.memories_client(provider)?
+                    .videos_iter(Default::default()),
+            ),
         }
     }
 
@@ -389,64 +310,6 @@ impl Accounts {
         self.wait_for(provider, id, scope, timeout, interval, poll)
             .map(Video::from)
     }
-
-    /// Looks the video up ([`Accounts::find`]) and downloads its finished
-    /// file ([`Accounts::download_video`]). A video the provider does not
-    /// have, or that has no finished file, is an [`Error::NoMedia`] and no
-    /// file is created. A `to` whose folder does not exist is an
-    /// [`Error::InvalidArgument`] before any request
-    /// ([`download::check_destination`]).
-    pub fn download(
-        &self,
-        provider: Provider,
-        id: &str,
-        to: Option<&Path>,
-        options: &Options,
-        progress: impl FnMut(Progress),
-    ) -> Result<Downloaded> {
-        download::check_destination(to)?;
-        let video = self.find(provider, id)?.ok_or_else(|| Error::NoMedia {
-            provider,
-            id: id.to_owned(),
-            reason: "the provider has no such video".to_owned(),
-        })?;
-        self.download_video(&video, to, options, progress)
-    }
-
-    /// Downloads the finished file of a video already looked up (by
-    /// [`find`](Self::find) or [`wait`](Self::wait)): its
-    /// [`file_url`](Video::file_url), fetched by a [`Downloader`] with the
-    /// provider client's settings and without its credential. `to` is the
-    /// target file, or a folder to put it in (an existing folder, or a path
-    /// ending in `/`, which must exist); by default the current folder. A
-    /// missing folder is an [`Error::InvalidArgument`] before any request.
-    /// The file name, when not given, is
-    /// [`download::default_file_name`] of the video's id and URL.
-    pub fn download_video(
-        &self,
-        video: &Video,
-        to: Option<&Path>,
-        options: &Options,
-        progress: impl FnMut(Progress),
-    ) -> Result<Downloaded> {
-        download::check_destination(to)?;
-        let url = download::file_url(video)?;
-        let config = match video.provider {
-            Provider::MiniMax | Provider::PixVerse => self.useapi.as_ref().map(UseApi::config),
-            Provider::HourOne => self.hourone.as_ref().map(HourOne::config),
-            Provider::Memories => None,
-        }
-        .ok_or_else(|| Self::not_configured(video.provider))?;
-        let name = || PathBuf::from(download::default_file_name(&video.id, url));
-        let path = match to {
-            Some(dir) if dir.is_dir() => dir.join(name()),
-            Some(file) => file.to_owned(),
-            None => name(),
-        };
-        Downloader::new(video.provider, config)?
-            .with_options(options.clone())
-            .fetch(url, &path, progress)
-    }
 }
 
 impl Accounts {
@@ -533,21 +396,4 @@ pub enum WaitError {
     /// Time ran out; the last state seen.
     #[error("timed out waiting; last seen {}", .0.stage)]
     Timeout(Box<Video>),
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn composite_ids_and_their_emails() {
-        assert!(is_useapi_video_id("user:1-minimax:acc-video:9"));
-        assert!(!is_useapi_video_id("video_id_#2"));
-        assert_eq!(
-            pixverse_email("user:<u>-pixverse:me+x@example.com-video:1000"),
-            Some("me+x@example.com")
-        );
-        assert_eq!(pixverse_email("user:<u>-pixverse:<email>-video:1"), None);
-        assert_eq!(pixverse_email("1000"), None);
-    }
 }

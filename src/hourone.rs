@@ -19,9 +19,6 @@
 
 crate::generated!("hourone");
 
-use secrecy::SecretString;
-
-use crate::config::Config;
 use crate::error::{Endpoint, Provider, Result};
 use crate::stage::Stage;
 use crate::transport::{AuthScheme, Request, Transport, segment};
@@ -41,26 +38,6 @@ pub struct HourOne {
 impl HourOne {
     /// The production base, including `/api/v1`.
     pub const BASE_URL: &'static str = "https://api.makereals.com/api/v1";
-
-    /// A client for the production host with default settings; the key is
-    /// sent as the `api-key` header.
-    pub fn new(api_key: impl Into<String>) -> Self {
-        Self::with_config(api_key, Config::default())
-            .expect("the default configuration names a valid https host")
-    }
-
-    /// A client with the given settings; fails on an invalid base URL or proxy.
-    pub fn with_config(api_key: impl Into<String>, config: Config) -> Result<Self> {
-        let secret = SecretString::from(api_key.into());
-        let transport = Transport::new(
-            Self::BASE_URL,
-            AuthScheme::ApiKey,
-            secret,
-            config,
-            error_body,
-        )?;
-        Ok(HourOne { transport })
-    }
 
     /// `GET /videos`: every video, as one array without paging.
     pub fn videos(&self) -> Result<Vec<Video>> {
@@ -94,28 +71,24 @@ impl HourOne {
         let path = format!("/videos/{}/metadata", segment("video_id", video_id)?);
         self.transport.send(Request::get(GET_METADATA, path))
     }
+}
 
-    /// The base URL requests go to.
-    pub fn base_url(&self) -> &str {
-        self.transport.base_url()
-    }
+crate::provider::client_shell!(
+    HourOne, api_key, auth: AuthScheme::ApiKey, errors: error_body,
+    fields {},
+    /// A client for the production host with default settings; the key is
+    /// sent as the `api-key` header.
+);
 
-    /// The settings the client was made with, for the media downloads it
-    /// leads to (which never carry its credential).
-    pub(crate) fn config(&self) -> &Config {
-        self.transport.config()
-    }
-
-    /// The [drift](crate::drift) this client's responses have shown so far,
-    /// across its clones and threads; empty when
-    /// [`Config::record_drift`](crate::Config::record_drift) is off.
-    pub fn drift(&self) -> Vec<crate::drift::Finding> {
-        self.transport.drift()
-    }
-
-    /// Like [`drift`](Self::drift), and starts the record afresh.
-    pub fn take_drift(&self) -> Vec<crate::drift::Finding> {
-        self.transport.take_drift()
+impl HourOne {
+    /// One video ([`video`](Self::video)), `Ok(None)` when Hour One
+    /// answers 404.
+    pub fn find(&self, video_id: &str) -> Result<Option<Video>> {
+        match self.video(video_id) {
+            Ok(video) => Ok(Some(video)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 }
 
@@ -254,24 +227,21 @@ impl Status {
     }
 }
 
-impl std::fmt::Display for Status {
+crate::provider::status_display!(
     /// The status as Hour One sends it: `not_started`, `started`,
     /// `processing`, `ready`, `published`, `failed`, `stopped`,
     /// `cancelled`; a value vidapi does not know as `unknown (<value>)`.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Status::NotStarted => f.write_str("not_started"),
-            Status::Started => f.write_str("started"),
-            Status::Processing => f.write_str("processing"),
-            Status::Ready => f.write_str("ready"),
-            Status::Published => f.write_str("published"),
-            Status::Failed => f.write_str("failed"),
-            Status::Stopped => f.write_str("stopped"),
-            Status::Cancelled => f.write_str("cancelled"),
-            Status::Unknown(raw) => write!(f, "unknown ({raw})"),
-        }
+    Status {
+        NotStarted => "not_started",
+        Started => "started",
+        Processing => "processing",
+        Ready => "ready",
+        Published => "published",
+        Failed => "failed",
+        Stopped => "stopped",
+        Cancelled => "cancelled",
     }
-}
+);
 
 impl Video {
     /// The video's id (`id`).
@@ -339,5 +309,26 @@ impl VideoMetadata {
     /// The video's length in seconds, when the metadata says.
     pub fn duration_secs(&self) -> Option<f64> {
         self.duration.as_ref().and_then(wire::FlexNumber::get)
+    }
+}
+
+crate::provider::video_record!(Video, Provider::HourOne);
+
+impl crate::provider::Page for Vec<Video> {
+    type Item = Video;
+    /// Hour One's list is not paged: there is never a next page.
+    type Cursor = std::convert::Infallible;
+
+    fn items(&self) -> &[Video] {
+        self
+    }
+
+    /// The number of videos: the list is every video, unpaged.
+    fn total(&self) -> Option<u64> {
+        Some(self.len() as u64)
+    }
+
+    fn next_cursor(&self) -> Option<std::convert::Infallible> {
+        None
     }
 }

@@ -10,7 +10,7 @@
 //! | provider | client | endpoints |
 //! |---|---|---|
 //! | MiniMax (useapi.net v1) | [`UseApi::minimax`] | [`videos`](minimax::MiniMax::videos), [`video`](minimax::MiniMax::video), [`files`](minimax::MiniMax::files) |
-//! | PixVerse (useapi.net v2) | [`UseApi::pixverse`] | [`videos`](pixverse::PixVerse::videos), [`videos_iter`](pixverse::PixVerse::videos_iter), [`video`](pixverse::PixVerse::video) |
+//! | PixVerse (useapi.net v2) | [`UseApi::pixverse`] | [`videos`](pixverse::PixVerse::videos), [`videos_page`](pixverse::PixVerse::videos_page), [`videos_iter`](pixverse::PixVerse::videos_iter), [`video`](pixverse::PixVerse::video) |
 //! | every configured one | [`accounts::Accounts`] | [`list`](accounts::Accounts::list), [`find`](accounts::Accounts::find), [`wait`](accounts::Accounts::wait), [`download`](accounts::Accounts::download) |
 //! | Hour One | [`HourOne`] | [`videos`](HourOne::videos), [`create_video`](HourOne::create_video), [`video`](HourOne::video), [`video_metadata`](HourOne::video_metadata) |
 //! | memories.ai | [`Memories`] | [`list_videos`](Memories::list_videos), [`videos_iter`](Memories::videos_iter) |
@@ -24,6 +24,8 @@
 //! than plain numbers, and path segments holding an `@`, redacted),
 //! `status`, `bytes`, `ms`, `retry`, `paced_ms`, `wait_ms`, `error` (the
 //! error's kind) and `code`; never a credential, a proxy URL or a body.
+//! Every provider's video and list page answer the same accessors through
+//! one contract, [`provider::VideoRecord`] and [`provider::Page`].
 //! [`accounts::Scope`] picks the MiniMax account and PixVerse email that
 //! [`accounts::Accounts`] lists and waits in.
 //!
@@ -131,6 +133,7 @@ mod error;
 pub mod fsio;
 pub mod pace;
 mod paging;
+pub mod provider;
 pub mod redact;
 mod stage;
 mod transport;
@@ -152,10 +155,10 @@ pub mod emulator;
 pub mod schema;
 
 pub use config::{Body, Config, RetryPolicy};
+pub use endpoint::Rate;
 pub use error::{Endpoint, Error, Provider, Result};
 pub use hourone::HourOne;
 pub use memories::Memories;
-pub use endpoint::Rate;
 pub use stage::Stage;
 pub use useapi::UseApi;
 

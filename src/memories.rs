@@ -20,9 +20,7 @@
 crate::generated!("memories");
 
 use chrono::{DateTime, Utc};
-use secrecy::SecretString;
 
-use crate::config::Config;
 use crate::endpoint::{Limit, Rate};
 use crate::error::{Endpoint, Error, Failure, Provider, Result};
 use crate::paging::Paged;
@@ -91,29 +89,6 @@ pub struct Memories {
 impl Memories {
     /// The production host.
     pub const BASE_URL: &'static str = "https://api.memories.ai";
-
-    /// A client for the production host with default settings; the key is
-    /// sent as `Authorization: <key>`, with no scheme.
-    pub fn new(api_key: impl Into<String>) -> Self {
-        Self::with_config(api_key, Config::default())
-            .expect("the default configuration names a valid https host")
-    }
-
-    /// A client with the given settings; fails on an invalid base URL or proxy.
-    pub fn with_config(api_key: impl Into<String>, config: Config) -> Result<Self> {
-        let secret = SecretString::from(api_key.into());
-        let transport = Transport::new(
-            Self::BASE_URL,
-            AuthScheme::Plain,
-            secret,
-            config,
-            error_body,
-        )?;
-        Ok(Memories {
-            transport,
-            api: ApiVersion::default(),
-        })
-    }
 
     /// The same client (sharing its connections and drift record), calling
     /// the list endpoint of `api` from [`list_videos`](Self::list_videos)
@@ -189,22 +164,30 @@ impl Memories {
     ) -> impl Iterator<Item = Result<Video>> + '_ {
         pages(filter, move |f| self.list_videos_v1(f))
     }
+}
 
-    /// The base URL requests go to.
-    pub fn base_url(&self) -> &str {
-        self.transport.base_url()
-    }
+crate::provider::client_shell!(
+    Memories, api_key, auth: AuthScheme::Plain, errors: error_body,
+    fields { api: ApiVersion::default() },
+    /// A client for the production host with default settings; the key is
+    /// sent as `Authorization: <key>`, with no scheme.
+);
 
-    /// The [drift](crate::drift) this client's responses have shown so far,
-    /// across its clones and threads; empty when
-    /// [`Config::record_drift`](crate::Config::record_drift) is off.
-    pub fn drift(&self) -> Vec<crate::drift::Finding> {
-        self.transport.drift()
-    }
-
-    /// Like [`drift`](Self::drift), and starts the record afresh.
-    pub fn take_drift(&self) -> Vec<crate::drift::Finding> {
-        self.transport.take_drift()
+impl Memories {
+    /// One video by its `video_no`, `Ok(None)` when there is none: the list
+    /// ([`list_videos`](Self::list_videos), on the endpoint
+    /// [`with_api`](Self::with_api) picked) filtered by `video_no`, one request.
+    pub fn find(&self, video_no: &str) -> Result<Option<Video>> {
+        let filter = ListVideosRequest {
+            video_no: Some(video_no.to_owned()),
+            ..Default::default()
+        };
+        let page = self.list_videos(&filter)?;
+        Ok(page
+            .videos
+            .unwrap_or_default()
+            .into_iter()
+            .find(|v| v.id() == Some(video_no)))
     }
 }
 
@@ -531,5 +514,41 @@ impl VideoPage {
     /// The videos on this page (`videos`; empty when absent or `null`).
     pub fn videos(&self) -> &[Video] {
         self.videos.as_deref().unwrap_or_default()
+    }
+}
+
+impl Video {
+    /// The finished file to download: always `None`, because memories.ai's
+    /// answers carry no media URL. Here so that every provider's video
+    /// answers the same accessors.
+    pub fn file_url(&self) -> Option<&str> {
+        None
+    }
+}
+
+crate::provider::video_record!(Video, Provider::Memories);
+
+impl crate::provider::Page for VideoPage {
+    type Item = Video;
+    /// The page number (`page`).
+    type Cursor = u32;
+
+    fn items(&self) -> &[Video] {
+        self.videos()
+    }
+
+    fn total(&self) -> Option<u64> {
+        VideoPage::total(self)
+    }
+
+    /// The page after this one (`current_page` + 1), while `current_page`
+    /// times `page_size` is below `total_count`; `None` once that is
+    /// reached, or when the page does not say.
+    fn next_cursor(&self) -> Option<u32> {
+        let page = u64::try_from(wire::int(&self.current_page)?).ok()?;
+        let size = u64::try_from(wire::int(&self.page_size)?).ok()?;
+        let total = VideoPage::total(self)?;
+        let next = u32::try_from(page.checked_add(1)?).ok()?;
+        (page.checked_mul(size)? < total).then_some(next)
     }
 }

@@ -82,20 +82,33 @@ impl<'a> MiniMax<'a> {
         &self,
         account: Option<&'a str>,
     ) -> impl Iterator<Item = Result<Video>> + 'a {
-        self.videos_pages(account, DEFAULT_PAGE_SIZE)
+        self.videos_iter_with(VideosQuery {
+            account: account.map(str::to_owned),
+            limit: Some(DEFAULT_PAGE_SIZE),
+            ..Default::default()
+        })
     }
 
-    /// Like [`MiniMax::videos_iter`], with pages of `page_size` videos (at
-    /// least 1). A server that ignores `lastVideoId` and sends a page again
-    /// ends the iteration, and a video already yielded is not yielded twice.
-    pub fn videos_pages(
-        &self,
-        account: Option<&'a str>,
-        page_size: u32,
-    ) -> impl Iterator<Item = Result<Video>> + 'a {
+    /// Every video the query matches, page after page as
+    /// [`videos_page`](Self::videos_page) asks for them: pages of
+    /// `query.limit` videos (by default [`DEFAULT_PAGE_SIZE`], at least 1),
+    /// starting after `query.last_video_id` (from the newest when `None`).
+    /// A server that ignores `lastVideoId` and sends a page again ends the
+    /// iteration, and a video already yielded is not yielded twice.
+    ///
+    /// ```no_run
+    /// use vidapi::minimax::VideosQuery;
+    /// let useapi = vidapi::UseApi::new("user:1234-…");
+    /// let query = VideosQuery { account: Some("my-account".into()), limit: Some(10), ..Default::default() };
+    /// for video in useapi.minimax().videos_iter_with(query) {
+    ///     println!("{:?}", video?.id());
+    /// }
+    /// # Ok::<(), vidapi::Error>(())
+    /// ```
+    pub fn videos_iter_with(&self, query: VideosQuery) -> impl Iterator<Item = Result<Video>> + 'a {
         let client = *self;
-        let limit = page_size.max(1);
-        let mut after: Option<String> = None;
+        let limit = query.limit.unwrap_or(DEFAULT_PAGE_SIZE).max(1);
+        let mut after: Option<String> = query.last_video_id.clone();
         let mut seen: HashSet<String> = HashSet::new();
         let mut done = false;
         Paged::new(move || {
@@ -103,10 +116,9 @@ impl<'a> MiniMax<'a> {
                 return Ok(None);
             }
             let page = client.videos_page(&VideosQuery {
-                account: account.map(str::to_owned),
                 limit: Some(limit),
                 last_video_id: after.clone(),
-                ..Default::default()
+                ..query.clone()
             })?;
             let full = page.len() >= limit as usize;
             let last = page.last().and_then(Video::id).map(str::to_owned);
@@ -119,6 +131,23 @@ impl<'a> MiniMax<'a> {
             done = !(full && advanced);
             after = last;
             Ok(Some(fresh))
+        })
+    }
+
+    /// Like [`MiniMax::videos_iter`], with pages of `page_size` videos (at
+    /// least 1).
+    #[deprecated(
+        note = "it yields videos, not pages: use `videos_iter_with(VideosQuery { account, limit: Some(page_size), .. })`"
+    )]
+    pub fn videos_pages(
+        &self,
+        account: Option<&'a str>,
+        page_size: u32,
+    ) -> impl Iterator<Item = Result<Video>> + 'a {
+        self.videos_iter_with(VideosQuery {
+            account: account.map(str::to_owned),
+            limit: Some(page_size),
+            ..Default::default()
         })
     }
 
@@ -146,6 +175,63 @@ impl<'a> MiniMax<'a> {
         let request = Request::get(LIST_FILES, "/v1/minimax/files/").query(&query)?;
         self.transport.send(request).map(|list: FileList| list.0)
     }
+}
+
+impl MiniMax<'_> {
+    /// One video by either of its ids, `Ok(None)` when MiniMax does not
+    /// have it. useapi.net's composite id (`user:…-minimax:…-video:…`) is
+    /// looked up in one request ([`video`](Self::video); 404, removed or
+    /// moderated, is `None`). MiniMax's own short id names no account and
+    /// cannot be looked up: the `account`'s list is paged
+    /// ([`videos_iter`](Self::videos_iter)) until a video with that id
+    /// turns up, stopping there.
+    pub fn find(&self, id: &str, account: Option<&str>) -> Result<Option<Video>> {
+        self.find_learning(id, account, &mut None)
+    }
+
+    /// [`find`](Self::find), remembering in `learned` the composite id a
+    /// short id turned out to have, and looking that up (one request) on
+    /// later calls.
+    pub(crate) fn find_learning(
+        &self,
+        id: &str,
+        account: Option<&str>,
+        learned: &mut Option<String>,
+    ) -> Result<Option<Video>> {
+        let lookup = learned
+            .clone()
+            .or_else(|| is_useapi_video_id(id).then(|| id.to_owned()));
+        if let Some(lookup) = lookup {
+            // One request; 404 means removed or moderated.
+            return match self.video(&lookup) {
+                Ok(video) => Ok(Some(video)),
+                Err(e) if e.is_not_found() => Ok(None),
+                Err(e) => Err(e),
+            };
+        }
+        let query = VideosQuery {
+            account: account.map(str::to_owned),
+            limit: Some(DEFAULT_PAGE_SIZE),
+            ..Default::default()
+        };
+        for video in self.videos_iter_with(query) {
+            let video = video?;
+            if video.id() == Some(id) || video.lookup_id() == Some(id) {
+                *learned = video
+                    .lookup_id()
+                    .filter(|l| is_useapi_video_id(l))
+                    .map(str::to_owned);
+                return Ok(Some(video));
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// Whether `id` is useapi.net's composite video id
+/// (`user:…-minimax:…-video:…`), the id its single-video endpoint takes.
+fn is_useapi_video_id(id: &str) -> bool {
+    id.starts_with("user:") && id.contains("-video:")
 }
 
 /// A MiniMax video's generation status, from its numeric `status` code.
@@ -198,23 +284,20 @@ impl Status {
     }
 }
 
-impl std::fmt::Display for Status {
+crate::provider::status_display!(
     /// The status as MiniMax labels it (its lowercase `statusLabel`
     /// vocabulary): `pending`, `queued`, `processing`, `completed`,
     /// `failed`, `moderated`; a code vidapi does not know as
     /// `unknown (<code>)`.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Status::Pending => f.write_str("pending"),
-            Status::Queued => f.write_str("queued"),
-            Status::Processing => f.write_str("processing"),
-            Status::Completed => f.write_str("completed"),
-            Status::Failed => f.write_str("failed"),
-            Status::Moderated => f.write_str("moderated"),
-            Status::Unknown(raw) => write!(f, "unknown ({raw})"),
-        }
+    Status {
+        Pending => "pending",
+        Queued => "queued",
+        Processing => "processing",
+        Completed => "completed",
+        Failed => "failed",
+        Moderated => "moderated",
     }
-}
+);
 
 impl Video {
     /// The video's title: its prompt (`desc`), when it has one.
@@ -273,5 +356,40 @@ impl Video {
     /// The id to show and to look the video up by: `id`, else `videoId`.
     pub fn id(&self) -> Option<&str> {
         wire::text(&self.id).or_else(|| wire::text(&self.video_id))
+    }
+}
+
+crate::provider::video_record!(Video, Provider::MiniMax, thumbnail = cover_url);
+
+impl crate::provider::Page for Vec<Video> {
+    type Item = Video;
+    /// `lastVideoId`: the page's last video's id.
+    type Cursor = String;
+
+    fn items(&self) -> &[Video] {
+        self
+    }
+
+    /// Always `None`: MiniMax's list says no total.
+    fn total(&self) -> Option<u64> {
+        None
+    }
+
+    /// The last video's id, to pass as `lastVideoId`; `None` on an empty
+    /// page. Only a page with as many videos as the `limit` asked for has
+    /// another after it.
+    fn next_cursor(&self) -> Option<String> {
+        self.last().and_then(Video::id).map(str::to_owned)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn composite_ids() {
+        assert!(is_useapi_video_id("user:1-minimax:acc-video:9"));
+        assert!(!is_useapi_video_id("video_id_#2"));
     }
 }

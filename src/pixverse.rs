@@ -40,19 +40,39 @@ impl<'a> PixVerse<'a> {
     /// `GET /v2/pixverse/videos/?email=&limit=&offset=`: one page of the
     /// account's videos, including those queued or generating. `email` may
     /// be left out when only one PixVerse account is configured at useapi.net.
+    /// The same call as [`videos_page`](Self::videos_page), with the query's
+    /// fields as arguments.
     pub fn videos(
         &self,
         email: Option<&str>,
         limit: Option<u32>,
         offset: Option<u32>,
     ) -> Result<VideoPage> {
-        let query = VideosQuery {
-            email: optional_text("email", email)?.map(str::to_owned),
+        self.videos_page(&VideosQuery {
+            email: email.map(str::to_owned),
             limit,
             offset,
             ..Default::default()
-        };
-        let request = Request::get(LIST_VIDEOS, "/v2/pixverse/videos/").query(&query)?;
+        })
+    }
+
+    /// `GET /v2/pixverse/videos/?email=&limit=&offset=`: one page of the
+    /// account's videos (`email`; may be left out when only one PixVerse
+    /// account is configured at useapi.net), including those queued or
+    /// generating: at most `limit` (server default 40), from `offset` (the
+    /// previous page's [`next_offset`](VideoPage::next_offset)). Fields left
+    /// `None` are not sent.
+    ///
+    /// ```no_run
+    /// use vidapi::pixverse::VideosQuery;
+    /// let useapi = vidapi::UseApi::new("user:1234-…");
+    /// let query = VideosQuery { email: Some("me@example.com".into()), limit: Some(10), ..Default::default() };
+    /// let page = useapi.pixverse().videos_page(&query)?;
+    /// # Ok::<(), vidapi::Error>(())
+    /// ```
+    pub fn videos_page(&self, query: &VideosQuery) -> Result<VideoPage> {
+        optional_text("email", query.email.as_deref())?;
+        let request = Request::get(LIST_VIDEOS, "/v2/pixverse/videos/").query(query)?;
         self.transport.send(request)
     }
 
@@ -73,20 +93,30 @@ impl<'a> PixVerse<'a> {
     /// each page asks from the previous page's `next_offset`, until `total`
     /// is reached, a page comes back empty, or the offset stops advancing.
     pub fn videos_iter(&self, email: Option<&'a str>) -> impl Iterator<Item = Result<Video>> + 'a {
-        self.videos_pages(email, DEFAULT_PAGE_SIZE)
+        self.videos_iter_with(VideosQuery {
+            email: email.map(str::to_owned),
+            limit: Some(DEFAULT_PAGE_SIZE),
+            ..Default::default()
+        })
     }
 
-    /// Like [`PixVerse::videos_iter`], with pages of `page_size` videos.
-    pub fn videos_pages(
-        &self,
-        email: Option<&'a str>,
-        page_size: u32,
-    ) -> impl Iterator<Item = Result<Video>> + 'a {
+    /// Every video the query matches, page after page as
+    /// [`videos_page`](Self::videos_page) asks for them: pages of
+    /// `query.limit` videos (by default [`DEFAULT_PAGE_SIZE`]) from
+    /// `query.offset` (by default 0), each from the previous page's
+    /// `next_offset`, until `total` is reached, a page comes back empty, or
+    /// the offset stops advancing.
+    pub fn videos_iter_with(&self, query: VideosQuery) -> impl Iterator<Item = Result<Video>> + 'a {
         let client = *self;
-        let mut offset: Option<u32> = Some(0);
+        let page_size = query.limit.unwrap_or(DEFAULT_PAGE_SIZE);
+        let mut offset: Option<u32> = Some(query.offset.unwrap_or(0));
         Paged::new(move || {
             let Some(at) = offset else { return Ok(None) };
-            let page = client.videos(email, Some(page_size), Some(at))?;
+            let page = client.videos_page(&VideosQuery {
+                limit: Some(page_size),
+                offset: Some(at),
+                ..query.clone()
+            })?;
             let videos = page.data.unwrap_or_default();
             let total = wire::int(&page.total);
             let next = wire::int(&page.next_offset).unwrap_or(i64::from(at) + videos.len() as i64);
@@ -103,6 +133,87 @@ impl<'a> PixVerse<'a> {
             Ok((!videos.is_empty()).then_some(videos))
         })
     }
+
+    /// Like [`PixVerse::videos_iter`], with pages of `page_size` videos.
+    #[deprecated(
+        note = "it yields videos, not pages: use `videos_iter_with(VideosQuery { email, limit: Some(page_size), .. })`"
+    )]
+    pub fn videos_pages(
+        &self,
+        email: Option<&'a str>,
+        page_size: u32,
+    ) -> impl Iterator<Item = Result<Video>> + 'a {
+        self.videos_iter_with(VideosQuery {
+            email: email.map(str::to_owned),
+            limit: Some(page_size),
+            ..Default::default()
+        })
+    }
+}
+
+impl PixVerse<'_> {
+    /// One video, `Ok(None)` when PixVerse does not have it. useapi.net
+    /// answers its lookup ([`video`](Self::video)) with 404 while a video is
+    /// queued or generating, as it does for an id it does not know, so a
+    /// 404 is followed by one read of the account's first page (the account
+    /// the composite id names, else `email`): listed there as queued or
+    /// generating, the video is still being made and that listed state is
+    /// returned; otherwise it is not there.
+    pub fn find(&self, video_id: &str, email: Option<&str>) -> Result<Option<Video>> {
+        self.find_following(video_id, email, &mut None)
+    }
+
+    /// [`find`](Self::find) across polls: `seen` keeps the video as last
+    /// listed queued or generating, and while it is set a 404 means "still
+    /// so" (one request, no list read); a found video clears it.
+    pub(crate) fn find_following(
+        &self,
+        video_id: &str,
+        email: Option<&str>,
+        seen: &mut Option<Video>,
+    ) -> Result<Option<Video>> {
+        match self.video(video_id) {
+            Ok(video) => {
+                *seen = None;
+                Ok(Some(video))
+            }
+            Err(e) if e.is_not_found() => {
+                if let Some(seen) = seen {
+                    return Ok(Some(seen.clone()));
+                }
+                let email = email_in_id(video_id).or(email);
+                *seen = self.listed_in_progress(video_id, email)?;
+                Ok(seen.clone())
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The video, if the first page of the account (`email`) lists it as
+    /// queued or generating: what a 404 means then ("still processing"). A
+    /// video not on the first page, or listed in any other stage, is not there.
+    fn listed_in_progress(&self, video_id: &str, email: Option<&str>) -> Result<Option<Video>> {
+        let page = self.videos(email, Some(DEFAULT_PAGE_SIZE), None)?;
+        Ok(page
+            .data
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|v| v.id() == Some(video_id))
+            .find(|v| {
+                matches!(
+                    v.status().map(|s| s.stage()),
+                    Some(Stage::Queued | Stage::Processing)
+                )
+            }))
+    }
+}
+
+/// The account email inside a composite id
+/// (`user:<userid>-pixverse:<email>-video:<n>`), to page that account.
+fn email_in_id(id: &str) -> Option<&str> {
+    let (_, rest) = id.split_once("-pixverse:")?;
+    let (email, _) = rest.rsplit_once("-video:")?;
+    (!email.trim().is_empty() && email.contains('@')).then_some(email)
 }
 
 /// A PixVerse video's status, from its numeric `video_status`.
@@ -167,21 +278,18 @@ impl Status {
     }
 }
 
-impl std::fmt::Display for Status {
+crate::provider::status_display!(
     /// The status in lowercase, as useapi.net's `video_status_name` names it:
     /// `queued`, `generating`, `completed`, `moderated`, `failed`; a code
     /// vidapi does not know as `unknown (<code>)`.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Status::Queued => f.write_str("queued"),
-            Status::Generating => f.write_str("generating"),
-            Status::Completed => f.write_str("completed"),
-            Status::Moderated => f.write_str("moderated"),
-            Status::Failed => f.write_str("failed"),
-            Status::Unknown(raw) => write!(f, "unknown ({raw})"),
-        }
+    Status {
+        Queued => "queued",
+        Generating => "generating",
+        Completed => "completed",
+        Moderated => "moderated",
+        Failed => "failed",
     }
-}
+);
 
 impl VideoPage {
     /// How many videos the account has in all (`total`).
@@ -310,5 +418,41 @@ impl QueueData {
     /// The estimated wait in seconds (`queue_time`), fractional or whole.
     pub fn queue_time_secs(&self) -> Option<f64> {
         self.queue_time.as_ref().and_then(wire::FlexNumber::get)
+    }
+}
+
+crate::provider::video_record!(Video, Provider::PixVerse, thumbnail = thumbnail_url);
+
+impl crate::provider::Page for VideoPage {
+    type Item = Video;
+    /// `offset`.
+    type Cursor = u32;
+
+    fn items(&self) -> &[Video] {
+        self.videos()
+    }
+
+    fn total(&self) -> Option<u64> {
+        VideoPage::total(self)
+    }
+
+    /// [`VideoPage::next_offset`].
+    fn next_cursor(&self) -> Option<u32> {
+        self.next_offset()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_in_composite_ids() {
+        assert_eq!(
+            email_in_id("user:<u>-pixverse:me+x@example.com-video:1000"),
+            Some("me+x@example.com")
+        );
+        assert_eq!(email_in_id("user:<u>-pixverse:<email>-video:1"), None);
+        assert_eq!(email_in_id("1000"), None);
     }
 }

@@ -6,12 +6,12 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::error::Provider;
+use crate::provider::VideoRecord;
 use crate::{hourone, memories, minimax, pixverse};
 
-// Earlier paths, kept for existing users: the stage moved below the
-// providers, the multi-provider calls above this view.
-#[doc(no_inline)]
-pub use crate::accounts::{Accounts, Listing, WaitError};
+// An earlier path, kept for existing users: the stage moved below the
+// providers. (The multi-provider calls, once re-exported here too, live in
+// `vidapi::accounts`: a view of one video does not depend on them.)
 #[doc(no_inline)]
 pub use crate::stage::Stage;
 
@@ -52,36 +52,19 @@ fn owned(text: Option<&str>) -> Option<String> {
     text.map(str::to_owned)
 }
 
-fn stage_of(stage: Option<Stage>) -> Stage {
-    stage.unwrap_or_else(|| Stage::Unknown("missing".to_owned()))
-}
-
-impl From<&minimax::Video> for Video {
-    fn from(v: &minimax::Video) -> Self {
+/// Any provider's video, through the [provider contract](crate::provider):
+/// one conversion for every provider (and for [`ProviderVideo`], and a
+/// `&dyn VideoRecord`).
+impl<V: VideoRecord + ?Sized> From<&V> for Video {
+    fn from(v: &V) -> Self {
         Video {
-            provider: Provider::MiniMax,
+            provider: v.provider(),
             id: v.id().unwrap_or_default().to_owned(),
-            stage: stage_of(v.status().map(|s| s.stage())),
+            stage: v
+                .stage()
+                .unwrap_or_else(|| Stage::Unknown("missing".to_owned())),
             is_final: v.is_final(),
-            title: owned(crate::wire::text(&v.desc)),
-            created: None,
-            video_url: owned(v.playable_url()),
-            file_url: owned(v.file_url()),
-            thumbnail_url: owned(v.cover_url()),
-        }
-    }
-}
-
-impl From<&pixverse::Video> for Video {
-    fn from(v: &pixverse::Video) -> Self {
-        Video {
-            provider: Provider::PixVerse,
-            id: crate::wire::text(&v.video_id)
-                .unwrap_or_default()
-                .to_owned(),
-            stage: stage_of(v.status().map(|s| s.stage())),
-            is_final: v.is_final(),
-            title: owned(crate::wire::text(&v.prompt)),
+            title: owned(v.title()),
             created: v.created_at(),
             video_url: owned(v.playable_url()),
             file_url: owned(v.file_url()),
@@ -90,42 +73,8 @@ impl From<&pixverse::Video> for Video {
     }
 }
 
-impl From<&hourone::Video> for Video {
-    fn from(v: &hourone::Video) -> Self {
-        Video {
-            provider: Provider::HourOne,
-            id: crate::wire::text(&v.id).unwrap_or_default().to_owned(),
-            stage: stage_of(v.status().map(|s| s.stage())),
-            is_final: v.is_final(),
-            title: owned(crate::wire::text(&v.name)),
-            created: None,
-            video_url: owned(v.playable_url()),
-            file_url: owned(v.file_url()),
-            thumbnail_url: None,
-        }
-    }
-}
-
-impl From<&memories::Video> for Video {
-    fn from(v: &memories::Video) -> Self {
-        Video {
-            provider: Provider::Memories,
-            id: crate::wire::text(&v.video_no)
-                .unwrap_or_default()
-                .to_owned(),
-            stage: stage_of(v.status().map(|s| s.stage())),
-            is_final: v.is_final(),
-            title: owned(crate::wire::text(&v.video_name)),
-            created: v.created_at(),
-            video_url: None,
-            file_url: None,
-            thumbnail_url: None,
-        }
-    }
-}
-
 /// One provider's own video, whole: what its single-video lookup answers,
-/// with every field the provider sent. [`Accounts::wait_for`] ends with
+/// with every field the provider sent. [`Accounts::wait_for`](crate::accounts::Accounts::wait_for) ends with
 /// one; it serializes as the provider's own object (no wrapper), and
 /// [`Video::from`] reduces it to the cross-provider record.
 // One value per wait or lookup: plain variants keep matching simple, and the
@@ -144,75 +93,99 @@ pub enum ProviderVideo {
     Memories(memories::Video),
 }
 
-/// Calls the same accessor on whichever provider's video it is.
-macro_rules! each {
-    ($self:expr, $v:ident => $body:expr) => {
-        match $self {
-            ProviderVideo::MiniMax($v) => $body,
-            ProviderVideo::PixVerse($v) => $body,
-            ProviderVideo::HourOne($v) => $body,
-            ProviderVideo::Memories($v) => $body,
-        }
-    };
-}
-
 impl ProviderVideo {
+    /// The video through the [provider contract](crate::provider), whichever
+    /// provider's it is.
+    pub fn record(&self) -> &dyn VideoRecord {
+        match self {
+            ProviderVideo::MiniMax(v) => v,
+            ProviderVideo::PixVerse(v) => v,
+            ProviderVideo::HourOne(v) => v,
+            ProviderVideo::Memories(v) => v,
+        }
+    }
+
     /// The provider it comes from.
     pub fn provider(&self) -> Provider {
-        match self {
-            ProviderVideo::MiniMax(_) => Provider::MiniMax,
-            ProviderVideo::PixVerse(_) => Provider::PixVerse,
-            ProviderVideo::HourOne(_) => Provider::HourOne,
-            ProviderVideo::Memories(_) => Provider::Memories,
-        }
+        self.record().provider()
     }
 
     /// The provider's id of the video.
     pub fn id(&self) -> Option<&str> {
-        each!(self, v => v.id())
+        self.record().id()
     }
 
     /// Its name or prompt.
     pub fn title(&self) -> Option<&str> {
-        each!(self, v => v.title())
+        self.record().title()
     }
 
     /// Where it is in its life, in the provider-neutral vocabulary.
     pub fn stage(&self) -> Option<Stage> {
-        each!(self, v => v.status().map(|s| s.stage()))
+        self.record().stage()
     }
 
     /// The provider's own status, as its `Status` enum shows it
     /// (`completed`, `ready`, `PARSE`, …).
     pub fn status_text(&self) -> Option<String> {
-        each!(self, v => v.status().map(|s| s.to_string()))
+        self.record().status_text()
     }
 
     /// Whether the status will not change any more.
     pub fn is_final(&self) -> bool {
-        each!(self, v => v.is_final())
+        self.record().is_final()
     }
 
     /// Whether it ended without a usable result.
     pub fn is_failed(&self) -> bool {
-        each!(self, v => v.is_failed())
+        self.record().is_failed()
     }
 
     /// Where to watch it, once there is something to watch; always `None`
     /// for memories.ai.
     pub fn playable_url(&self) -> Option<&str> {
-        each!(self, v => v.playable_url())
+        self.record().playable_url()
     }
 
     /// When it was created, where the provider says.
     pub fn created_at(&self) -> Option<DateTime<Utc>> {
-        each!(self, v => v.created_at())
+        self.record().created_at()
     }
 }
 
-impl From<&ProviderVideo> for Video {
-    fn from(v: &ProviderVideo) -> Self {
-        each!(v, inner => Video::from(inner))
+impl VideoRecord for ProviderVideo {
+    fn provider(&self) -> Provider {
+        self.record().provider()
+    }
+    fn id(&self) -> Option<&str> {
+        self.record().id()
+    }
+    fn title(&self) -> Option<&str> {
+        self.record().title()
+    }
+    fn stage(&self) -> Option<Stage> {
+        self.record().stage()
+    }
+    fn status_text(&self) -> Option<String> {
+        self.record().status_text()
+    }
+    fn is_final(&self) -> bool {
+        self.record().is_final()
+    }
+    fn is_failed(&self) -> bool {
+        self.record().is_failed()
+    }
+    fn playable_url(&self) -> Option<&str> {
+        self.record().playable_url()
+    }
+    fn file_url(&self) -> Option<&str> {
+        self.record().file_url()
+    }
+    fn thumbnail_url(&self) -> Option<&str> {
+        self.record().thumbnail_url()
+    }
+    fn created_at(&self) -> Option<DateTime<Utc>> {
+        self.record().created_at()
     }
 }
 

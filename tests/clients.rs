@@ -106,6 +106,8 @@ fn pixverse_page_and_iterator_follow_next_offset_until_total() {
     assert_eq!(page.total.as_ref().unwrap().get(), Some(55));
     emulator.reset_records();
 
+    // The deprecated name of `videos_iter_with`, still answering as before.
+    #[allow(deprecated)]
     let all: Vec<_> = client
         .pixverse()
         .videos_pages(Some("me@example.com"), 20)

@@ -6,11 +6,11 @@
 
 use std::time::Duration;
 
+use vidapi::accounts::Accounts;
 use vidapi::emulator::{Emulator, Fault, MEMORIES_KEY, RecordedRequest, USEAPI_TOKEN};
 use vidapi::hourone::{CreateVideoRequest, ValidationError};
 use vidapi::memories::{ApiVersion, ListVideosRequest, ListVideosV1Request};
 use vidapi::minimax::VideosQuery;
-use vidapi::view::Accounts;
 use vidapi::{Config, Error, HourOne, Memories, Provider, RetryPolicy, UseApi, pixverse};
 
 const VALIDATION_ERROR: &str = include_str!("fixtures/hourone/validation-error.json");
@@ -97,7 +97,10 @@ fn minimax_iterator_stops_on_an_empty_page_when_pages_divide_evenly() {
     let emulator = Emulator::start().unwrap();
     let videos = useapi(&emulator)
         .minimax()
-        .videos_pages(None, 25)
+        .videos_iter_with(VideosQuery {
+            limit: Some(25),
+            ..Default::default()
+        })
         .collect::<Result<Vec<_>, _>>()
         .unwrap();
     assert_eq!(ids(&videos), minimax_ids(1, 75));
@@ -126,6 +129,8 @@ fn minimax_iterator_stops_when_a_page_repeats_the_last_id() {
     let repeated = serde_json::to_string(&first).unwrap();
     emulator.fail_next(1, Fault::stall(Duration::ZERO));
     emulator.fail_next(1, Fault::json(200, &repeated));
+    // The deprecated name of `videos_iter_with`, still answering as before.
+    #[allow(deprecated)]
     let videos = client
         .minimax()
         .videos_pages(None, 10)

@@ -425,3 +425,66 @@ fn cli_looks_single_videos_up() {
     let usage = run(&mut vidapi(&emulator), &["minimax", "video", ".."]);
     assert_eq!(usage.code, 2, "{}", usage.stderr);
 }
+
+#[test]
+fn each_providers_lookup_quirk_is_its_clients_find() {
+    let emulator = Emulator::start().unwrap();
+    let client = useapi(&emulator);
+
+    // PixVerse: a 404 for a video its account's first page lists as
+    // generating is that listed video; an email argument is used only when
+    // the id names none.
+    let found = client
+        .pixverse()
+        .find(PIXVERSE_GENERATING, Some("other@example.com"))
+        .unwrap()
+        .expect("still generating");
+    assert_eq!(found.status(), Some(pixverse::Status::Generating));
+    let seen = emulator.requests();
+    assert_eq!(seen.len(), 2, "{:?}", paths(&emulator));
+    assert_eq!(seen[1].query_param("email"), Some("me@example.com"));
+    emulator.reset_records();
+    assert_eq!(
+        client
+            .pixverse()
+            .find(PIXVERSE_GENERATING_LATER, None)
+            .unwrap(),
+        None,
+        "not on the first page: not there"
+    );
+    assert_eq!(emulator.requests().len(), 2);
+
+    // MiniMax: a short id is found by paging the list, a composite one by
+    // one lookup; a removed video is `None`.
+    emulator.reset_records();
+    let short = client
+        .minimax()
+        .find("video_id_#2", None)
+        .unwrap()
+        .expect("listed");
+    assert_eq!(short.lookup_id(), Some(MINIMAX_COMPLETED));
+    assert!(
+        emulator
+            .requests()
+            .iter()
+            .all(|r| r.path == "/v1/minimax/videos/"),
+        "the list, not the lookup: {:?}",
+        paths(&emulator)
+    );
+    emulator.reset_records();
+    let composite = client
+        .minimax()
+        .find(MINIMAX_COMPLETED, None)
+        .unwrap()
+        .unwrap();
+    assert_eq!(composite.id(), short.id());
+    assert_eq!(emulator.requests().len(), 1, "one lookup");
+    let gone = "user:user_id-minimax:account-video:removed";
+    assert_eq!(client.minimax().find(gone, None).unwrap(), None);
+
+    // Hour One: 404 is `None`, other failures stay errors.
+    let hour = HourOne::with_config(HOURONE_KEY, config(&emulator)).unwrap();
+    assert_eq!(hour.find("no-such-video").unwrap(), None);
+    emulator.fail_next(3, Fault::json(500, r#"{"detail":"down"}"#));
+    assert!(hour.find("no-such-video").is_err());
+}

@@ -8,7 +8,8 @@ use std::time::Duration;
 use vidapi::accounts::{Accounts, Scope};
 use vidapi::emulator::{Emulator, HOURONE_KEY, MEMORIES_KEY, USEAPI_TOKEN};
 use vidapi::memories::{ListVideosRequest, ListVideosV1Request};
-use vidapi::view::ProviderVideo;
+use vidapi::provider::{Page, VideoRecord};
+use vidapi::view::{ProviderVideo, Video};
 use vidapi::wire::{FlexBool, FlexInt, FlexNumber, FlexText};
 use vidapi::{
     Config, Error, HourOne, Memories, Provider, UseApi, hourone, memories, minimax, pixverse,
@@ -68,6 +69,113 @@ fn every_video_type_answers_the_same_accessors() {
         serde_json::to_value(&any).unwrap(),
         serde_json::to_value(video).unwrap()
     );
+}
+
+/// What the contract answers for one video: the same as the inherent
+/// accessors (checked by the caller) and consistent with itself.
+fn through_the_contract<V: VideoRecord>(video: &V, provider: Provider) -> Video {
+    assert_eq!(video.provider(), provider);
+    let stage = video.stage();
+    assert_eq!(video.is_failed(), stage == Some(vidapi::Stage::Failed));
+    if let Some(stage) = &stage {
+        if !matches!(stage, vidapi::Stage::Unknown(_)) {
+            assert_eq!(video.is_final(), stage.is_final(), "{provider}");
+        }
+    }
+    assert_eq!(video.status_text().is_some(), stage.is_some());
+    if video.file_url().is_some() {
+        assert_eq!(
+            stage,
+            Some(vidapi::Stage::Completed),
+            "{provider}: a file once done"
+        );
+    }
+    let record = Video::from(video);
+    assert_eq!(record.id, video.id().unwrap_or_default());
+    assert_eq!(record.title.as_deref(), video.title());
+    assert_eq!(record.created, video.created_at());
+    assert_eq!(record.video_url.as_deref(), video.playable_url());
+    assert_eq!(record.file_url.as_deref(), video.file_url());
+    // The same through `&dyn`, as a provider enum hands it out.
+    let dynamic: &dyn VideoRecord = video;
+    assert_eq!(Video::from(dynamic), record);
+    record
+}
+
+/// The page contract: items, total and cursor as the page's own accessors say.
+fn page_contract<P: Page>(page: &P, provider: Provider) -> Vec<Video> {
+    page.items()
+        .iter()
+        .map(|v| through_the_contract(v, provider))
+        .collect()
+}
+
+#[test]
+fn every_provider_implements_the_contract() {
+    let emulator = Emulator::start().unwrap();
+    let useapi = UseApi::with_config(USEAPI_TOKEN, config(&emulator)).unwrap();
+
+    let mini = useapi.minimax().videos(None).unwrap();
+    let records = page_contract(&mini, Provider::MiniMax);
+    assert_eq!(records.len(), mini.len());
+    assert_eq!(Page::total(&mini), None, "MiniMax says no total");
+    assert_eq!(mini.next_cursor().as_deref(), mini.last().unwrap().id());
+    let done = mini.iter().find(|v| v.id() == Some("video_id_#2")).unwrap();
+    assert_eq!(VideoRecord::stage(done), Some(vidapi::Stage::Completed));
+    assert_eq!(VideoRecord::thumbnail_url(done), done.cover_url());
+    assert!(VideoRecord::file_url(done).is_some());
+
+    let query = pixverse::VideosQuery {
+        limit: Some(10),
+        offset: Some(50),
+        ..Default::default()
+    };
+    let page = useapi.pixverse().videos_page(&query).unwrap();
+    assert_eq!(
+        emulator.requests().last().unwrap().query_param("offset"),
+        Some("50")
+    );
+    assert_eq!(page.items().len(), 5);
+    assert_eq!(Page::total(&page), Some(55));
+    assert_eq!(page.next_cursor(), None, "the last page");
+    let first = useapi.pixverse().videos(None, Some(10), None).unwrap();
+    assert_eq!(first.next_cursor(), Some(10));
+    let records = page_contract(&first, Provider::PixVerse);
+    assert!(records.iter().any(|r| r.file_url.is_some()));
+    assert!(records.iter().all(|r| r.created.is_some()));
+
+    let hour = HourOne::with_config(HOURONE_KEY, config(&emulator)).unwrap();
+    let videos = hour.videos().unwrap();
+    let records = page_contract(&videos, Provider::HourOne);
+    assert_eq!(Page::total(&videos), Some(videos.len() as u64));
+    assert!(videos.next_cursor().is_none());
+    assert!(records.iter().all(|r| r.created.is_none()));
+
+    let mem = Memories::with_config(MEMORIES_KEY, config(&emulator)).unwrap();
+    let page = mem.list_videos(&ListVideosRequest::default()).unwrap();
+    let records = page_contract(&page, Provider::Memories);
+    assert!(
+        records
+            .iter()
+            .all(|r| r.file_url.is_none() && r.video_url.is_none())
+    );
+    assert_eq!(Page::total(&page), Some(45));
+    assert_eq!(page.next_cursor(), Some(2), "page 1 of 20 of 45");
+    let last = mem
+        .list_videos(&ListVideosRequest {
+            page: Some(3),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(last.next_cursor(), None, "page 3 of 20 of 45 is the last");
+
+    // The provider-neutral wrapper answers the contract too.
+    let any = ProviderVideo::MiniMax(done.clone());
+    assert_eq!(
+        through_the_contract(&any, Provider::MiniMax),
+        Video::from(done)
+    );
+    assert_eq!(any.record().id(), done.id());
 }
 
 #[test]

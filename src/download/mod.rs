@@ -45,6 +45,9 @@
 
 mod part;
 mod sidecar;
+mod video;
+
+pub use video::file_url;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -52,9 +55,7 @@ use std::time::{Duration, Instant};
 use crate::config::{Config, RetryPolicy};
 use crate::error::{Endpoint, Error, Provider, Result};
 use crate::redact;
-use crate::stage::Stage;
 use crate::transport::Media;
-use crate::view::Video;
 
 use part::{Found, Part};
 use sidecar::Sidecar;
@@ -818,31 +819,6 @@ fn file_error(path: &Path, what: &str, error: std::io::Error) -> Error {
         path: path.to_owned(),
         message: format!("{what}: {error}"),
     }
-}
-
-/// The finished file of `video`, or why there is none: still queued or
-/// processing, failed, completed without a file URL, or a provider whose
-/// answers carry no media URL (memories.ai).
-pub fn file_url(video: &Video) -> Result<&str> {
-    let no_media = |reason: String| Error::NoMedia {
-        provider: video.provider,
-        id: video.id.clone(),
-        reason,
-    };
-    if let Some(url) = video.file_url.as_deref() {
-        return Ok(url);
-    }
-    Err(no_media(match (&video.stage, video.provider) {
-        (_, Provider::Memories) => {
-            "memories.ai's list carries no media URL to download from".to_owned()
-        }
-        (Stage::Queued | Stage::Processing, _) => {
-            format!("it is still {}; wait for it first", video.stage)
-        }
-        (Stage::Failed, _) => "it failed: there is no file".to_owned(),
-        (Stage::Completed, _) => "it is completed, but the provider sent no file URL".to_owned(),
-        (Stage::Unknown(_), _) => format!("its status is {}", video.stage),
-    }))
 }
 
 /// A file name for a video's download, from its id and its URL: the id with

@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use vidapi::accounts::{Accounts, Scope, WaitError};
 use vidapi::download::{Downloaded, Options, Progress};
+use vidapi::provider::Page;
 use vidapi::view::{ProviderVideo, Video};
 use vidapi::{HourOne, Memories, Provider, UseApi, hourone, memories, minimax, pixverse};
 
@@ -105,7 +106,7 @@ pub fn minimax_videos_page(
         return Ok(());
     }
     let limit = query.limit.unwrap_or(minimax::DEFAULT_PAGE_SIZE) as usize;
-    match videos.last().and_then(minimax::Video::id) {
+    match videos.next_cursor() {
         Some(last) if videos.len() >= limit => {
             eprintln!(
                 "{}; next page: --last-video-id {last}",
@@ -125,7 +126,11 @@ pub fn minimax_all(
 ) -> Outcome {
     let page_size = limit.unwrap_or(minimax::DEFAULT_PAGE_SIZE).max(1);
     let bar = progress("MiniMax videos");
-    let items = useapi.minimax().videos_pages(account, page_size);
+    let items = useapi.minimax().videos_iter_with(minimax::VideosQuery {
+        account: account.map(str::to_owned),
+        limit: Some(page_size),
+        ..Default::default()
+    });
     stream(
         as_json,
         items,
@@ -290,7 +295,11 @@ pub fn pixverse_all(
 ) -> Outcome {
     let page_size = limit.unwrap_or(pixverse::DEFAULT_PAGE_SIZE).max(1);
     let bar = progress("PixVerse videos");
-    let items = useapi.pixverse().videos_pages(email, page_size);
+    let items = useapi.pixverse().videos_iter_with(pixverse::VideosQuery {
+        email: email.map(str::to_owned),
+        limit: Some(page_size),
+        ..Default::default()
+    });
     stream(
         as_json,
         items,
