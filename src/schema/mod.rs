@@ -3,13 +3,11 @@
 //! Every function here works on `serde_json::Value` and follows the schema
 //! conventions of `schemas/`: draft-07 with a root `title` and local
 //! `#/definitions/…` references, every property optional, leaves typed as
-//! the tolerant `Flex*` definitions that map onto `vidapi::wire`, plus two
-//! project keywords:
+//! the tolerant `Flex*` definitions (described in [`crate::wire`]; [`Flex`]
+//! is their schema side), plus project keywords:
 //!
 //! - `x-wire-types` on a leaf: the JSON types ([`json_type`] names) the field
-//!   may arrive as without counting as drift. Absent, each `Flex*` definition
-//!   has a default (see [`Flex::default_wire_types`]); `null` is always
-//!   accepted on a `Flex*` leaf.
+//!   may arrive as without counting as drift (defaults: [`crate::wire`]).
 //! - `x-known-values` on a status property: the values the hand-written
 //!   `Status` enum knows.
 //! - `x-vidapi-direction: "request"` at the root ([`DIRECTION`]): the schema
