@@ -27,20 +27,24 @@ fn main() {
         std::process::exit(1);
     }
     // Strict twins of the types, for the benchmarks only (never compiled
-    // into the library): `benches/decode.rs` includes them from OUT_DIR.
-    match codegen::generate_strict(schema_dir) {
-        Ok(strict) => {
-            for provider in strict {
-                let out = out_dir.join(format!("strict-{}.rs", provider.provider));
-                if let Err(e) = std::fs::write(&out, provider.code) {
-                    eprintln!("error: cannot write {}: {e}", out.display());
-                    std::process::exit(1);
+    // into the library): `benches/decode.rs` includes them from OUT_DIR and
+    // requires the `bench-strict` feature, so every other build skips this
+    // second generator run.
+    if std::env::var_os("CARGO_FEATURE_BENCH_STRICT").is_some() {
+        match codegen::generate_strict(schema_dir) {
+            Ok(strict) => {
+                for provider in strict {
+                    let out = out_dir.join(format!("strict-{}.rs", provider.provider));
+                    if let Err(e) = std::fs::write(&out, provider.code) {
+                        eprintln!("error: cannot write {}: {e}", out.display());
+                        std::process::exit(1);
+                    }
                 }
             }
-        }
-        Err(e) => {
-            eprintln!("error: vidapi schema error (strict types): {e}");
-            std::process::exit(1);
+            Err(e) => {
+                eprintln!("error: vidapi schema error (strict types): {e}");
+                std::process::exit(1);
+            }
         }
     }
     for provider in generated {

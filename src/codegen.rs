@@ -18,8 +18,8 @@ use schemars::schema::RootSchema;
 use typify::{TypeSpace, TypeSpaceImpl, TypeSpaceSettings};
 
 /// Schema definitions that are not generated but mapped onto the tolerant,
-/// hand-written types of `vidapi::wire`: the definition name and the Rust
-/// path it becomes, with the traits that type implements.
+/// hand-written types of `vidapi::wire` (what they are: `src/wire.rs`'s
+/// module docs): the definition name and the Rust path it becomes.
 const TOLERANT: &[(&str, &str)] = &[
     ("FlexText", "crate::wire::FlexText"),
     ("FlexInt", "crate::wire::FlexInt"),

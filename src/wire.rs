@@ -1,10 +1,42 @@
 //! Tolerant wire types: what providers really send, read without failing.
 //!
-//! The schemas name these as definitions (`FlexText`, `FlexInt`, …) and the
-//! generator maps each onto the type here instead of generating one. Each type
-//! reads every JSON value: a value it cannot interpret is kept raw rather than
-//! failing the whole response, because one odd field the caller never looks at
-//! must not cost them the other forty-seven.
+//! This is the one description of the tolerant types; the schema tools, the
+//! generator and the README point here.
+//!
+//! # What they are
+//!
+//! Every schema under `schemas/` types its leaf fields with one of five
+//! definitions, and the generator (`src/codegen.rs`, run by `build.rs`) maps
+//! each onto the type here instead of generating one:
+//!
+//! | definition     | Rust type          | reads                                                        | default `x-wire-types` |
+//! |----------------|--------------------|--------------------------------------------------------------|------------------------|
+//! | `FlexText`     | [`FlexText`]       | any value; numbers and booleans as their JSON text           | `string`               |
+//! | `FlexInt`      | [`FlexInt`]        | a whole number, as a JSON number or a numeric string         | `integer`              |
+//! | `FlexNumber`   | [`FlexNumber`]     | a number, as a JSON number or a numeric string               | `number`, `integer`    |
+//! | `FlexBool`     | [`FlexBool`]       | `true`/`false`, `0`/`1`, `"true"`/`"false"`/`"0"`/`"1"`      | `boolean`              |
+//! | `NullableText` | [`NullableText`]   | text where `"null"` or `""` means no value                   | `string`               |
+//!
+//! Each type reads every JSON value: a value it cannot interpret is kept raw
+//! (the `Other` arm of the number and flag types) rather than failing the whole response, because one odd
+//! field the caller never looks at must not cost them the other forty-seven.
+//! `null` reads as absent. Tolerant numbers compare with plain ones
+//! (`FlexInt == 3`, `FlexNumber == 5.5`, `FlexBool == true`).
+//!
+//! # How the schemas use them
+//!
+//! - A schema file carries the definitions it uses, with fixed bodies
+//!   (`vidapi::schema::Flex::definition`), so each file stands alone.
+//! - `x-wire-types` on a leaf lists the JSON types it is known to arrive as;
+//!   without it the default above applies. A value of another type still
+//!   decodes, and is reported as drift.
+//! - Request schemas (`"x-vidapi-direction": "request"`) are written by this
+//!   client and never use them: the build refuses a `Flex*` reference there.
+//! - `vidapi schema update` moves a leaf to a wider definition when a sample
+//!   cannot be read (`FlexInt` → `FlexNumber` → `FlexText`, `FlexBool` →
+//!   `FlexInt` or `FlexText`) and widens `x-wire-types` when it can.
+//! - The benchmarks compare them with strict twins (`FlexText` → `String`,
+//!   `FlexInt` → `i64`, …; `cargo bench --features bench-strict`).
 
 use std::fmt;
 use std::str::FromStr;

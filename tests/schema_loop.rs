@@ -170,7 +170,9 @@ fn schema_files() -> Vec<String> {
     let mut out = Vec::new();
     for provider in fs::read_dir(&dir).unwrap() {
         let provider = provider.unwrap().path();
-        if !provider.is_dir() {
+        // Provider folders only: `diff/` and `update/` hold other test data.
+        let name = provider.file_name().unwrap();
+        if !provider.is_dir() || !root().join("schemas").join(name).is_dir() {
             continue;
         }
         for file in fs::read_dir(&provider).unwrap() {
@@ -191,7 +193,9 @@ fn copy_schemas() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for provider in fs::read_dir(root().join("tests/schema-fixtures")).unwrap() {
         let provider = provider.unwrap().path();
-        if !provider.is_dir() {
+        // Provider folders only: `diff/` and `update/` hold other test data.
+        let name = provider.file_name().unwrap();
+        if !provider.is_dir() || !root().join("schemas").join(name).is_dir() {
             continue;
         }
         let target = dir.path().join(provider.file_name().unwrap());

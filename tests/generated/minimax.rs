@@ -1,0 +1,175 @@
+///One image that was used to generate a MiniMax video.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct File {
+    ///Public URL of the file.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub cdn_url: ::std::option::Option<crate::wire::FlexText>,
+    ///useapi.net's composite id of the file (`user:…-minimax:…-file:…`).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_id: ::std::option::Option<crate::wire::FlexText>,
+    ///The file's original name.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_name: ::std::option::Option<crate::wire::FlexText>,
+    ///MiniMax's usage scene code for the file (10 in every documented sample).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_scene: ::std::option::Option<crate::wire::FlexInt>,
+    ///MiniMax's status code for the file (1 in every documented sample).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_status: ::std::option::Option<crate::wire::FlexInt>,
+    ///Image format, such as `jpeg` or `png`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_type: ::std::option::Option<crate::wire::FlexText>,
+    ///Storage path of the file, with its name.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub oss_path: ::std::option::Option<crate::wire::FlexText>,
+}
+///Response of `GET /v1/minimax/files/`: images previously used to generate videos. Later docs say the upstream endpoint was retired and may answer `[]`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(transparent)]
+pub struct FileList(pub ::std::vec::Vec<File>);
+impl ::std::ops::Deref for FileList {
+    type Target = ::std::vec::Vec<File>;
+    fn deref(&self) -> &::std::vec::Vec<File> {
+        &self.0
+    }
+}
+impl ::std::convert::From<FileList> for ::std::vec::Vec<File> {
+    fn from(value: FileList) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::std::vec::Vec<File>> for FileList {
+    fn from(value: ::std::vec::Vec<File>) -> Self {
+        Self(value)
+    }
+}
+///Query of `GET /v1/minimax/files/`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct FilesQuery {
+    ///The MiniMax account to list. Optional when only one account is configured at useapi.net, required when there are several.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub account: ::std::option::Option<::std::string::String>,
+    ///How many files to return. The server's default is 10.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub limit: ::std::option::Option<u32>,
+}
+///One video of a MiniMax (hailuoai.video) account as useapi.net lists it, and as `GET /v1/minimax/videos/{videoId}` answers it (later docs; `video.json` is that answer, with this definition as its root). The docs say every field is optional.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct Video {
+    ///Whether MiniMax allows retrying the generation.
+    #[serde(rename = "canRetry", skip_serializing_if = "::std::option::Option::is_none")]
+    pub can_retry: ::std::option::Option<crate::wire::FlexBool>,
+    ///URL of the cover image; empty while the video is being generated.
+    #[serde(rename = "coverURL", skip_serializing_if = "::std::option::Option::is_none")]
+    pub cover_url: ::std::option::Option<crate::wire::FlexText>,
+    ///The prompt the video was generated from.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub desc: ::std::option::Option<crate::wire::FlexText>,
+    ///Download URL of the finished video, sent by later versions; absent while processing.
+    #[serde(
+        rename = "downloadURL",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub download_url: ::std::option::Option<crate::wire::FlexText>,
+    ///Video height in pixels (later versions).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub height: ::std::option::Option<crate::wire::FlexInt>,
+    ///MiniMax's own id of the video.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<crate::wire::FlexText>,
+    ///A message from MiniMax about this video, typically why it was moderated or failed.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<crate::wire::FlexText>,
+    ///Generation status code. Documented: 0 pending, 1 processing, 2 completed; useapi.net's later pages add 3 failed, 5/7/14 moderated, 11 queued, 12 processing. Read it through `Video::status()`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<crate::wire::FlexInt>,
+    ///Whether `status` will no longer change, sent by later versions of the API.
+    #[serde(
+        rename = "statusFinal",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub status_final: ::std::option::Option<crate::wire::FlexBool>,
+    ///Lowercase label of `status`, sent by later versions of the API.
+    #[serde(
+        rename = "statusLabel",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub status_label: ::std::option::Option<crate::wire::FlexText>,
+    ///useapi.net's composite id (`user:…-minimax:…-video:…`) used by its other video endpoints.
+    #[serde(rename = "videoId", skip_serializing_if = "::std::option::Option::is_none")]
+    pub video_id: ::std::option::Option<crate::wire::FlexText>,
+    ///URL of the generated video file; empty until the video is completed.
+    #[serde(rename = "videoURL", skip_serializing_if = "::std::option::Option::is_none")]
+    pub video_url: ::std::option::Option<crate::wire::FlexText>,
+    ///Video width in pixels (later versions).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub width: ::std::option::Option<crate::wire::FlexInt>,
+}
+///Response of `GET /v1/minimax/videos/`: the videos of one MiniMax account, newest first.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(transparent)]
+pub struct VideoList(pub ::std::vec::Vec<Video>);
+impl ::std::ops::Deref for VideoList {
+    type Target = ::std::vec::Vec<Video>;
+    fn deref(&self) -> &::std::vec::Vec<Video> {
+        &self.0
+    }
+}
+impl ::std::convert::From<VideoList> for ::std::vec::Vec<Video> {
+    fn from(value: VideoList) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::std::vec::Vec<Video>> for VideoList {
+    fn from(value: ::std::vec::Vec<Video>) -> Self {
+        Self(value)
+    }
+}
+///Query of `GET /v1/minimax/videos/`. The seed page documents `account` only; later versions add `limit` and `lastVideoId` to page through an account's videos. A parameter left out is not sent.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct VideosQuery {
+    ///The MiniMax account to list. Optional when only one account is configured at useapi.net, required when there are several.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub account: ::std::option::Option<::std::string::String>,
+    ///Start after this video: the id of the last video of the previous page (later versions of the docs).
+    #[serde(
+        rename = "lastVideoId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub last_video_id: ::std::option::Option<::std::string::String>,
+    ///How many videos to return (later versions of the docs). The server's default is 30; a page with fewer than `limit` videos is the last.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub limit: ::std::option::Option<u32>,
+}
+/// Error types.
+pub mod error {
+    /// Error from a `TryFrom` or `FromStr` implementation.
+    pub struct ConversionError(::std::borrow::Cow<'static, str>);
+    impl ::std::error::Error for ConversionError {}
+    impl ::std::fmt::Display for ConversionError {
+        fn fmt(
+            &self,
+            f: &mut ::std::fmt::Formatter<'_>,
+        ) -> Result<(), ::std::fmt::Error> {
+            ::std::fmt::Display::fmt(&self.0, f)
+        }
+    }
+    impl ::std::fmt::Debug for ConversionError {
+        fn fmt(
+            &self,
+            f: &mut ::std::fmt::Formatter<'_>,
+        ) -> Result<(), ::std::fmt::Error> {
+            ::std::fmt::Debug::fmt(&self.0, f)
+        }
+    }
+    impl From<&'static str> for ConversionError {
+        fn from(value: &'static str) -> Self {
+            Self(value.into())
+        }
+    }
+    impl From<String> for ConversionError {
+        fn from(value: String) -> Self {
+            Self(value.into())
+        }
+    }
+}

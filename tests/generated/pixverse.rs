@@ -1,0 +1,216 @@
+///Queue position of a PixVerse video.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct QueueData {
+    ///Videos ahead of this one in the queue.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub queue_count: ::std::option::Option<crate::wire::FlexInt>,
+    ///Estimated wait, as PixVerse reports it.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub queue_time: ::std::option::Option<crate::wire::FlexNumber>,
+}
+///One PixVerse video as useapi.net lists it, including those still queued or generating, and as `GET /v2/pixverse/videos/{video_id}` answers it once completed (later docs; `video.json` is that answer, with this definition as its root). Every field is optional.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct Video {
+    ///PixVerse account id.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_id: ::std::option::Option<crate::wire::FlexInt>,
+    ///Aspect ratio such as `3:4`; may be empty.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub aspect_ratio: ::std::option::Option<crate::wire::FlexText>,
+    ///Id of the asset used, or 0.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub asset_id: ::std::option::Option<crate::wire::FlexInt>,
+    ///Image URL of the asset used, often empty.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub asset_img_url: ::std::option::Option<crate::wire::FlexText>,
+    ///Name of the asset used, often empty.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub asset_name: ::std::option::Option<crate::wire::FlexText>,
+    ///1 when PixVerse expanded the character prompt automatically, else 0.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub auto_character_prompt: ::std::option::Option<crate::wire::FlexInt>,
+    ///Avatar URL of the account owner.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub avatar: ::std::option::Option<crate::wire::FlexText>,
+    ///Camera movement preset, such as `default`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub camera_movement: ::std::option::Option<crate::wire::FlexText>,
+    ///Creation time, RFC 3339 (for example `2024-11-11T12:34:56Z`). Parsed by `Video::created_at()`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub created_at: ::std::option::Option<crate::wire::FlexText>,
+    ///Undocumented structure (the model says `any`); kept as raw JSON.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub customer_paths: ::std::option::Option<::serde_json::Value>,
+    ///Requested duration in seconds.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub duration: ::std::option::Option<crate::wire::FlexNumber>,
+    ///1 when this video extends another, else 0.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub extended: ::std::option::Option<crate::wire::FlexInt>,
+    ///URL of the first frame image, when there is one.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub first_frame: ::std::option::Option<crate::wire::FlexText>,
+    ///Id of the source image, for image-to-video.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub img_id: ::std::option::Option<crate::wire::FlexInt>,
+    ///URL of the source image, for image-to-video.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub img_url: ::std::option::Option<crate::wire::FlexText>,
+    ///URL of the last frame image, when there is one.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub last_frame: ::std::option::Option<crate::wire::FlexText>,
+    ///Number of likes.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub likes: ::std::option::Option<crate::wire::FlexInt>,
+    ///Lip-sync settings. Documented as an (empty) object; samples send `{}` or `null`. Kept as raw JSON.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub lip_sync: ::std::option::Option<::serde_json::Value>,
+    ///PixVerse model version, such as `v3`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub model: ::std::option::Option<crate::wire::FlexText>,
+    ///Display name of the model, often empty.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub model_name: ::std::option::Option<crate::wire::FlexText>,
+    ///Motion brush data, often empty.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub motion_brush: ::std::option::Option<crate::wire::FlexText>,
+    ///Motion mode, such as `normal`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub motion_mode: ::std::option::Option<crate::wire::FlexText>,
+    ///The negative prompt, if any.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub negative_prompt: ::std::option::Option<crate::wire::FlexText>,
+    ///Nickname of the account owner.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub nick_name: ::std::option::Option<crate::wire::FlexText>,
+    ///The video this one was derived from (upscale, extend). The model says number, the sample sends a composite string id; both are read as text.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub original_video_id: ::std::option::Option<crate::wire::FlexText>,
+    ///Height of the rendered video in pixels; 0 until rendered.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub output_height: ::std::option::Option<crate::wire::FlexInt>,
+    ///Width of the rendered video in pixels; 0 until rendered.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub output_width: ::std::option::Option<crate::wire::FlexInt>,
+    ///Platform the video was made on, often empty.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub platform: ::std::option::Option<crate::wire::FlexText>,
+    ///The prompt the video was generated from.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub prompt: ::std::option::Option<crate::wire::FlexText>,
+    ///Rendered quality, such as `540p`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub quality: ::std::option::Option<crate::wire::FlexText>,
+    ///Queue position while the video waits to be generated.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub queue_data: ::std::option::Option<QueueData>,
+    ///PixVerse's relation type code.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub relation_type: ::std::option::Option<crate::wire::FlexInt>,
+    ///1 when the watermark was removed, else 0.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub remove_watermark: ::std::option::Option<crate::wire::FlexInt>,
+    ///Generation seed.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub seed: ::std::option::Option<crate::wire::FlexInt>,
+    ///Style preset, often empty.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub style: ::std::option::Option<crate::wire::FlexText>,
+    ///Localized template names: a JSON document encoded inside a string.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub template_i18n_json: ::std::option::Option<crate::wire::FlexText>,
+    ///Template id, or 0 when no template was used.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub template_id: ::std::option::Option<crate::wire::FlexInt>,
+    ///Template name, when a template was used.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub template_name: ::std::option::Option<crate::wire::FlexText>,
+    ///Template thumbnail image URL.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub template_thumbnail_url: ::std::option::Option<crate::wire::FlexText>,
+    ///Template thumbnail video URL.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub template_thumbnail_video_url: ::std::option::Option<crate::wire::FlexText>,
+    ///1 when this is an upscaled video, else 0.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub upscaled: ::std::option::Option<crate::wire::FlexInt>,
+    ///URL of the video file; it is there only once the video is completed.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub url: ::std::option::Option<crate::wire::FlexText>,
+    ///Length of the video in seconds.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub video_duration: ::std::option::Option<crate::wire::FlexNumber>,
+    ///useapi.net's composite id of the video (`user:…-pixverse:<email>-video:…`).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub video_id: ::std::option::Option<crate::wire::FlexText>,
+    ///PixVerse's status code: 1 COMPLETED, 5 QUEUED, 10 GENERATING are documented; 7 (moderated) and 8 (failed) appear on sibling endpoints. Read it through `Video::status()`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub video_status: ::std::option::Option<crate::wire::FlexInt>,
+    ///useapi.net's claim that the status is final. The docs mark QUEUED as final, which is wrong: use `Video::is_final()`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub video_status_final: ::std::option::Option<crate::wire::FlexBool>,
+    ///useapi.net's name for `video_status` (COMPLETED, QUEUED, GENERATING, …).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub video_status_name: ::std::option::Option<crate::wire::FlexText>,
+    ///Workflow tag, often empty.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub workflow_tag: ::std::option::Option<crate::wire::FlexText>,
+}
+///Response of `GET /v2/pixverse/videos/`: one page of videos.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct VideoPage {
+    ///The videos on this page.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub data: ::std::option::Option<::std::vec::Vec<Video>>,
+    ///The `offset` to ask for to get the next page.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub next_offset: ::std::option::Option<crate::wire::FlexInt>,
+    ///How many videos the account has in all.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub total: ::std::option::Option<crate::wire::FlexInt>,
+}
+///Query of `GET /v2/pixverse/videos/`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct VideosQuery {
+    ///The PixVerse account email. Optional when only one account is configured at useapi.net, required when there are several.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub email: ::std::option::Option<::std::string::String>,
+    ///How many videos to return. The server's default is 40.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub limit: ::std::option::Option<u32>,
+    ///Where to start: the previous page's `next_offset`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub offset: ::std::option::Option<u32>,
+}
+/// Error types.
+pub mod error {
+    /// Error from a `TryFrom` or `FromStr` implementation.
+    pub struct ConversionError(::std::borrow::Cow<'static, str>);
+    impl ::std::error::Error for ConversionError {}
+    impl ::std::fmt::Display for ConversionError {
+        fn fmt(
+            &self,
+            f: &mut ::std::fmt::Formatter<'_>,
+        ) -> Result<(), ::std::fmt::Error> {
+            ::std::fmt::Display::fmt(&self.0, f)
+        }
+    }
+    impl ::std::fmt::Debug for ConversionError {
+        fn fmt(
+            &self,
+            f: &mut ::std::fmt::Formatter<'_>,
+        ) -> Result<(), ::std::fmt::Error> {
+            ::std::fmt::Debug::fmt(&self.0, f)
+        }
+    }
+    impl From<&'static str> for ConversionError {
+        fn from(value: &'static str) -> Self {
+            Self(value.into())
+        }
+    }
+    impl From<String> for ConversionError {
+        fn from(value: String) -> Self {
+            Self(value.into())
+        }
+    }
+}
