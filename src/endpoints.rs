@@ -73,7 +73,6 @@ pub enum Emulated {
 
 /// An endpoint's documented sample, served by the emulator: its path
 /// relative to the crate root and its text, compiled in.
-#[allow(unused_macros)]
 macro_rules! sample {
     ($path:literal) => {
         Emulated::Sample(
@@ -478,5 +477,16 @@ pub static ENDPOINTS: &[Spec] = &[
         error: None,
         emulated: Emulated::Handler,
         command: "memories videos --api v1",
+    },
+    Spec {
+        provider: Provider::PixVerse,
+        name: "scheduler available",
+        method: "GET",
+        path: "/v2/pixverse/scheduler/available",
+        response: Payload::of::<pixverse::SchedulerAvailable>(&[]),
+        request: None,
+        error: Some(USEAPI_ERROR),
+        emulated: sample!("tests/fixtures/pixverse/scheduler-available.json"),
+        command: "pixverse capacity",
     },
 ];

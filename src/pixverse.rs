@@ -105,6 +105,15 @@ impl<'a> PixVerse<'a> {
             Ok((!videos.is_empty()).then_some(videos))
         })
     }
+
+    /// `GET /v2/pixverse/scheduler/available` (later useapi.net docs): the
+    /// jobs running for the token's PixVerse accounts and each account's
+    /// capacity (`maxJobs`, `executing`, `available`).
+    pub fn scheduler_available(&self) -> Result<SchedulerAvailable> {
+        let endpoint = Endpoint::new(Provider::PixVerse, "scheduler available");
+        let request = Request::get(endpoint, "/v2/pixverse/scheduler/available");
+        self.transport.send(request).map_err(at(self.transport))
+    }
 }
 
 /// A PixVerse video's status, from its numeric `video_status`.

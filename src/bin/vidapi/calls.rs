@@ -7,6 +7,8 @@ use clap::{Parser, Subcommand};
 use vidapi::UseApi;
 
 use crate::Failure;
+use crate::commands::{print, shown, text};
+use crate::output::Col;
 
 type Outcome = Result<(), Failure>;
 
@@ -22,11 +24,52 @@ impl MinimaxCalls {
 
 /// `vidapi pixverse …` commands declared here.
 #[derive(Debug, Subcommand)]
-pub enum PixverseCalls {}
+pub enum PixverseCalls {
+    /// GET /v2/pixverse/scheduler/available: each account's capacity (max
+    /// jobs, running, available), then the jobs running now.
+    Capacity,
+}
 
 impl PixverseCalls {
-    pub fn run(self, _useapi: &UseApi, _json: bool) -> Outcome {
-        match self {}
+    pub fn run(self, useapi: &UseApi, json: bool) -> Outcome {
+        match self {
+            PixverseCalls::Capacity => {
+                let answer = useapi.pixverse().scheduler_available()?;
+                let accounts = answer.available.unwrap_or_default();
+                print(
+                    json,
+                    &accounts,
+                    &[
+                        Col::keep("email"),
+                        Col::keep("max jobs"),
+                        Col::keep("executing"),
+                        Col::keep("available"),
+                    ],
+                    |a| {
+                        vec![
+                            text(&a.email),
+                            shown(&a.max_jobs),
+                            shown(&a.executing),
+                            shown(&a.available),
+                        ]
+                    },
+                )?;
+                if json {
+                    return Ok(());
+                }
+                let jobs = answer.executing.unwrap_or_default();
+                print(
+                    false,
+                    &jobs,
+                    &[
+                        Col::keep("running video id"),
+                        Col::keep("started"),
+                        Col::keep("elapsed"),
+                    ],
+                    |j| vec![text(&j.video_id), text(&j.started), text(&j.elapsed)],
+                )
+            }
+        }
     }
 }
 
