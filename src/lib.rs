@@ -15,6 +15,9 @@
 //! | Hour One | [`HourOne`] | [`videos`](HourOne::videos), [`create_video`](HourOne::create_video), [`video`](HourOne::video), [`video_metadata`](HourOne::video_metadata) |
 //! | memories.ai | [`Memories`] | [`list_videos`](Memories::list_videos), [`videos_iter`](Memories::videos_iter) |
 //!
+//! [`endpoints::ENDPOINTS`] lists every endpoint with its method, path,
+//! payload types and fixtures, emulator answer and command.
+//!
 //! Clients keep to the providers' documented rate limits by themselves
 //! ([`pace`]: memories.ai's list, 5 requests per second, spaced evenly and
 //! shared by every clone and thread of a client), and report every HTTP
@@ -147,6 +150,7 @@ pub mod useapi;
 
 pub mod accounts;
 pub mod download;
+pub mod endpoints;
 pub mod view;
 
 #[cfg(feature = "emulator")]

@@ -206,6 +206,15 @@ impl PixVerse<'_> {
                 )
             }))
     }
+
+    /// `GET /v2/pixverse/scheduler/available` (later useapi.net docs): the
+    /// jobs running for the token's PixVerse accounts and each account's
+    /// capacity (`maxJobs`, `executing`, `available`).
+    pub fn scheduler_available(&self) -> Result<SchedulerAvailable> {
+        let endpoint = Endpoint::new(Provider::PixVerse, "scheduler available");
+        let request = Request::get(endpoint, "/v2/pixverse/scheduler/available");
+        self.transport.send(request)
+    }
 }
 
 /// The account email inside a composite id

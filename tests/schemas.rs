@@ -3,11 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use vidapi::view::Stage;
-use vidapi::{hourone, memories, minimax, pixverse, useapi};
+use vidapi::{hourone, memories, minimax, pixverse};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
@@ -54,70 +53,20 @@ fn fixture<T: DeserializeOwned>(name: &str) -> T {
         .unwrap_or_else(|e| panic!("{name} does not decode: {e}"))
 }
 
-/// Decodes, re-serializes and decodes again: the two decodings must agree.
-fn round_trip<T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug>(name: &str) {
-    let first: T = fixture(name);
-    let again: T = serde_json::from_str(&serde_json::to_string(&first).unwrap())
-        .unwrap_or_else(|e| panic!("{name} re-serialized does not decode: {e}"));
-    assert_eq!(first, again, "{name} changed in a round trip");
-}
-
-/// The type each fixture decodes into, by file name. Adding a fixture
-/// without saying what it is fails `every_fixture_has_a_type`.
-fn check_fixture(name: &str) -> bool {
-    match name {
-        n if n.starts_with("minimax/videos") || n.starts_with("drift/minimax-videos") => {
-            round_trip::<Vec<minimax::Video>>(n)
-        }
-        n if n.starts_with("minimax/files") => round_trip::<Vec<minimax::File>>(n),
-        n if n.starts_with("useapi/error") => round_trip::<useapi::ErrorBody>(n),
-        n if n.starts_with("pixverse/videos") => round_trip::<pixverse::VideoPage>(n),
-        "hourone/videos.json" => round_trip::<Vec<hourone::Video>>(name),
-        n if n.starts_with("hourone/video") => round_trip::<hourone::Video>(n),
-        n if n.starts_with("hourone/metadata") => round_trip::<hourone::VideoMetadata>(n),
-        "hourone/validation-error.json" => round_trip::<hourone::ValidationError>(name),
-        "hourone/create-video-request.json" | "drift/hourone-create-video-scenes.json" => {
-            round_trip::<hourone::CreateVideoRequest>(name)
-        }
-        "memories/list-videos-request.json" => round_trip::<memories::ListVideosRequest>(name),
-        n if n.starts_with("memories/") || n.starts_with("drift/memories-") => {
-            round_trip::<memories::ListVideosResponse>(n)
-        }
-        _ => return false,
-    }
-    true
-}
-
-fn all_fixtures() -> Vec<String> {
-    let base = root().join("tests/fixtures");
-    let mut names = Vec::new();
-    for provider in std::fs::read_dir(&base).unwrap() {
-        let provider = provider.unwrap().path();
-        if !provider.is_dir() {
-            continue;
-        }
-        for file in std::fs::read_dir(&provider).unwrap() {
-            let file = file.unwrap().path();
-            if file.extension().is_some_and(|e| e == "json") {
-                names.push(
-                    file.strip_prefix(&base)
-                        .unwrap()
-                        .to_string_lossy()
-                        .replace('\\', "/"),
-                );
-            }
-        }
-    }
-    names.sort();
-    names
-}
-
+/// Every fixture of the endpoint table (`vidapi::endpoints`) decodes as its
+/// type, and written and read back it is the same value.
 #[test]
 fn every_fixture_has_a_type_decodes_and_round_trips() {
-    let names = all_fixtures();
-    assert!(names.len() >= 30, "fixtures went missing: {names:?}");
-    for name in names {
-        assert!(check_fixture(&name), "no type for fixture {name}");
+    let all = vidapi::endpoints::fixtures();
+    assert!(all.len() >= 30, "fixtures went missing: {all:?}");
+    for (path, payload) in all {
+        let bytes = std::fs::read(root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert_eq!(
+            payload.round_trip(&bytes),
+            vidapi::endpoints::RoundTrip::Same,
+            "{path} as {}",
+            payload.type_name()
+        );
     }
 }
 

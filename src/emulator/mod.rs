@@ -1,10 +1,11 @@
 //! A local emulator of every provider, for demos and tests — yours included.
 //!
-//! It serves the eight documented endpoints over loopback HTTP from the
-//! documented samples, plus what later versions of the docs add (MiniMax's
-//! `limit`/`lastVideoId` paging, memories.ai's `POST /serve/api/v1/list_videos`,
-//! the single-video lookups `GET /v1/minimax/videos/{videoId}` and
-//! `GET /v2/pixverse/videos/{video_id}`), checks credentials the way each
+//! It serves every endpoint of [`ENDPOINTS`](crate::endpoints::ENDPOINTS)
+//! over loopback HTTP from the documented samples, routed by the table's
+//! method and path patterns: an endpoint whose answer depends on the request
+//! (MiniMax's `limit`/`lastVideoId` paging, memories.ai's filters, the
+//! single-video lookups, Hour One's videos) has a handler of its own, any
+//! other answers its documented sample. It checks credentials the way each
 //! provider does, pages like the real APIs, serves the finished videos'
 //! files as a media host would (`GET /media/…`, no credential, `Range`
 //! honoured), and can be told to misbehave for the next few answers.

@@ -8,6 +8,8 @@ use super::data::{Data, MemoriesVideo};
 use super::http::Answer;
 use super::template::{array, number};
 use super::{HOURONE_KEY, MEMORIES_KEY, RecordedRequest, USEAPI_TOKEN, lock};
+use crate::Provider;
+use crate::endpoints::{ENDPOINTS, Emulated, Spec};
 
 const MEMORIES_0429: &str = include_str!("../../tests/fixtures/memories/error-0429.json");
 
@@ -22,44 +24,131 @@ pub(crate) fn rate_limited(request: &RecordedRequest) -> super::Fault {
     }
 }
 
-/// The answer to one request; `base` is the emulator's own base URL.
+/// What an emulator handler gets: the data, the emulator's base URL, the
+/// request, and the path's `{name}` segments as sent (still encoded).
+pub(crate) struct Call<'a> {
+    data: &'a Data,
+    base: &'a str,
+    request: &'a RecordedRequest,
+    params: Vec<(&'static str, &'a str)>,
+}
+
+impl Call<'_> {
+    /// The path segment `{name}`, percent-decoded.
+    fn param(&self, name: &str) -> String {
+        let raw = self.params.iter().find(|(n, _)| *n == name);
+        decoded(raw.map_or("", |(_, v)| v))
+    }
+}
+
+type Handler = fn(&Call<'_>) -> Answer;
+
+/// The endpoints whose answer depends on the request, each with its
+/// handler; any other endpoint of [`ENDPOINTS`](crate::endpoints::ENDPOINTS)
+/// is answered with its documented sample (`Emulated::Sample`).
+const HANDLERS: &[(Provider, &str, Handler)] = &[
+    (Provider::MiniMax, "list videos", |c| {
+        useapi(c.data, c.request, || minimax_videos(c.data, c.request))
+    }),
+    (Provider::MiniMax, "get video", |c| {
+        useapi(c.data, c.request, || {
+            minimax_video(c.data, c.base, &c.param("videoId"))
+        })
+    }),
+    (Provider::MiniMax, "list files", |c| {
+        useapi(c.data, c.request, || minimax_files(c.data, c.request))
+    }),
+    (Provider::PixVerse, "list videos", |c| {
+        useapi(c.data, c.request, || pixverse_videos(c.data, c.request))
+    }),
+    (Provider::PixVerse, "get video", |c| {
+        useapi(c.data, c.request, || {
+            pixverse_video(c.data, c.base, &c.param("video_id"))
+        })
+    }),
+    (Provider::HourOne, "list videos", hourone_call),
+    (Provider::HourOne, "create video", hourone_call),
+    (Provider::HourOne, "get video", hourone_call),
+    (Provider::HourOne, "get video metadata", hourone_call),
+    (Provider::Memories, "list videos", |c| {
+        memories(c.data, c.request, Version::Original)
+    }),
+    (Provider::Memories, "list videos (v1)", |c| {
+        memories(c.data, c.request, Version::V1)
+    }),
+];
+
+/// The handler declared for an endpoint.
+pub(crate) fn handler(spec: &Spec) -> Option<Handler> {
+    HANDLERS
+        .iter()
+        .find(|(provider, name, _)| *provider == spec.provider && *name == spec.name)
+        .map(|(_, _, handler)| *handler)
+}
+
+/// Hour One's documented base ends in /api/v1; its paths are accepted with
+/// or without it so one emulator base URL serves every client.
+fn hourone_path(path: &str) -> &str {
+    path.strip_prefix("/api/v1").unwrap_or(path)
+}
+
+fn hourone_call(c: &Call<'_>) -> Answer {
+    let path = hourone_path(&c.request.path);
+    hourone(c.data, c.base, c.request, &c.request.method, path)
+}
+
+/// The answer to one request; `base` is the emulator's own base URL. The
+/// endpoint is found by [`ENDPOINTS`](crate::endpoints::ENDPOINTS)' method
+/// and path patterns.
 pub(crate) fn answer(data: &Data, base: &str, request: &RecordedRequest) -> Answer {
     let method = request.method.as_str();
     let path = request.path.as_str();
-    // Hour One's documented base ends in /api/v1; accept its paths with or
-    // without it so one emulator base URL serves every client.
-    let hourone_path = path.strip_prefix("/api/v1").unwrap_or(path);
-    let minimax_one = path
-        .strip_prefix("/v1/minimax/videos/")
-        .filter(|id| !id.is_empty());
-    let pixverse_one = path
-        .strip_prefix("/v2/pixverse/videos/")
-        .filter(|id| !id.is_empty());
-    match (method, path) {
-        ("GET", _) if minimax_one.is_some() => useapi(data, request, || {
-            minimax_video(data, base, &decoded(minimax_one.unwrap_or_default()))
-        }),
-        ("GET", _) if pixverse_one.is_some() => useapi(data, request, || {
-            pixverse_video(data, base, &decoded(pixverse_one.unwrap_or_default()))
-        }),
-        ("GET", "/v1/minimax/videos/" | "/v1/minimax/videos") => {
-            useapi(data, request, || minimax_videos(data, request))
+    let hourone_path = hourone_path(path);
+    for spec in ENDPOINTS.iter().filter(|spec| spec.method == method) {
+        let local = match spec.provider {
+            Provider::HourOne => hourone_path,
+            _ => path,
+        };
+        let Some(params) = spec.path_params(local) else {
+            continue;
+        };
+        let call = Call {
+            data,
+            base,
+            request,
+            params,
+        };
+        return match (spec.emulated, handler(spec)) {
+            (_, Some(handler)) => handler(&call),
+            (Emulated::Sample(_, text), None) => sample(&call, spec.provider, text),
+            (Emulated::Handler, None) => Answer::json(
+                501,
+                &json!({"error": format!("no handler for {} {}", spec.provider, spec.name), "code": 501}),
+            ),
+        };
+    }
+    if hourone_path.starts_with("/videos") {
+        // Hour One's own answers (401, 404, 405) to other paths below /videos.
+        return hourone(data, base, request, method, hourone_path);
+    }
+    Answer::json(
+        404,
+        &json!({"error": format!("no route for {method} {path}"), "code": 404}),
+    )
+}
+
+/// An endpoint's documented sample, after the provider's credential check.
+fn sample(call: &Call<'_>, provider: Provider, text: &str) -> Answer {
+    let body = || Answer::json_bytes(200, text.as_bytes().to_vec());
+    match provider {
+        Provider::MiniMax | Provider::PixVerse => useapi(call.data, call.request, body),
+        Provider::HourOne if call.request.header("api-key") != Some(HOURONE_KEY) => {
+            Answer::json(401, &json!({"detail": "Invalid or missing api-key"}))
         }
-        ("GET", "/v1/minimax/files/" | "/v1/minimax/files") => {
-            useapi(data, request, || minimax_files(data, request))
+        Provider::Memories if call.request.header("authorization") != Some(MEMORIES_KEY) => {
+            Answer::json_bytes(200, call.data.memories_0401.clone())
         }
-        ("GET", "/v2/pixverse/videos/" | "/v2/pixverse/videos") => {
-            useapi(data, request, || pixverse_videos(data, request))
-        }
-        ("POST", "/serve/api/video/list_videos") => memories(data, request, Version::Original),
-        ("POST", "/serve/api/v1/list_videos") => memories(data, request, Version::V1),
-        _ if hourone_path.starts_with("/videos") => {
-            hourone(data, base, request, method, hourone_path)
-        }
-        _ => Answer::json(
-            404,
-            &json!({"error": format!("no route for {method} {path}"), "code": 404}),
-        ),
+        _ => body(),
     }
 }
 

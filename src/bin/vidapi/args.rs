@@ -308,6 +308,9 @@ pub enum Minimax {
         #[arg(long, value_parser = at_least_one)]
         limit: Option<u32>,
     },
+    /// The commands declared in calls.rs.
+    #[command(flatten)]
+    Calls(crate::calls::MinimaxCalls),
 }
 
 #[derive(Debug, Subcommand)]
@@ -333,6 +336,9 @@ pub enum Pixverse {
         /// useapi.net's video_id (user:…-pixverse:<email>-video:…).
         video_id: String,
     },
+    /// The commands declared in calls.rs.
+    #[command(flatten)]
+    Calls(crate::calls::PixverseCalls),
 }
 
 #[derive(Debug, Subcommand)]

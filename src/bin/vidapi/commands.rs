@@ -24,11 +24,11 @@ fn created(time: Option<chrono::DateTime<chrono::Utc>>) -> String {
         .unwrap_or_default()
 }
 
-fn text(field: &Option<vidapi::wire::FlexText>) -> String {
+pub(crate) fn text(field: &Option<vidapi::wire::FlexText>) -> String {
     cell(field.as_ref().and_then(|t| t.non_empty()))
 }
 
-fn shown<T: std::fmt::Display>(value: &Option<T>) -> String {
+pub(crate) fn shown<T: std::fmt::Display>(value: &Option<T>) -> String {
     value.as_ref().map(ToString::to_string).unwrap_or_default()
 }
 
@@ -39,7 +39,7 @@ fn status_cell<S: std::fmt::Display>(status: Option<S>) -> String {
 
 /// Prints the answer's body as sent (`--json`), or `items` as a table of
 /// the given columns.
-fn print<T>(
+pub(crate) fn print<T>(
     as_json: bool,
     items: &[T],
     columns: &[Col],

@@ -10,7 +10,7 @@ use vidapi::memories::ListVideosRequest;
 use vidapi::{Config, HourOne, Memories, Provider, RetryPolicy, UseApi};
 
 use crate::output::line;
-use crate::{Failure, commands};
+use crate::{Failure, calls, commands};
 
 fn heading(text: &str) -> Result<(), Failure> {
     line("")?;
@@ -59,6 +59,19 @@ pub fn run() -> Result<(), Failure> {
     heading(&format!("PixVerse  GET /v2/pixverse/videos/{pixverse_id}"))?;
     commands::pixverse_video(&useapi, false, pixverse_id)?;
 
+    // Every other endpoint of the table whose command is declared in
+    // calls.rs, as its command runs it.
+    for spec in vidapi::endpoints::ENDPOINTS {
+        let Some(call) = calls::parse(spec.command) else {
+            continue;
+        };
+        heading(&format!(
+            "{}  {} {}  (vidapi {})",
+            spec.provider, spec.method, spec.path, spec.command
+        ))?;
+        call.run(&useapi, false)?;
+    }
+
     heading("Hour One  POST /videos (workspace-id: demo-workspace), then GET /videos/{id}")?;
     let body = CreateVideoRequest {
         name: Some("vidapi demo".into()),
@@ -79,6 +92,15 @@ pub fn run() -> Result<(), Failure> {
         ..Default::default()
     };
     commands::memories_videos(&mem, false, &filter)?;
+    heading(
+        "memories.ai  POST /serve/api/v1/list_videos {\"unique_id\": \"project-a\", \"size\": 3}",
+    )?;
+    let filter = vidapi::memories::ListVideosV1Request {
+        unique_id: Some("project-a".into()),
+        size: Some(3),
+        ..Default::default()
+    };
+    commands::memories_videos_v1(&mem, false, &filter)?;
 
     let accounts = Accounts {
         useapi: Some(useapi.clone()),
@@ -127,10 +149,42 @@ pub fn run() -> Result<(), Failure> {
     }
 
     heading("Done")?;
+    covered(&emulator)?;
     line(&format!(
         "{} requests answered by the emulator over {} TCP connections",
         emulator.requests().len(),
         emulator.connections()
+    ))?;
+    Ok(())
+}
+
+/// Checks that the demo called every endpoint of `vidapi::endpoints`, and
+/// says so: an endpoint added to the table without a way for the demo to
+/// call it fails the demo.
+fn covered(emulator: &Emulator) -> Result<(), Failure> {
+    let requests = emulator.requests();
+    let missed: Vec<String> = vidapi::endpoints::ENDPOINTS
+        .iter()
+        .filter(|spec| {
+            !requests.iter().any(|r| {
+                let path = match spec.provider {
+                    Provider::HourOne => r.path.strip_prefix("/api/v1").unwrap_or(&r.path),
+                    _ => &r.path,
+                };
+                r.method == spec.method && spec.path_params(path).is_some()
+            })
+        })
+        .map(|spec| format!("{} {} (vidapi {})", spec.method, spec.path, spec.command))
+        .collect();
+    if !missed.is_empty() {
+        return Err(Failure::Api(format!(
+            "the demo called no {}: declare its command in src/bin/vidapi/calls.rs",
+            missed.join(", ")
+        )));
+    }
+    line(&format!(
+        "all {} endpoints of vidapi::endpoints::ENDPOINTS were called",
+        vidapi::endpoints::ENDPOINTS.len()
     ))?;
     Ok(())
 }

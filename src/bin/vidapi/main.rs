@@ -2,6 +2,7 @@
 //! providers, a wait-until-done, and an offline demo against the emulator.
 
 mod args;
+mod calls;
 mod commands;
 mod demo;
 mod drift;
@@ -187,6 +188,8 @@ fn command(cli: Cli) -> Result<(), Failure> {
         Command::Minimax(Minimax::Video { video_id }) => {
             commands::minimax_video(&settings::useapi()?, json, &video_id)
         }
+        Command::Minimax(Minimax::Calls(call)) => call.run(&settings::useapi()?, json),
+        Command::Pixverse(Pixverse::Calls(call)) => call.run(&settings::useapi()?, json),
         Command::Pixverse(Pixverse::Video { video_id }) => {
             commands::pixverse_video(&settings::useapi()?, json, &video_id)
         }
