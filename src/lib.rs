@@ -152,10 +152,10 @@ pub mod emulator;
 pub mod schema;
 
 pub use config::{Body, Config, RetryPolicy};
+pub use endpoint::Rate;
 pub use error::{Endpoint, Error, Provider, Result};
 pub use hourone::HourOne;
 pub use memories::Memories;
-pub use endpoint::Rate;
 pub use stage::Stage;
 pub use useapi::UseApi;
 

@@ -33,26 +33,26 @@ pub struct Cli {
     /// (its own envelope, field names, values and key order), instead of a
     /// table. `--all` prints a JSON array of the videos as sent; `list` its
     /// own cross-provider records.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub json: bool,
 
     /// Save every 2xx response body verbatim in DIR (created if missing),
     /// as PROVIDER-TYPE-NNNN.json, never replacing a file: check them with
     /// `vidapi drift PROVIDER TYPE DIR/PROVIDER-TYPE-*`.
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, global = true, help_heading = GLOBAL, value_name = "DIR")]
     pub save_bodies: Option<std::path::PathBuf>,
 
     /// Also print, on stderr, the drift the responses showed: fields their
     /// schemas do not declare, values of another type, unknown statuses.
     /// Stdout and the exit code stay as they are.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub drift: bool,
 
     /// Print a line on stderr for every HTTP attempt: provider, endpoint,
     /// method, path (query values and emails redacted), status, bytes,
     /// duration, retry number, the pacing wait before it and the wait before
     /// the next one. Never a credential or a body; stdout stays as it is.
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = GLOBAL)]
     pub verbose: bool,
 
     /// Keep memories.ai's rate (5 list requests per second) within this
@@ -60,19 +60,73 @@ pub struct Cli {
     /// the same key and host shares it, through a small state file in
     /// $XDG_CACHE_HOME/vidapi/pace (else ~/.cache/vidapi/pace; VIDAPI_PACE_DIR
     /// names another folder). VIDAPI_SHARED_PACING=0 does the same as this flag.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub no_shared_pacing: bool,
+
+    /// Give each HTTP attempt at most this many seconds (fractions allowed,
+    /// at most 86400) to send the request, get the answer's head and read
+    /// its body, each phase; default 60. A timed-out attempt is not retried
+    /// (exit 1). Also VIDAPI_REQUEST_TIMEOUT, which this flag overrides.
+    /// (`wait --timeout` is the whole wait's deadline, not this.)
+    #[arg(
+        long,
+        global = true,
+        help_heading = GLOBAL,
+        value_name = "SECS",
+        value_parser = positive_seconds,
+        allow_negative_numbers = true
+    )]
+    pub request_timeout: Option<f64>,
+
+    /// Give connecting (DNS, TCP, TLS) at most this many seconds (fractions
+    /// allowed, at most 86400); default 10. Also VIDAPI_CONNECT_TIMEOUT,
+    /// which this flag overrides.
+    #[arg(
+        long,
+        global = true,
+        help_heading = GLOBAL,
+        value_name = "SECS",
+        value_parser = positive_seconds,
+        allow_negative_numbers = true
+    )]
+    pub connect_timeout: Option<f64>,
 
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The heading the options every command takes are listed under, apart
+/// from each command's own.
+const GLOBAL: &str = "Global options";
+
+/// `--json` on a command with no JSON output: accepted by the parser (so
+/// that the command says why it is refused, exit 2) but not offered in its
+/// help or completions.
+fn refused_json() -> clap::Arg {
+    clap::Arg::new("json")
+        .long("json")
+        .action(clap::ArgAction::SetTrue)
+        .hide(true)
+}
+
+/// `--save-bodies` on a command that calls no provider: accepted, refused
+/// by the command (exit 2), not offered.
+fn refused_save_bodies() -> clap::Arg {
+    clap::Arg::new("save_bodies")
+        .long("save-bodies")
+        .value_name("DIR")
+        .value_parser(clap::value_parser!(PathBuf))
+        .hide(true)
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Start the built-in emulator, call every endpoint through the real
     /// client, and print what came back. Needs no network and no credentials.
+    #[command(arg = refused_json(), arg = refused_save_bodies())]
     Demo,
     /// Run the provider emulator in the foreground and print its base URL.
+    #[command(arg = refused_json(), arg = refused_save_bodies())]
     Emulator {
         /// Port on 127.0.0.1 (0 picks a free one).
         #[arg(long, default_value_t = 0)]
@@ -142,6 +196,7 @@ pub enum Command {
     },
     /// Print a shell completion script on stdout. For example, bash:
     /// `vidapi completions bash > ~/.local/share/bash-completion/completions/vidapi`.
+    #[command(arg = refused_json(), arg = refused_save_bodies())]
     Completions {
         /// The shell.
         #[arg(value_enum)]

@@ -61,6 +61,7 @@ fn main() -> ExitCode {
         verbose();
     }
     settings::share_pacing(!cli.no_shared_pacing);
+    settings::timeouts(cli.request_timeout, cli.connect_timeout);
     let report_drift = cli.drift;
     let outcome = run(cli);
     if report_drift {
