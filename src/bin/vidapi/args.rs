@@ -129,7 +129,7 @@ pub enum Command {
     #[command(arg = refused_json(), arg = refused_save_bodies())]
     Emulator {
         /// Port on 127.0.0.1 (0 picks a free one).
-        #[arg(long, default_value_t = 0)]
+        #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
         port: u16,
     },
     /// MiniMax through useapi.net (needs USEAPI_TOKEN).
@@ -178,10 +178,10 @@ pub enum Command {
         /// The video's id as the provider gives it.
         video_id: String,
         /// Give up after this many seconds (exit code 3).
-        #[arg(long, default_value_t = 600.0, value_parser = positive_seconds)]
+        #[arg(long, default_value_t = 600.0, value_parser = positive_seconds, allow_negative_numbers = true)]
         timeout: f64,
         /// Seconds between polls.
-        #[arg(long, default_value_t = 5.0, value_parser = positive_seconds)]
+        #[arg(long, default_value_t = 5.0, value_parser = positive_seconds, allow_negative_numbers = true)]
         interval: f64,
         #[command(flatten)]
         scope: ScopeArgs,
@@ -266,11 +266,16 @@ pub struct FileArgs {
     pub force: bool,
     /// Refuse a file larger than this many bytes, announced or not
     /// (default: 4294967296, 4 GiB).
-    #[arg(long, value_name = "BYTES")]
+    #[arg(
+        long,
+        value_name = "BYTES",
+        value_parser = byte_count,
+        allow_negative_numbers = true
+    )]
     pub max_bytes: Option<u64>,
     /// Give up after this many seconds of downloading, keeping PATH.part for
     /// a later run to resume (default: no deadline).
-    #[arg(long, value_name = "SECS", value_parser = positive_seconds)]
+    #[arg(long, value_name = "SECS", value_parser = positive_seconds, allow_negative_numbers = true)]
     pub deadline: Option<f64>,
 }
 
@@ -337,7 +342,7 @@ pub enum Minimax {
         account: Option<String>,
         /// Videos per page, at least 1 (server default 30; later versions of
         /// the docs).
-        #[arg(long, value_parser = at_least_one)]
+        #[arg(long, value_parser = at_least_one, allow_negative_numbers = true)]
         limit: Option<u32>,
         /// Start after this video: the id of the previous page's last video.
         #[arg(long, conflicts_with = "all")]
@@ -360,7 +365,7 @@ pub enum Minimax {
         account: Option<String>,
         /// How many files, at least 1 (server default 10). When as many come
         /// back, a line on stderr says there may be more.
-        #[arg(long, value_parser = at_least_one)]
+        #[arg(long, value_parser = at_least_one, allow_negative_numbers = true)]
         limit: Option<u32>,
     },
 }
@@ -373,10 +378,10 @@ pub enum Pixverse {
         #[arg(long)]
         email: Option<String>,
         /// Videos per page, at least 1 (server default 40).
-        #[arg(long, value_parser = at_least_one)]
+        #[arg(long, value_parser = at_least_one, allow_negative_numbers = true)]
         limit: Option<u32>,
         /// Where to start (the previous page's next_offset).
-        #[arg(long, conflicts_with = "all")]
+        #[arg(long, conflicts_with = "all", allow_negative_numbers = true)]
         offset: Option<u32>,
         /// Page through every video, streaming rows as pages arrive.
         #[arg(long)]
@@ -483,10 +488,10 @@ pub enum Memories {
 #[derive(Debug, Args)]
 pub struct MemoriesFilter {
     /// Page number, from 1 (server default 1).
-    #[arg(long, conflicts_with = "all", value_parser = at_least_one)]
+    #[arg(long, conflicts_with = "all", value_parser = at_least_one, allow_negative_numbers = true)]
     pub page: Option<u32>,
     /// Videos per page, at least 1 (server default 20).
-    #[arg(long, value_parser = at_least_one)]
+    #[arg(long, value_parser = at_least_one, allow_negative_numbers = true)]
     pub size: Option<u32>,
     /// Only videos whose name contains this.
     #[arg(long)]
@@ -495,7 +500,7 @@ pub struct MemoriesFilter {
     #[arg(long)]
     pub video_no: Option<String>,
     /// Only videos in this folder (original endpoint only).
-    #[arg(long, conflicts_with = "unique_id")]
+    #[arg(long, conflicts_with = "unique_id", allow_negative_numbers = true)]
     pub folder_id: Option<i64>,
     /// Only videos uploaded under this unique_id (with --api v1 only).
     #[arg(long)]
@@ -603,4 +608,14 @@ fn at_least_one(text: &str) -> Result<u32, String> {
             u32::MAX
         )),
     }
+}
+
+/// A number of bytes: a whole number from 0 up.
+fn byte_count(text: &str) -> Result<u64, String> {
+    text.trim().parse::<u64>().map_err(|_| {
+        format!(
+            "{text:?} is not a whole number of bytes from 0 to {}",
+            u64::MAX
+        )
+    })
 }
