@@ -94,6 +94,8 @@ impl Memories {
 
     /// A client for the production host with default settings; the key is
     /// sent as `Authorization: <key>`, with no scheme.
+    /// Always that host, [`BASE_URL`](Self::BASE_URL): it reads no variable
+    /// ([`from_env`](Self::from_env) reads the credential, base URL, proxy, timeouts).
     pub fn new(api_key: impl Into<String>) -> Self {
         Self::with_config(api_key, Config::default())
             .expect("the default configuration names a valid https host")

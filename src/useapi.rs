@@ -31,6 +31,8 @@ impl UseApi {
 
     /// A client for the production host with default settings. The token is
     /// sent as `Authorization: Bearer <token>`, as is (it begins with `user:`).
+    /// Always that host, [`BASE_URL`](Self::BASE_URL): it reads no variable
+    /// ([`from_env`](Self::from_env) reads the credential, base URL, proxy, timeouts).
     pub fn new(token: impl Into<String>) -> Self {
         Self::with_config(token, Config::default())
             .expect("the default configuration names a valid https host")

@@ -15,7 +15,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// request: VIDAPI_PROXY (http, https, socks4, socks4a, socks5, socks5h).
 /// Files read by `drift` and `schema`: at most VIDAPI_MAX_INPUT_BYTES
 /// (64 MiB by default). Processes pace memories.ai's list together
-/// (see --no-shared-pacing).
+/// (see --no-shared-pacing). Request timeouts: VIDAPI_REQUEST_TIMEOUT and
+/// VIDAPI_CONNECT_TIMEOUT, in seconds (see --request-timeout).
 ///
 /// Exit codes: 0 success; 1 an API, network, decoding or download error (or,
 /// for `list`, any provider failing; for `download`, a video with no
@@ -49,7 +50,7 @@ pub struct Cli {
     pub drift: bool,
 
     /// Print a line on stderr for every HTTP attempt: provider, endpoint,
-    /// method, path (query values and emails redacted), status, bytes,
+    /// method, path (query values and account-carrying ids redacted), status, bytes,
     /// duration, retry number, the pacing wait before it and the wait before
     /// the next one. Never a credential or a body; stdout stays as it is.
     #[arg(short, long, global = true, help_heading = GLOBAL)]
