@@ -11,6 +11,8 @@
 //! | [`VIDAPI_PROXY`] | [`Config::proxy`] of every client |
 //! | [`VIDAPI_ALLOW_HTTP`] | `1` (or `true`, `yes`, `on`): [`Config::allow_http`] of every client |
 //! | [`VIDAPI_PACE_DIR`] | a directory: [`Config::shared_pacing`] of every client (the `vidapi` command defaults it to [`pace::default_dir`](crate::pace::default_dir)) |
+//! | [`VIDAPI_REQUEST_TIMEOUT`] | seconds (fractions allowed, more than 0, at most 86400): [`Config::timeout`] of every client |
+//! | [`VIDAPI_CONNECT_TIMEOUT`] | seconds, the same way: [`Config::connect_timeout`] of every client |
 //!
 //! A variable that is unset or blank counts as not set. Every other setting
 //! keeps [`Config::new`]'s default.
@@ -62,8 +64,21 @@ pub const VIDAPI_ALLOW_HTTP: &str = "VIDAPI_ALLOW_HTTP";
 /// ([`Config::shared_pacing`]). Unset, each client paces on its own.
 pub const VIDAPI_PACE_DIR: &str = "VIDAPI_PACE_DIR";
 
+/// Seconds an attempt may take ([`Config::timeout`]): a number more than 0
+/// and at most 86400, fractions allowed (`2.5`). Anything else is
+/// [`Error::InvalidArgument`] naming the variable.
+pub const VIDAPI_REQUEST_TIMEOUT: &str = "VIDAPI_REQUEST_TIMEOUT";
+
+/// Seconds connecting may take ([`Config::connect_timeout`]), read as
+/// [`VIDAPI_REQUEST_TIMEOUT`] is.
+pub const VIDAPI_CONNECT_TIMEOUT: &str = "VIDAPI_CONNECT_TIMEOUT";
+
+/// The most seconds [`VIDAPI_REQUEST_TIMEOUT`] and
+/// [`VIDAPI_CONNECT_TIMEOUT`] take: one day.
+pub const MAX_TIMEOUT_SECONDS: f64 = 86_400.0;
+
 /// Every variable read, for callers that clear or list them.
-pub const VARIABLES: [&str; 9] = [
+pub const VARIABLES: [&str; 11] = [
     USEAPI_TOKEN,
     HOURONE_API_KEY,
     MEMORIES_API_KEY,
@@ -73,6 +88,8 @@ pub const VARIABLES: [&str; 9] = [
     VIDAPI_PROXY,
     VIDAPI_ALLOW_HTTP,
     VIDAPI_PACE_DIR,
+    VIDAPI_REQUEST_TIMEOUT,
+    VIDAPI_CONNECT_TIMEOUT,
 ];
 
 /// One client's variables.
@@ -117,10 +134,42 @@ pub fn credential_variable(provider: Provider) -> &'static str {
     }
 }
 
+/// A number of seconds more than 0 and at most
+/// [`MAX_TIMEOUT_SECONDS`], fractions allowed: the timeout variables' (and
+/// the `vidapi` command's timeout flags') one rule. The error says what is
+/// accepted.
+pub fn parse_seconds(text: &str) -> std::result::Result<std::time::Duration, String> {
+    match text.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= MAX_TIMEOUT_SECONDS => {
+            Ok(std::time::Duration::from_secs_f64(v))
+        }
+        _ => Err(format!(
+            "{text:?} is not a number of seconds greater than 0 and at most 86400 \
+             (fractions allowed, e.g. 0.5)"
+        )),
+    }
+}
+
+/// A timeout variable's value, `None` when unset or blank.
+fn seconds(
+    vars: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+) -> Result<Option<std::time::Duration>> {
+    get(vars, name)
+        .map(|text| parse_seconds(&text).map_err(|reason| Error::invalid(name, reason)))
+        .transpose()
+}
+
 /// The settings for one client: its base URL, the proxy, plain http,
-/// shared pacing.
+/// shared pacing, timeouts.
 fn config(vars: &impl Fn(&str) -> Option<String>, which: &Vars, base: &Config) -> Result<Config> {
     let mut config = base.clone();
+    if let Some(timeout) = seconds(vars, VIDAPI_REQUEST_TIMEOUT)? {
+        config = config.timeout(timeout);
+    }
+    if let Some(timeout) = seconds(vars, VIDAPI_CONNECT_TIMEOUT)? {
+        config = config.connect_timeout(timeout);
+    }
     if let Some(dir) = get(vars, VIDAPI_PACE_DIR) {
         config = config.shared_pacing(dir);
     }
@@ -269,7 +318,8 @@ impl Accounts {
 
 impl UseApi {
     /// A client from [`USEAPI_TOKEN`] in the process environment, with
-    /// [`USEAPI_BASE_URL`], [`VIDAPI_PROXY`] and [`VIDAPI_ALLOW_HTTP`] when
+    /// [`USEAPI_BASE_URL`], [`VIDAPI_PROXY`], [`VIDAPI_ALLOW_HTTP`] and the
+    /// timeouts ([`VIDAPI_REQUEST_TIMEOUT`], [`VIDAPI_CONNECT_TIMEOUT`]) when
     /// set. The token not set is [`Error::NotConfigured`].
     pub fn from_env() -> Result<UseApi> {
         Self::from_vars(process)
@@ -295,7 +345,8 @@ impl UseApi {
 
 impl HourOne {
     /// A client from [`HOURONE_API_KEY`] in the process environment, with
-    /// [`HOURONE_BASE_URL`], [`VIDAPI_PROXY`] and [`VIDAPI_ALLOW_HTTP`] when
+    /// [`HOURONE_BASE_URL`], [`VIDAPI_PROXY`], [`VIDAPI_ALLOW_HTTP`] and the
+    /// timeouts ([`VIDAPI_REQUEST_TIMEOUT`], [`VIDAPI_CONNECT_TIMEOUT`]) when
     /// set. The key not set is [`Error::NotConfigured`].
     pub fn from_env() -> Result<HourOne> {
         Self::from_vars(process)
@@ -321,7 +372,8 @@ impl HourOne {
 
 impl Memories {
     /// A client from [`MEMORIES_API_KEY`] in the process environment, with
-    /// [`MEMORIES_BASE_URL`], [`VIDAPI_PROXY`] and [`VIDAPI_ALLOW_HTTP`] when
+    /// [`MEMORIES_BASE_URL`], [`VIDAPI_PROXY`], [`VIDAPI_ALLOW_HTTP`] and the
+    /// timeouts ([`VIDAPI_REQUEST_TIMEOUT`], [`VIDAPI_CONNECT_TIMEOUT`]) when
     /// set. The key not set is [`Error::NotConfigured`].
     pub fn from_env() -> Result<Memories> {
         Self::from_vars(process)

@@ -78,6 +78,8 @@ crate::provider::client_shell!(
     fields {},
     /// A client for the production host with default settings; the key is
     /// sent as the `api-key` header.
+    /// Always that host, [`BASE_URL`](Self::BASE_URL): it reads no variable
+    /// ([`from_env`](Self::from_env) reads the credential, base URL, proxy, timeouts).
 );
 
 impl HourOne {

@@ -171,6 +171,8 @@ crate::provider::client_shell!(
     fields { api: ApiVersion::default() },
     /// A client for the production host with default settings; the key is
     /// sent as `Authorization: <key>`, with no scheme.
+    /// Always that host, [`BASE_URL`](Self::BASE_URL): it reads no variable
+    /// ([`from_env`](Self::from_env) reads the credential, base URL, proxy, timeouts).
 );
 
 impl Memories {

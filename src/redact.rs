@@ -226,8 +226,10 @@ pub(crate) fn is_secret_field(key: &[u8]) -> bool {
 /// A request's path as log events show it: query parameters by name, with
 /// a value only when it is a plain number (`limit=40`, `offset=0`; an
 /// email, account or id is `[redacted]`), and any path segment that holds
-/// an `@` (useapi.net's PixVerse video ids carry the account's email)
-/// replaced by `[redacted]`. Written only when an event is recorded.
+/// an `@` or a `:` replaced by `[redacted]`: useapi.net's composite video
+/// ids (`user:…-minimax:<account>-video:…`, `user:…-pixverse:<email>-video:…`)
+/// carry the account, which the query's `account` and `email` never show
+/// either. Written only when an event is recorded.
 pub(crate) struct LogPath<'a> {
     /// The path, encoded.
     pub path: &'a str,
@@ -242,7 +244,7 @@ impl std::fmt::Display for LogPath<'_> {
                 f.write_str("/")?;
             }
             let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
-            f.write_str(if decoded.contains('@') {
+            f.write_str(if decoded.contains(['@', ':']) {
                 REDACTED
             } else {
                 segment
@@ -351,6 +353,32 @@ mod tests {
             "cdn.example.com/a/b.mp4?sig=[redacted]&exp=170&x=[redacted]"
         );
         assert_eq!(log_url("not a url"), "[unparsable URL]");
+    }
+
+    #[test]
+    fn logged_paths_hide_composite_ids_whole() {
+        let query = vec![("account".to_owned(), "acc".to_owned())];
+        for path in [
+            "/v1/minimax/videos/user%3A1234-minimax%3Aacc-video%3A7",
+            "/v1/minimax/videos/user:1234-minimax:acc-video:7",
+        ] {
+            let shown = LogPath {
+                path,
+                query: &query,
+            }
+            .to_string();
+            assert_eq!(shown, "/v1/minimax/videos/[redacted]?account=[redacted]");
+        }
+        // Ids without an account stay: Hour One's, memories.ai's.
+        let plain = LogPath {
+            path: "/videos/5f1c-22/metadata",
+            query: &[],
+        };
+        assert_eq!(plain.to_string(), "/videos/5f1c-22/metadata");
+        assert_eq!(
+            log_url("https://cdn.example.com/v/user:1-minimax:acc-video:7.mp4"),
+            "cdn.example.com/v/[redacted]"
+        );
     }
 
     #[test]

@@ -45,6 +45,8 @@ crate::provider::client_shell!(
     fields {},
     /// A client for the production host with default settings. The token is
     /// sent as `Authorization: Bearer <token>`, as is (it begins with `user:`).
+    /// Always that host, [`BASE_URL`](Self::BASE_URL): it reads no variable
+    /// ([`from_env`](Self::from_env) reads the credential, base URL, proxy, timeouts).
 );
 
 /// Reads useapi.net's `{"error": …, "code": …}` body.

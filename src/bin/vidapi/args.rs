@@ -15,7 +15,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// request: VIDAPI_PROXY (http, https, socks4, socks4a, socks5, socks5h).
 /// Files read by `drift` and `schema`: at most VIDAPI_MAX_INPUT_BYTES
 /// (64 MiB by default). Processes pace memories.ai's list together
-/// (see --no-shared-pacing).
+/// (see --no-shared-pacing). Request timeouts: VIDAPI_REQUEST_TIMEOUT and
+/// VIDAPI_CONNECT_TIMEOUT, in seconds (see --request-timeout).
 ///
 /// Exit codes: 0 success; 1 an API, network, decoding or download error (or,
 /// for `list`, any provider failing; for `download`, a video with no
@@ -33,26 +34,26 @@ pub struct Cli {
     /// (its own envelope, field names, values and key order), instead of a
     /// table. `--all` prints a JSON array of the videos as sent; `list` its
     /// own cross-provider records.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub json: bool,
 
     /// Save every 2xx response body verbatim in DIR (created if missing),
     /// as PROVIDER-TYPE-NNNN.json, never replacing a file: check them with
     /// `vidapi drift PROVIDER TYPE DIR/PROVIDER-TYPE-*`.
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, global = true, help_heading = GLOBAL, value_name = "DIR")]
     pub save_bodies: Option<std::path::PathBuf>,
 
     /// Also print, on stderr, the drift the responses showed: fields their
     /// schemas do not declare, values of another type, unknown statuses.
     /// Stdout and the exit code stay as they are.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub drift: bool,
 
     /// Print a line on stderr for every HTTP attempt: provider, endpoint,
-    /// method, path (query values and emails redacted), status, bytes,
+    /// method, path (query values and account-carrying ids redacted), status, bytes,
     /// duration, retry number, the pacing wait before it and the wait before
     /// the next one. Never a credential or a body; stdout stays as it is.
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = GLOBAL)]
     pub verbose: bool,
 
     /// Keep memories.ai's rate (5 list requests per second) within this
@@ -60,22 +61,76 @@ pub struct Cli {
     /// the same key and host shares it, through a small state file in
     /// $XDG_CACHE_HOME/vidapi/pace (else ~/.cache/vidapi/pace; VIDAPI_PACE_DIR
     /// names another folder). VIDAPI_SHARED_PACING=0 does the same as this flag.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub no_shared_pacing: bool,
+
+    /// Give each HTTP attempt at most this many seconds (fractions allowed,
+    /// at most 86400) to send the request, get the answer's head and read
+    /// its body, each phase; default 60. A timed-out attempt is not retried
+    /// (exit 1). Also VIDAPI_REQUEST_TIMEOUT, which this flag overrides.
+    /// (`wait --timeout` is the whole wait's deadline, not this.)
+    #[arg(
+        long,
+        global = true,
+        help_heading = GLOBAL,
+        value_name = "SECS",
+        value_parser = positive_seconds,
+        allow_negative_numbers = true
+    )]
+    pub request_timeout: Option<f64>,
+
+    /// Give connecting (DNS, TCP, TLS) at most this many seconds (fractions
+    /// allowed, at most 86400); default 10. Also VIDAPI_CONNECT_TIMEOUT,
+    /// which this flag overrides.
+    #[arg(
+        long,
+        global = true,
+        help_heading = GLOBAL,
+        value_name = "SECS",
+        value_parser = positive_seconds,
+        allow_negative_numbers = true
+    )]
+    pub connect_timeout: Option<f64>,
 
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The heading the options every command takes are listed under, apart
+/// from each command's own.
+const GLOBAL: &str = "Global options";
+
+/// `--json` on a command with no JSON output: accepted by the parser (so
+/// that the command says why it is refused, exit 2) but not offered in its
+/// help or completions.
+fn refused_json() -> clap::Arg {
+    clap::Arg::new("json")
+        .long("json")
+        .action(clap::ArgAction::SetTrue)
+        .hide(true)
+}
+
+/// `--save-bodies` on a command that calls no provider: accepted, refused
+/// by the command (exit 2), not offered.
+fn refused_save_bodies() -> clap::Arg {
+    clap::Arg::new("save_bodies")
+        .long("save-bodies")
+        .value_name("DIR")
+        .value_parser(clap::value_parser!(PathBuf))
+        .hide(true)
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Start the built-in emulator, call every endpoint through the real
     /// client, and print what came back. Needs no network and no credentials.
+    #[command(arg = refused_json(), arg = refused_save_bodies())]
     Demo,
     /// Run the provider emulator in the foreground and print its base URL.
+    #[command(arg = refused_json(), arg = refused_save_bodies())]
     Emulator {
         /// Port on 127.0.0.1 (0 picks a free one).
-        #[arg(long, default_value_t = 0)]
+        #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
         port: u16,
     },
     /// MiniMax through useapi.net (needs USEAPI_TOKEN).
@@ -124,10 +179,10 @@ pub enum Command {
         /// The video's id as the provider gives it.
         video_id: String,
         /// Give up after this many seconds (exit code 3).
-        #[arg(long, default_value_t = 600.0, value_parser = positive_seconds)]
+        #[arg(long, default_value_t = 600.0, value_parser = positive_seconds, allow_negative_numbers = true)]
         timeout: f64,
         /// Seconds between polls.
-        #[arg(long, default_value_t = 5.0, value_parser = positive_seconds)]
+        #[arg(long, default_value_t = 5.0, value_parser = positive_seconds, allow_negative_numbers = true)]
         interval: f64,
         #[command(flatten)]
         scope: ScopeArgs,
@@ -142,6 +197,7 @@ pub enum Command {
     },
     /// Print a shell completion script on stdout. For example, bash:
     /// `vidapi completions bash > ~/.local/share/bash-completion/completions/vidapi`.
+    #[command(arg = refused_json(), arg = refused_save_bodies())]
     Completions {
         /// The shell.
         #[arg(value_enum)]
@@ -211,11 +267,16 @@ pub struct FileArgs {
     pub force: bool,
     /// Refuse a file larger than this many bytes, announced or not
     /// (default: 4294967296, 4 GiB).
-    #[arg(long, value_name = "BYTES")]
+    #[arg(
+        long,
+        value_name = "BYTES",
+        value_parser = byte_count,
+        allow_negative_numbers = true
+    )]
     pub max_bytes: Option<u64>,
     /// Give up after this many seconds of downloading, keeping PATH.part for
     /// a later run to resume (default: no deadline).
-    #[arg(long, value_name = "SECS", value_parser = positive_seconds)]
+    #[arg(long, value_name = "SECS", value_parser = positive_seconds, allow_negative_numbers = true)]
     pub deadline: Option<f64>,
 }
 
@@ -282,7 +343,7 @@ pub enum Minimax {
         account: Option<String>,
         /// Videos per page, at least 1 (server default 30; later versions of
         /// the docs).
-        #[arg(long, value_parser = at_least_one)]
+        #[arg(long, value_parser = at_least_one, allow_negative_numbers = true)]
         limit: Option<u32>,
         /// Start after this video: the id of the previous page's last video.
         #[arg(long, conflicts_with = "all")]
@@ -305,7 +366,7 @@ pub enum Minimax {
         account: Option<String>,
         /// How many files, at least 1 (server default 10). When as many come
         /// back, a line on stderr says there may be more.
-        #[arg(long, value_parser = at_least_one)]
+        #[arg(long, value_parser = at_least_one, allow_negative_numbers = true)]
         limit: Option<u32>,
     },
     /// The commands declared in calls.rs.
@@ -321,10 +382,10 @@ pub enum Pixverse {
         #[arg(long)]
         email: Option<String>,
         /// Videos per page, at least 1 (server default 40).
-        #[arg(long, value_parser = at_least_one)]
+        #[arg(long, value_parser = at_least_one, allow_negative_numbers = true)]
         limit: Option<u32>,
         /// Where to start (the previous page's next_offset).
-        #[arg(long, conflicts_with = "all")]
+        #[arg(long, conflicts_with = "all", allow_negative_numbers = true)]
         offset: Option<u32>,
         /// Page through every video, streaming rows as pages arrive.
         #[arg(long)]
@@ -434,10 +495,10 @@ pub enum Memories {
 #[derive(Debug, Args)]
 pub struct MemoriesFilter {
     /// Page number, from 1 (server default 1).
-    #[arg(long, conflicts_with = "all", value_parser = at_least_one)]
+    #[arg(long, conflicts_with = "all", value_parser = at_least_one, allow_negative_numbers = true)]
     pub page: Option<u32>,
     /// Videos per page, at least 1 (server default 20).
-    #[arg(long, value_parser = at_least_one)]
+    #[arg(long, value_parser = at_least_one, allow_negative_numbers = true)]
     pub size: Option<u32>,
     /// Only videos whose name contains this.
     #[arg(long)]
@@ -446,7 +507,7 @@ pub struct MemoriesFilter {
     #[arg(long)]
     pub video_no: Option<String>,
     /// Only videos in this folder (original endpoint only).
-    #[arg(long, conflicts_with = "unique_id")]
+    #[arg(long, conflicts_with = "unique_id", allow_negative_numbers = true)]
     pub folder_id: Option<i64>,
     /// Only videos uploaded under this unique_id (with --api v1 only).
     #[arg(long)]
@@ -554,4 +615,14 @@ fn at_least_one(text: &str) -> Result<u32, String> {
             u32::MAX
         )),
     }
+}
+
+/// A number of bytes: a whole number from 0 up.
+fn byte_count(text: &str) -> Result<u64, String> {
+    text.trim().parse::<u64>().map_err(|_| {
+        format!(
+            "{text:?} is not a whole number of bytes from 0 to {}",
+            u64::MAX
+        )
+    })
 }

@@ -480,6 +480,9 @@ fn view_row(v: &Video) -> Vec<String> {
 }
 
 pub fn list(accounts: &Accounts, as_json: bool, scope: &Scope) -> Outcome {
+    if let Some(skipped) = not_listed(accounts) {
+        eprintln!("vidapi: not listed: {skipped}");
+    }
     let listing = accounts.list_in(scope);
     for failure in &listing.failures {
         eprintln!("vidapi: error: {failure}");
@@ -495,6 +498,28 @@ pub fn list(accounts: &Accounts, as_json: bool, scope: &Scope) -> Outcome {
     } else {
         Err(Failure::Reported)
     }
+}
+
+/// The providers `list` leaves out because their credential is not set,
+/// each with the variable that would add it (`MiniMax and PixVerse (set
+/// USEAPI_TOKEN), Hour One (set HOURONE_API_KEY)`); `None` when none is.
+fn not_listed(accounts: &Accounts) -> Option<String> {
+    let listed = accounts.providers();
+    let mut missing: Vec<(&str, Vec<String>)> = Vec::new();
+    for provider in Provider::ALL.into_iter().filter(|p| !listed.contains(p)) {
+        let variable = vidapi::env::credential_variable(provider);
+        match missing.iter_mut().find(|(v, _)| *v == variable) {
+            Some((_, names)) => names.push(provider.to_string()),
+            None => missing.push((variable, vec![provider.to_string()])),
+        }
+    }
+    (!missing.is_empty()).then(|| {
+        missing
+            .iter()
+            .map(|(variable, names)| format!("{} (set {variable})", names.join(" and ")))
+            .collect::<Vec<_>>()
+            .join(", ")
+    })
 }
 
 /// The video `wait` waits for: on which provider, its id, in which account.

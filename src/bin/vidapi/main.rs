@@ -62,6 +62,7 @@ fn main() -> ExitCode {
         verbose();
     }
     settings::share_pacing(!cli.no_shared_pacing);
+    settings::timeouts(cli.request_timeout, cli.connect_timeout);
     let report_drift = cli.drift;
     let outcome = run(cli);
     if report_drift {
@@ -239,8 +240,11 @@ fn command(cli: Cli) -> Result<(), Failure> {
         }
         Command::List { scope } => commands::list(&settings::accounts()?, json, &scope.scope()?),
         Command::Completions { shell } => {
-            let mut out = std::io::stdout().lock();
-            clap_complete::generate(shell, &mut Cli::command(), "vidapi", &mut out);
+            // Generated whole, then written: a closed pipe is an output
+            // error (not a panic inside the generator).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "vidapi", &mut script);
+            std::io::Write::write_all(&mut std::io::stdout().lock(), &script)?;
             Ok(())
         }
         Command::Drift {

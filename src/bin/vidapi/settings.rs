@@ -5,14 +5,15 @@ use std::sync::{Mutex, OnceLock};
 
 use vidapi::accounts::Accounts;
 use vidapi::drift::Finding;
-use vidapi::env::VIDAPI_PACE_DIR;
+use vidapi::env::{VIDAPI_CONNECT_TIMEOUT, VIDAPI_PACE_DIR, VIDAPI_REQUEST_TIMEOUT};
 use vidapi::{Config, HourOne, Memories, UseApi};
 
 use crate::Failure;
 
 // The environment (credentials, base URLs, `VIDAPI_PROXY`,
-// `VIDAPI_ALLOW_HTTP`, `VIDAPI_PACE_DIR`) is read by the library:
-// `vidapi::env`. The command adds a default for `VIDAPI_PACE_DIR`.
+// `VIDAPI_ALLOW_HTTP`, `VIDAPI_PACE_DIR`, the timeouts) is read by the
+// library: `vidapi::env`. The command adds a default for `VIDAPI_PACE_DIR`,
+// and its timeout flags stand for their variables.
 
 /// `0`, `false`, `no` or `off` paces within the process only, like
 /// `--no-shared-pacing`; `1`, `true`, `yes`, `on` or unset shares.
@@ -52,16 +53,25 @@ fn pace_dir() -> Result<Option<String>, Failure> {
         }))
 }
 
+/// `--request-timeout` and `--connect-timeout`, in seconds, when given.
+static TIMEOUTS: OnceLock<(Option<f64>, Option<f64>)> = OnceLock::new();
+
+/// Sets the timeout flags' values: each given one stands for its variable
+/// (`VIDAPI_REQUEST_TIMEOUT`, `VIDAPI_CONNECT_TIMEOUT`), which it overrides.
+pub fn timeouts(request: Option<f64>, connect: Option<f64>) {
+    let _ = TIMEOUTS.set((request, connect));
+}
+
 /// The process environment as the clients read it, with the pacing
-/// folder this command chose.
+/// folder this command chose and the timeouts its flags gave.
 fn vars() -> Result<impl Fn(&str) -> Option<String>, Failure> {
     let pace = pace_dir()?;
-    Ok(move |name: &str| {
-        if name == VIDAPI_PACE_DIR {
-            pace.clone()
-        } else {
-            std::env::var(name).ok()
-        }
+    let (request, connect) = TIMEOUTS.get().copied().unwrap_or_default();
+    Ok(move |name: &str| match name {
+        VIDAPI_PACE_DIR => pace.clone(),
+        VIDAPI_REQUEST_TIMEOUT if request.is_some() => request.map(|s| s.to_string()),
+        VIDAPI_CONNECT_TIMEOUT if connect.is_some() => connect.map(|s| s.to_string()),
+        _ => std::env::var(name).ok(),
     })
 }
 
