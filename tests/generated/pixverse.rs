@@ -1,3 +1,19 @@
+///One account's capacity.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct AccountCapacity {
+    ///How many more it can start now (the docs' sample does not always equal `maxJobs - executing`).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub available: ::std::option::Option<crate::wire::FlexInt>,
+    ///The PixVerse account's email.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub email: ::std::option::Option<crate::wire::FlexText>,
+    ///How many are running.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub executing: ::std::option::Option<crate::wire::FlexInt>,
+    ///How many jobs the account runs at once.
+    #[serde(rename = "maxJobs", skip_serializing_if = "::std::option::Option::is_none")]
+    pub max_jobs: ::std::option::Option<crate::wire::FlexInt>,
+}
 ///Queue position of a PixVerse video.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct QueueData {
@@ -7,6 +23,35 @@ pub struct QueueData {
     ///Estimated wait, as PixVerse reports it.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub queue_time: ::std::option::Option<crate::wire::FlexNumber>,
+}
+///One running job.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct ScheduledJob {
+    ///How long it has been running, as `mm:ss`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub elapsed: ::std::option::Option<crate::wire::FlexText>,
+    ///The reference given with it, if any.
+    #[serde(rename = "replyRef", skip_serializing_if = "::std::option::Option::is_none")]
+    pub reply_ref: ::std::option::Option<crate::wire::FlexText>,
+    ///The callback URL given when the job was created, if any.
+    #[serde(rename = "replyUrl", skip_serializing_if = "::std::option::Option::is_none")]
+    pub reply_url: ::std::option::Option<crate::wire::FlexText>,
+    ///When the job started (ISO 8601).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub started: ::std::option::Option<crate::wire::FlexText>,
+    ///useapi.net's composite id of the video being made (`video_id` here; the scheduler page of the same date says `videoId`).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub video_id: ::std::option::Option<crate::wire::FlexText>,
+}
+///Response of `GET /v2/pixverse/scheduler/available` (later useapi.net docs): the jobs useapi.net is running for the token's PixVerse accounts, and each account's capacity. All fields are optional.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct SchedulerAvailable {
+    ///Each configured account's capacity.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub available: ::std::option::Option<::std::vec::Vec<AccountCapacity>>,
+    ///The jobs running now.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub executing: ::std::option::Option<::std::vec::Vec<ScheduledJob>>,
 }
 ///One PixVerse video as useapi.net lists it, including those still queued or generating, and as `GET /v2/pixverse/videos/{video_id}` answers it once completed (later docs; `video.json` is that answer, with this definition as its root). Every field is optional.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
