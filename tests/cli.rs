@@ -823,7 +823,7 @@ fn wait_exits_five_when_the_video_ended_failed() {
         failed.stdout
     );
     assert!(
-        failed.stderr.contains("ended FAILED")
+        failed.stderr.contains("ended PARSE_ERROR")
             && failed
                 .stderr
                 .lines()
