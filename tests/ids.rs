@@ -114,7 +114,7 @@ fn the_library_finds_a_short_id_whole() {
     assert_eq!(found.lookup_id(), Some(COMPOSITE));
     let url = found.file_url().unwrap();
     assert!(
-        url.starts_with(&emulator.base_url()),
+        url.starts_with(emulator.base_url()),
         "{url}: the lookup's downloadURL"
     );
     assert!(minimax::is_composite_id(COMPOSITE) && !minimax::is_composite_id(SHORT));
