@@ -214,9 +214,9 @@ impl MiniMax<'_> {
         account: Option<&str>,
         learned: &mut Option<String>,
     ) -> Result<Option<Video>> {
-        if id.trim().is_empty() {
-            return Err(crate::Error::invalid("video id", "must not be empty"));
-        }
+        // Blank, `.`/`..` or control characters: no id, refused as the
+        // lookup refuses them, before any request.
+        segment("video id", id)?;
         let lookup = learned
             .clone()
             .or_else(|| is_useapi_video_id(id).then(|| id.to_owned()));
