@@ -248,8 +248,10 @@ impl Accounts {
     /// - Hour One: `GET /videos/{id}`; 404 is "not there".
     /// - MiniMax: `GET /v1/minimax/videos/{videoId}` for useapi.net's
     ///   composite id (`user:…-minimax:…-video:…`); 404 means removed or
-    ///   moderated, so "not there". MiniMax's own short id names no account
-    ///   and cannot be looked up: the list is paged until it turns up.
+    ///   moderated, so "not there". MiniMax's own short id (what tables
+    ///   show) names no account and cannot be looked up directly: the list
+    ///   is paged until it turns up, then the composite id it lists is
+    ///   looked up, for the whole video (its `downloadURL`).
     /// - PixVerse: `GET /v2/pixverse/videos/{video_id}`. useapi.net answers
     ///   404 while a video is queued or generating, so a 404 is followed by
     ///   one read of the account's first page (the account named in the

@@ -12,7 +12,11 @@ pub use crate::endpoint::{Endpoint, Provider};
 pub enum Error {
     /// The provider answered with an error (a non-2xx status, or a failure
     /// envelope under HTTP 200 for memories.ai).
-    #[error("{endpoint}: HTTP {status}{}: {message}", code_suffix(code))]
+    #[error(
+        "{endpoint}: HTTP {status}{}: {message}{}",
+        code_suffix(code),
+        hint_suffix(hint)
+    )]
     Api {
         /// The call.
         endpoint: Endpoint,
@@ -22,6 +26,11 @@ pub enum Error {
         code: Option<String>,
         /// The API's own message, or a description of the body it sent.
         message: String,
+        /// What the answer most likely means, per the provider's docs, where
+        /// vidapi knows (a PixVerse 404 while the video is still being made,
+        /// a MiniMax short id where the composite id is needed); shown after
+        /// the message. [`Error::hint`] reads it.
+        hint: Option<String>,
     },
 
     /// The credential was missing, wrong or not allowed (HTTP 401/403, or
@@ -188,6 +197,12 @@ fn code_suffix(code: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
+fn hint_suffix(hint: &Option<String>) -> String {
+    hint.as_ref()
+        .map(|h| format!(" (hint: {h})"))
+        .unwrap_or_default()
+}
+
 fn retry_suffix(after: &Option<Duration>) -> String {
     after
         .map(|d| format!(", retry after {}s", d.as_secs_f64()))
@@ -246,6 +261,38 @@ impl Error {
         self.status() == Some(404) && matches!(self, Error::Api { .. })
     }
 
+    /// What a provider's error answer most likely means, where vidapi
+    /// knows from the provider's docs: for example a PixVerse lookup's 404
+    /// while the video is still queued or generating, or a MiniMax short id
+    /// where useapi.net's composite id is needed. Also shown by `Display`.
+    pub fn hint(&self) -> Option<&str> {
+        match self {
+            Error::Api { hint, .. } => hint.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The error with `hint` ([`Error::hint`]) when it is a provider's
+    /// error answer ([`Error::Api`]); any other error unchanged.
+    pub(crate) fn with_hint(self, text: impl Into<String>) -> Self {
+        match self {
+            Error::Api {
+                endpoint,
+                status,
+                code,
+                message,
+                ..
+            } => Error::Api {
+                endpoint,
+                status,
+                code,
+                message,
+                hint: Some(text.into()),
+            },
+            other => other,
+        }
+    }
+
     /// How long the provider asked to wait before trying again.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
@@ -261,8 +308,17 @@ impl Error {
             return self;
         }
         let texts: Vec<&mut String> = match &mut self {
-            Error::Api { code, message, .. }
-            | Error::Unauthorized { code, message, .. }
+            Error::Api {
+                code,
+                message,
+                hint,
+                ..
+            } => code
+                .iter_mut()
+                .chain(hint.iter_mut())
+                .chain(std::iter::once(message))
+                .collect(),
+            Error::Unauthorized { code, message, .. }
             | Error::RateLimited { code, message, .. } => {
                 code.iter_mut().chain(std::iter::once(message)).collect()
             }
@@ -372,6 +428,7 @@ impl Error {
                 status,
                 code,
                 message,
+                hint: None,
             },
         }
     }
@@ -408,6 +465,7 @@ mod tests {
                 status: 400,
                 code: Some(secret.into()),
                 message: format!("bad {secret}"),
+                hint: Some(format!("id {secret}")),
             },
             Error::RateLimited {
                 endpoint,

@@ -21,7 +21,7 @@ crate::generated!("hourone");
 
 use crate::error::{Endpoint, Provider, Result};
 use crate::stage::Stage;
-use crate::transport::{AuthScheme, Request, Transport, segment};
+use crate::transport::{AuthScheme, Request, Transport, optional_text, segment};
 use crate::wire;
 
 const LIST_VIDEOS: Endpoint = Endpoint::new(Provider::HourOne, "list videos");
@@ -47,12 +47,23 @@ impl HourOne {
     /// `POST /videos`: creates a video from a source draft or a recipe, with
     /// the optional `workspace-id` and `team-id` headers. Answers 201 with
     /// the new video. Never retried automatically: a retry could create it twice.
+    ///
+    /// An id given blank (`source_draft_id`, `recipe_id`, `folder_id`,
+    /// `palette_id`, `character_id`, `voice_id`, `workspace_id`, `team_id`
+    /// set to `""` or spaces) is refused before any request
+    /// ([`Error::InvalidArgument`](crate::Error::InvalidArgument)): sent, it
+    /// would create a video from nothing the caller meant.
     pub fn create_video(
         &self,
         body: &CreateVideoRequest,
         workspace_id: Option<&str>,
         team_id: Option<&str>,
     ) -> Result<Video> {
+        for (name, value) in body.ids() {
+            optional_text(name, value)?;
+        }
+        optional_text("workspace_id", workspace_id)?;
+        optional_text("team_id", team_id)?;
         let request = Request::post(CREATE_VIDEO, "/videos")
             .header("workspace-id", workspace_id)?
             .header("team-id", team_id)?
@@ -100,6 +111,22 @@ impl HourOne {
 fn error_body(body: &[u8]) -> Option<(Option<String>, String)> {
     let parsed: ValidationError = serde_json::from_slice(body).ok()?;
     Some((None, parsed.message()?))
+}
+
+impl CreateVideoRequest {
+    /// The request's id fields by their JSON names, set or not:
+    /// `source_draft_id`, `recipe_id`, `folder_id`, `palette_id`,
+    /// `character_id`, `voice_id`.
+    pub fn ids(&self) -> [(&'static str, Option<&str>); 6] {
+        [
+            ("source_draft_id", self.source_draft_id.as_deref()),
+            ("recipe_id", self.recipe_id.as_deref()),
+            ("folder_id", self.folder_id.as_deref()),
+            ("palette_id", self.palette_id.as_deref()),
+            ("character_id", self.character_id.as_deref()),
+            ("voice_id", self.voice_id.as_deref()),
+        ]
+    }
 }
 
 impl ValidationError {
@@ -311,6 +338,12 @@ impl VideoMetadata {
     /// The video's length in seconds, when the metadata says.
     pub fn duration_secs(&self) -> Option<f64> {
         self.duration.as_ref().and_then(wire::FlexNumber::get)
+    }
+
+    /// The timing of each scene (`scenes_metadata`; empty when absent or
+    /// `null`).
+    pub fn scenes(&self) -> &[SceneMetadata] {
+        self.scenes_metadata.as_deref().unwrap_or_default()
     }
 }
 

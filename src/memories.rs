@@ -180,6 +180,9 @@ impl Memories {
     /// ([`list_videos`](Self::list_videos), on the endpoint
     /// [`with_api`](Self::with_api) picked) filtered by `video_no`, one request.
     pub fn find(&self, video_no: &str) -> Result<Option<Video>> {
+        if video_no.trim().is_empty() {
+            return Err(Error::invalid("video no", "must not be empty"));
+        }
         let filter = ListVideosRequest {
             video_no: Some(video_no.to_owned()),
             ..Default::default()
@@ -340,8 +343,12 @@ pub enum Status {
     Parsed,
     /// `DONE`.
     Done,
-    /// `PARSE_ERROR`, `FAILED` or `FAIL` (the raw value stays in `status`).
+    /// `PARSE_ERROR`: processing failed.
+    ParseError,
+    /// `FAILED`: processing failed.
     Failed,
+    /// `FAIL`: processing failed.
+    Fail,
     /// A value vidapi does not know, as sent.
     Unknown(String),
 }
@@ -353,7 +360,9 @@ impl Status {
             "UNPARSE" => Status::Unparsed,
             "PARSE" => Status::Parsed,
             "DONE" => Status::Done,
-            "PARSE_ERROR" | "FAILED" | "FAIL" => Status::Failed,
+            "PARSE_ERROR" => Status::ParseError,
+            "FAILED" => Status::Failed,
+            "FAIL" => Status::Fail,
             _ => Status::Unknown(raw.to_owned()),
         }
     }
@@ -363,7 +372,7 @@ impl Status {
         match self {
             Status::Unparsed => Stage::Queued,
             Status::Parsed | Status::Done => Stage::Completed,
-            Status::Failed => Stage::Failed,
+            Status::ParseError | Status::Failed | Status::Fail => Stage::Failed,
             Status::Unknown(raw) => Stage::Unknown(raw.clone()),
         }
     }
@@ -376,25 +385,28 @@ impl Status {
         ["UNPARSE", "PARSE", "DONE", "PARSE_ERROR", "FAILED", "FAIL"];
 
     /// The value sent for this status in a list filter, as memories.ai
-    /// spells it: `UNPARSE`, `PARSE`, `DONE`, `FAILED`, or an unknown
-    /// status's raw value unchanged (so [`Status::Unknown`] passes any value
-    /// vidapi does not know, and `PARSE_ERROR` or `FAIL` can be sent as
-    /// `Status::Unknown("PARSE_ERROR".into())`).
+    /// spells it: `UNPARSE`, `PARSE`, `DONE`, `PARSE_ERROR`, `FAILED`,
+    /// `FAIL`, or an unknown status's raw value unchanged (so
+    /// [`Status::Unknown`] passes any value vidapi does not know).
     pub fn as_filter(&self) -> &str {
         match self {
             Status::Unparsed => "UNPARSE",
             Status::Parsed => "PARSE",
             Status::Done => "DONE",
+            Status::ParseError => "PARSE_ERROR",
             Status::Failed => "FAILED",
+            Status::Fail => "FAIL",
             Status::Unknown(raw) => raw,
         }
     }
 }
 
 impl std::fmt::Display for Status {
-    /// The status as memories.ai spells it, which is what its `status`
+    /// The status as memories.ai sent it, which is what its `status`
     /// filter takes ([`Status::as_filter`]): `UNPARSE`, `PARSE`, `DONE`,
-    /// `FAILED` (for `PARSE_ERROR` and `FAIL` too), or an unknown value as sent.
+    /// `PARSE_ERROR`, `FAILED`, `FAIL` (each failure spelling is its own
+    /// variant, so `PARSE_ERROR` shows as `PARSE_ERROR`), or an unknown value
+    /// as sent.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_filter())
     }
@@ -420,8 +432,10 @@ impl ListVideosRequest {
     /// use vidapi::memories::{ListVideosRequest, Status};
     /// let done = ListVideosRequest::default().with_status(Status::Done);
     /// assert_eq!(done.status.as_deref(), Some("DONE"));
-    /// let raw = ListVideosRequest::default().with_status(Status::Unknown("PARSE_ERROR".into()));
-    /// assert_eq!(raw.status.as_deref(), Some("PARSE_ERROR"));
+    /// let failed = ListVideosRequest::default().with_status(Status::ParseError);
+    /// assert_eq!(failed.status.as_deref(), Some("PARSE_ERROR"));
+    /// let raw = ListVideosRequest::default().with_status(Status::Unknown("ARCHIVED".into()));
+    /// assert_eq!(raw.status.as_deref(), Some("ARCHIVED"));
     /// ```
     pub fn with_status(self, status: Status) -> Self {
         ListVideosRequest {
@@ -480,9 +494,9 @@ impl Video {
         self.status().is_some_and(|s| s.stage().is_final())
     }
 
-    /// Whether processing failed.
+    /// Whether processing failed: `PARSE_ERROR`, `FAILED` or `FAIL`.
     pub fn is_failed(&self) -> bool {
-        self.status() == Some(Status::Failed)
+        self.status().is_some_and(|s| s.stage() == Stage::Failed)
     }
 
     /// Why processing failed; `None` when the provider sent `"null"` or nothing.
@@ -516,6 +530,30 @@ impl VideoPage {
     /// The videos on this page (`videos`; empty when absent or `null`).
     pub fn videos(&self) -> &[Video] {
         self.videos.as_deref().unwrap_or_default()
+    }
+
+    /// The items on this page, the videos: the same slice as
+    /// [`videos`](Self::videos), under the name every page type answers
+    /// (and the [`Page`](crate::provider::Page) trait's, without importing it).
+    pub fn items(&self) -> &[Video] {
+        self.videos()
+    }
+}
+
+impl ListVideosResponse {
+    /// The videos of the envelope's page (`data.videos`; empty when either
+    /// is absent or `null`).
+    pub fn videos(&self) -> &[Video] {
+        self.data
+            .as_ref()
+            .map(VideoPage::videos)
+            .unwrap_or_default()
+    }
+
+    /// The same slice as [`videos`](Self::videos), under the name every
+    /// page type answers.
+    pub fn items(&self) -> &[Video] {
+        self.videos()
     }
 }
 

@@ -159,9 +159,22 @@ impl<'a> MiniMax<'a> {
     /// (`schemas/minimax/video.json`). HTTP 404
     /// ([`Error::is_not_found`](crate::Error::is_not_found)) means the video
     /// was removed or moderated.
+    ///
+    /// A 404 carries a [hint](crate::Error::hint) saying what it most likely
+    /// means: for a short id (not `user:…-minimax:…-video:…`), that this
+    /// lookup takes the composite id and [`find`](Self::find) looks a short
+    /// id up; for a composite id, that the video was removed or moderated.
     pub fn video(&self, video_id: &str) -> Result<Video> {
         let path = format!("/v1/minimax/videos/{}", segment("videoId", video_id)?);
-        self.transport.send(Request::get(GET_VIDEO, path))
+        self.transport
+            .send(Request::get(GET_VIDEO, path))
+            .map_err(|e| {
+                if e.is_not_found() {
+                    e.with_hint(not_found_hint(video_id))
+                } else {
+                    e
+                }
+            })
     }
 
     /// `GET /v1/minimax/files/?account=&limit=`: images used to generate
@@ -182,9 +195,12 @@ impl MiniMax<'_> {
     /// have it. useapi.net's composite id (`user:…-minimax:…-video:…`) is
     /// looked up in one request ([`video`](Self::video); 404, removed or
     /// moderated, is `None`). MiniMax's own short id names no account and
-    /// cannot be looked up: the `account`'s list is paged
+    /// cannot be looked up directly: the `account`'s list is paged
     /// ([`videos_iter`](Self::videos_iter)) until a video with that id
-    /// turns up, stopping there.
+    /// turns up, stopping there, and the composite id it lists is then
+    /// looked up (one more request), so the answer is the whole video, with
+    /// the `downloadURL` a list may lack (where the server has no lookup,
+    /// the listed video).
     pub fn find(&self, id: &str, account: Option<&str>) -> Result<Option<Video>> {
         self.find_learning(id, account, &mut None)
     }
@@ -198,6 +214,9 @@ impl MiniMax<'_> {
         account: Option<&str>,
         learned: &mut Option<String>,
     ) -> Result<Option<Video>> {
+        // Blank, `.`/`..` or control characters: no id, refused as the
+        // lookup refuses them, before any request.
+        segment("video id", id)?;
         let lookup = learned
             .clone()
             .or_else(|| is_useapi_video_id(id).then(|| id.to_owned()));
@@ -221,7 +240,17 @@ impl MiniMax<'_> {
                     .lookup_id()
                     .filter(|l| is_useapi_video_id(l))
                     .map(str::to_owned);
-                return Ok(Some(video));
+                let Some(composite) = learned.as_deref() else {
+                    return Ok(Some(video));
+                };
+                // The lookup's answer is the whole video (later versions add
+                // `downloadURL`, which the list may lack); a server without
+                // the lookup (404) leaves the listed video.
+                return match self.video(composite) {
+                    Ok(whole) => Ok(Some(whole)),
+                    Err(e) if e.is_not_found() => Ok(Some(video)),
+                    Err(e) => Err(e),
+                };
             }
         }
         Ok(None)
@@ -229,7 +258,32 @@ impl MiniMax<'_> {
 }
 
 /// Whether `id` is useapi.net's composite video id
-/// (`user:…-minimax:…-video:…`), the id its single-video endpoint takes.
+/// (`user:…-minimax:…-video:…`), the id [`MiniMax::video`] takes; MiniMax's
+/// own short id (`video_id_#2`, what a listed video's `id` holds) is not.
+///
+/// ```
+/// assert!(vidapi::minimax::is_composite_id("user:1-minimax:acc-video:9"));
+/// assert!(!vidapi::minimax::is_composite_id("video_id_#2"));
+/// ```
+pub fn is_composite_id(id: &str) -> bool {
+    is_useapi_video_id(id)
+}
+
+/// What a 404 from the single-video lookup most likely means, per
+/// useapi.net's docs.
+fn not_found_hint(video_id: &str) -> String {
+    if is_useapi_video_id(video_id) {
+        "useapi.net answers 404 for a MiniMax video that was removed or moderated".to_owned()
+    } else {
+        format!(
+            "{video_id:?} looks like MiniMax's short id, and this lookup takes useapi.net's \
+             composite videoId (user:…-minimax:…-video:…, a listed video's `videoId`); \
+             MiniMax::find, and vidapi's `minimax video`, `wait` and `download`, look a short \
+             id up in the account's list"
+        )
+    }
+}
+
 fn is_useapi_video_id(id: &str) -> bool {
     id.starts_with("user:") && id.contains("-video:")
 }
@@ -360,6 +414,22 @@ impl Video {
 }
 
 crate::provider::video_record!(Video, Provider::MiniMax, thumbnail = cover_url);
+
+impl VideoList {
+    /// The videos, as a slice: the name every page type answers
+    /// ([`MiniMax::videos`] hands out the `Vec` itself).
+    pub fn items(&self) -> &[Video] {
+        &self.0
+    }
+}
+
+impl FileList {
+    /// The files, as a slice: the name every page type answers
+    /// ([`MiniMax::files`] hands out the `Vec` itself).
+    pub fn items(&self) -> &[File] {
+        &self.0
+    }
+}
 
 impl crate::provider::Page for Vec<Video> {
     type Item = Video;

@@ -27,6 +27,12 @@ use crate::wire;
 const LIST_VIDEOS: Endpoint = Endpoint::new(Provider::PixVerse, "list videos");
 const GET_VIDEO: Endpoint = Endpoint::new(Provider::PixVerse, "get video");
 
+/// What a 404 from the single-video lookup most likely means, per
+/// useapi.net's docs.
+const NOT_FOUND_HINT: &str = "useapi.net answers 404 while a PixVerse video is still queued or \
+     generating, so it is most likely not finished yet, or else it was removed; PixVerse::find \
+     and `vidapi wait pixverse` tell the two apart by the account's list";
+
 /// The page size [`PixVerse::videos_iter`] asks for: the documented default.
 pub const DEFAULT_PAGE_SIZE: u32 = 40;
 
@@ -84,9 +90,18 @@ impl<'a> PixVerse<'a> {
     /// (`schemas/pixverse/video.json`). useapi.net answers HTTP 404 while a video is still queued or
     /// generating, as it does for an id it does not know: the list tells the
     /// two apart ([`Accounts::find`](crate::accounts::Accounts::find) does).
+    /// A 404 carries a [hint](crate::Error::hint) saying so.
     pub fn video(&self, video_id: &str) -> Result<Video> {
         let path = format!("/v2/pixverse/videos/{}", segment("video_id", video_id)?);
-        self.transport.send(Request::get(GET_VIDEO, path))
+        self.transport
+            .send(Request::get(GET_VIDEO, path))
+            .map_err(|e| {
+                if e.is_not_found() {
+                    e.with_hint(NOT_FOUND_HINT)
+                } else {
+                    e
+                }
+            })
     }
 
     /// Every video of the account, fetched [`DEFAULT_PAGE_SIZE`] at a time:
@@ -319,6 +334,13 @@ impl VideoPage {
     /// The videos on this page (`data`; empty when absent or `null`).
     pub fn videos(&self) -> &[Video] {
         self.data.as_deref().unwrap_or_default()
+    }
+
+    /// The items on this page, the videos: the same slice as
+    /// [`videos`](Self::videos), under the name every page type answers
+    /// (and the [`Page`](crate::provider::Page) trait's, without importing it).
+    pub fn items(&self) -> &[Video] {
+        self.videos()
     }
 }
 

@@ -23,8 +23,12 @@ pub struct Video {
     pub provider: Provider,
     /// The provider's id of the video (empty when it sent none).
     pub id: String,
-    /// Where it is in its life.
+    /// Where it is in its life, in the provider-neutral vocabulary.
     pub stage: Stage,
+    /// The provider's own status, as sent (its `Status` enum's `Display`:
+    /// memories.ai `PARSE_ERROR`, PixVerse `generating`, Hour One `ready`,
+    /// MiniMax `completed`, …); `None` when the video carries no status.
+    pub status: Option<String>,
     /// Whether the status will not change any more: a final stage, or for a
     /// status vidapi does not know, the provider's own "final" flag.
     pub is_final: bool,
@@ -63,6 +67,7 @@ impl<V: VideoRecord + ?Sized> From<&V> for Video {
             stage: v
                 .stage()
                 .unwrap_or_else(|| Stage::Unknown("missing".to_owned())),
+            status: v.status_text(),
             is_final: v.is_final(),
             title: owned(v.title()),
             created: v.created_at(),

@@ -477,7 +477,11 @@ fn wait_polls_until_final_or_times_out() {
         ],
     );
     assert_eq!(late.code, 3, "{}", late.stderr);
-    assert!(late.stderr.contains("still processing"), "{}", late.stderr);
+    assert!(
+        late.stderr.contains("still generating (processing)"),
+        "{}",
+        late.stderr
+    );
 
     let memories_done = run(
         &mut vidapi(&emulator),
@@ -823,7 +827,7 @@ fn wait_exits_five_when_the_video_ended_failed() {
         failed.stdout
     );
     assert!(
-        failed.stderr.contains("ended FAILED")
+        failed.stderr.contains("ended PARSE_ERROR")
             && failed
                 .stderr
                 .lines()

@@ -270,7 +270,13 @@ fn list_and_find_page_minimax_in_full() {
         .unwrap()
         .unwrap();
     assert_eq!(found.title.as_deref(), Some("prompt #70"));
-    assert_eq!(emulator.requests().len(), 3, "found on the third page");
+    // Found on the third page, then looked up whole by its composite id.
+    let asked = emulator.requests();
+    assert_eq!(asked.len(), 4, "{asked:?}");
+    assert!(
+        asked[3].path.starts_with("/v1/minimax/videos/user"),
+        "{asked:?}"
+    );
     assert_eq!(
         accounts.find(Provider::MiniMax, "video_id_#99").unwrap(),
         None

@@ -397,7 +397,9 @@ fn memories_envelopes_statuses_and_stringly_numbers() {
         Some(memories::Status::Unknown("ARCHIVED".into()))
     );
     assert_eq!(v[2].video_no.as_deref(), Some("3"));
-    assert_eq!(v[3].status(), Some(memories::Status::Failed));
+    assert_eq!(v[3].status(), Some(memories::Status::ParseError));
+    assert_eq!(v[3].status().unwrap().to_string(), "PARSE_ERROR");
+    assert_eq!(v[0].status(), Some(memories::Status::Failed));
 
     let nulls: memories::ListVideosResponse = fixture("memories/list-videos-nulls.json");
     assert_eq!(nulls.data.unwrap().videos, None);

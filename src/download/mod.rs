@@ -650,11 +650,13 @@ fn annotate(error: Error, host: &str, note: Option<&str>) -> Error {
             status,
             code,
             message,
+            hint,
         } => Error::Api {
             endpoint,
             status,
             code,
             message: with_note(named(message)),
+            hint,
         },
         Error::RateLimited {
             endpoint,

@@ -94,6 +94,20 @@ impl Accounts {
         Downloader::new(video.provider, config)?
             .with_options(options.clone())
             .fetch(url, &path, progress)
+            .map_err(|e| match e {
+                // The URL came from the provider's answer, not from the
+                // caller: a URL that cannot be fetched is the video's
+                // problem, not an invalid argument.
+                Error::InvalidArgument {
+                    name: "media URL",
+                    reason,
+                } => Error::NoMedia {
+                    provider: video.provider,
+                    id: video.id.clone(),
+                    reason: format!("the file URL the provider sent cannot be fetched: {reason}"),
+                },
+                other => other,
+            })
     }
 }
 

@@ -142,9 +142,31 @@ pub fn minimax_all(
 }
 
 /// `GET /v1/minimax/videos/{videoId}`: one video, as a table row or JSON.
+/// A MiniMax short id (what tables show, `video_id_#2`) is looked for in
+/// the default account's list first ([`minimax::MiniMax::find`]), which
+/// then looks its composite id up.
 pub fn minimax_video(useapi: &UseApi, as_json: bool, video_id: &str) -> Outcome {
-    let video = useapi.minimax().video(video_id)?;
-    print_one(as_json, &video, MINIMAX_VIDEO_COLUMNS, minimax_video_row)
+    if minimax::is_composite_id(video_id) {
+        let video = useapi.minimax().video(video_id)?;
+        return print_one(as_json, &video, MINIMAX_VIDEO_COLUMNS, minimax_video_row);
+    }
+    let video = useapi.minimax().find(video_id, None)?.ok_or_else(|| {
+        Failure::Api(format!(
+            "MiniMax has no video {video_id:?} in the default account's list (a short id is \
+             looked for there; for another account use `wait minimax {video_id} --account A` \
+             or the composite id user:…-minimax:…-video:…)"
+        ))
+    })?;
+    if as_json {
+        let native = ProviderVideo::MiniMax(video);
+        let sent = raw::video_as_sent(&native).ok_or_else(|| {
+            Failure::Api(format!(
+                "MiniMax video {video_id:?} is not in the answer as sent"
+            ))
+        })?;
+        return Ok(as_sent(sent.get().as_bytes())?);
+    }
+    print_one(false, &video, MINIMAX_VIDEO_COLUMNS, minimax_video_row)
 }
 
 pub fn minimax_files(
@@ -359,6 +381,17 @@ pub fn hourone_create(
     workspace_id: Option<&str>,
     team_id: Option<&str>,
 ) -> Outcome {
+    // A blank id would create a video from nothing meant: refused by its
+    // flag's name before any request.
+    let headers = [("workspace_id", workspace_id), ("team_id", team_id)];
+    for (name, value) in body.ids().into_iter().chain(headers) {
+        if value.is_some_and(|v| v.trim().is_empty()) {
+            return Err(Failure::Usage(format!(
+                "--{} must not be empty when given",
+                name.replace('_', "-")
+            )));
+        }
+    }
     if body.source_draft_id.is_none() && body.recipe_id.is_none() {
         // "Create a video based on a source draft or a recipe_id": one of
         // the two is what the video is made from.
@@ -522,6 +555,17 @@ fn not_listed(accounts: &Accounts) -> Option<String> {
     })
 }
 
+/// A status as `wait` shows it: the provider's status as sent, then the
+/// cross-provider stage in parentheses when it is another word
+/// (`PARSE_ERROR (failed)`, `generating (processing)`, `completed`).
+fn status_and_stage(v: &Video) -> String {
+    let stage = v.stage.to_string();
+    match v.status.as_deref() {
+        Some(status) if status != stage => format!("{status} ({stage})"),
+        _ => stage,
+    }
+}
+
 /// The video `wait` waits for: on which provider, its id, in which account.
 pub struct Target<'a> {
     pub provider: Provider,
@@ -560,7 +604,7 @@ pub fn wait(
             last_sent = raw::video_as_sent(native);
         }
         let v = Video::from(native);
-        eprintln!("{} {}: {}", v.provider, v.id, v.stage)
+        eprintln!("{} {}: {}", v.provider, v.id, status_and_stage(&v))
     };
     match accounts.wait_for(provider, id, scope, timeout, interval, on_poll) {
         Ok(native) => {
@@ -604,7 +648,7 @@ pub fn wait(
         Err(WaitError::NotFound) => Err(Failure::Api(format!("{provider} has no video {id:?}"))),
         Err(WaitError::Timeout(last)) => Err(Failure::WaitTimeout(format!(
             "{provider} video {id:?} still {} after {}s",
-            last.stage,
+            status_and_stage(&last),
             timeout.as_secs_f64()
         ))),
     }
