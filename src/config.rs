@@ -230,7 +230,7 @@ pub struct Body<'a> {
     /// The schema folder of the type it is read as (`minimax`, `pixverse`,
     /// `hourone`, `memories`): the `<PROVIDER>` of `vidapi drift`.
     pub provider: &'a str,
-    /// The type it is read as, as [`drift::find`](crate::drift::find)
+    /// The type it is read as, as [`registry::find`](crate::registry::find)
     /// names it (`VideoPage`, `Video[]` for a bare array of `Video`s;
     /// `Video` for a single-video lookup): the `<TYPE>` of `vidapi drift`.
     pub type_name: &'a str,

@@ -35,6 +35,7 @@ use serde::de::DeserializeOwned;
 
 use crate::drift::{self, Observed, Root};
 use crate::error::Provider;
+use crate::registry;
 use crate::{hourone, memories, minimax, pixverse, useapi};
 
 /// One endpoint: everything the crate, its emulator, its command line and
@@ -185,7 +186,7 @@ impl Payload {
     /// root (`schemas/pixverse/videos.json`).
     pub fn schema_file(&self) -> String {
         let root = (self.root)();
-        drift::schema_file(root.provider(), root.title())
+        registry::schema_file(root.provider(), root.title())
             .map(|file| format!("schemas/{file}"))
             .unwrap_or_default()
     }
@@ -203,7 +204,7 @@ impl Payload {
     /// The drift `json` shows against the type's schema (what `vidapi
     /// drift` reports).
     pub fn check(&self, json: &[u8]) -> Result<Vec<drift::Finding>, drift::CheckError> {
-        drift::check(self.provider(), &self.type_name(), json)
+        registry::check(self.provider(), &self.type_name(), json)
     }
 }
 

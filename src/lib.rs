@@ -151,6 +151,7 @@ pub mod useapi;
 pub mod accounts;
 pub mod download;
 pub mod endpoints;
+pub mod registry;
 pub mod view;
 
 #[cfg(feature = "emulator")]

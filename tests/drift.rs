@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde_json::Value;
 use vidapi::drift::{self, Finding, Kind, Schema};
 use vidapi::emulator::{Emulator, Fault, USEAPI_TOKEN};
-use vidapi::{Config, RetryPolicy, UseApi, wire};
+use vidapi::{Config, RetryPolicy, UseApi, registry, wire};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
@@ -123,7 +123,7 @@ fn every_fixture_decodes_with_no_drift_except_the_deliberate_ones() {
     let all = fixtures();
     assert!(all.len() > 30, "{}", all.len());
     for (name, provider, type_name) in all {
-        let found = drift::check(provider, &type_name, &read(&name))
+        let found = registry::check(provider, &type_name, &read(&name))
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         let expected: Vec<(String, Kind)> = expected_drift(&name)
             .unwrap_or_default()
@@ -144,7 +144,7 @@ fn every_fixture_decodes_with_no_drift_except_the_deliberate_ones() {
 
 #[test]
 fn findings_say_what_was_seen_where() {
-    let found = drift::check(
+    let found = registry::check(
         "memories",
         "ListVideosResponse",
         &read("memories/list-videos-drift.json"),
@@ -160,7 +160,7 @@ fn findings_say_what_was_seen_where() {
         page_size.to_string(),
         "memories ListVideosResponse data.page_size: type-mismatch: string where integer is declared; 1 time, e.g. \"20\""
     );
-    let status = drift::check(
+    let status = registry::check(
         "minimax",
         "VideoList",
         &read("drift/minimax-videos-new-status.json"),
@@ -173,7 +173,7 @@ fn findings_say_what_was_seen_where() {
         status[0].expected
     );
     // Counted per occurrence, listed once per place.
-    let later = drift::check(
+    let later = registry::check(
         "minimax",
         "VideoList",
         &read("drift/minimax-videos-later.json"),
@@ -192,12 +192,12 @@ fn recording_while_decoding_sees_what_a_full_walk_sees() {
         if type_name.ends_with("[]") {
             continue;
         }
-        let file = drift::schema_file(provider, &type_name).unwrap();
+        let file = registry::schema_file(provider, &type_name).unwrap();
         let text = std::fs::read_to_string(root().join("schemas").join(&file)).unwrap();
         let schema = Schema::parse(&text).unwrap();
         let value: Value = serde_json::from_slice(&read(&name)).unwrap();
         let walked = schema.check(provider, &value);
-        let decoded = drift::check(provider, &type_name, &read(&name)).unwrap();
+        let decoded = registry::check(provider, &type_name, &read(&name)).unwrap();
         let key = |f: &Finding| (f.path.clone(), f.kind, f.seen.clone(), f.count);
         let mut a: Vec<_> = walked.iter().map(key).collect();
         let mut b: Vec<_> = decoded.iter().map(key).collect();
@@ -227,11 +227,11 @@ fn decode_errors_name_the_json_path() {
     let json = br#"{"data": [{"video_id": "a"}, {"queue_data": "soon"}]}"#;
     let err = drift::decode::<vidapi::pixverse::VideoPage>(json, true).unwrap_err();
     assert!(err.contains("data[1].queue_data"), "{err}");
-    let err = drift::check("pixverse", "VideoPage", b"{\"data\": ").unwrap_err();
+    let err = registry::check("pixverse", "VideoPage", b"{\"data\": ").unwrap_err();
     assert!(matches!(err, drift::CheckError::NotJson(_)), "{err}");
-    let err = drift::check("pixverse", "Nope", b"{}").unwrap_err();
+    let err = registry::check("pixverse", "Nope", b"{}").unwrap_err();
     assert!(err.to_string().contains("VideoPage"), "{err}");
-    let err = drift::check("nope", "VideoPage", b"{}").unwrap_err();
+    let err = registry::check("nope", "VideoPage", b"{}").unwrap_err();
     assert!(err.to_string().contains("minimax"), "{err}");
 }
 
@@ -248,7 +248,7 @@ fn every_root_type_of_every_schema_is_registered() {
             on_disk.push((name, schema["title"].as_str().unwrap().to_owned()));
         }
     }
-    let mut registered: Vec<_> = drift::types()
+    let mut registered: Vec<_> = registry::types()
         .map(|(p, t)| (p.to_owned(), t.to_owned()))
         .collect();
     on_disk.sort();
@@ -467,7 +467,7 @@ fn y_values_as_undeclared_fields_are_one_finding_of_their_type() {
             ),
         ];
         for (type_name, json, path) in cases {
-            let found = drift::check("pixverse", type_name, json.as_bytes())
+            let found = registry::check("pixverse", type_name, json.as_bytes())
                 .unwrap_or_else(|e| panic!("{name} as {type_name}: {e}"));
             assert_eq!(found.len(), 1, "{name} as {type_name}: {found:?}");
             let f = &found[0];
@@ -502,7 +502,7 @@ fn y_values_as_declared_fields_of_another_type_are_one_mismatch() {
             "prompt"
         };
         let json = format!(r#"{{"video_id":"v","{field}":{text}}}"#);
-        match drift::check("pixverse", "Video", json.as_bytes()) {
+        match registry::check("pixverse", "Video", json.as_bytes()) {
             Ok(found) => {
                 assert_eq!(found.len(), 1, "{name}: {found:?}");
                 assert_eq!(found[0].path, field, "{name}");
@@ -524,11 +524,11 @@ fn y_values_as_declared_fields_of_another_type_are_one_mismatch() {
 /// `schema update` alike.
 #[test]
 fn minus_zero_is_a_number_everywhere() {
-    let found = drift::check("pixverse", "Video", br#"{"video_id":"v","m":-0}"#).unwrap();
+    let found = registry::check("pixverse", "Video", br#"{"video_id":"v","m":-0}"#).unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].seen, "number");
     // Declared as an integer, `-0` is drift: serde reads it as a float.
-    let found = drift::check("pixverse", "Video", br#"{"video_id":"v","seed":-0}"#).unwrap();
+    let found = registry::check("pixverse", "Video", br#"{"video_id":"v","seed":-0}"#).unwrap();
     assert_eq!((found.len(), found[0].seen.as_str()), (1, "number"));
     let sample: Value = serde_json::from_str(r#"{"m":-0}"#).unwrap();
     assert_eq!(vidapi::schema::json_type(&sample["m"]), "number");
@@ -553,7 +553,7 @@ fn values_serde_cannot_hold_keep_their_type_and_source_text() {
     let json = format!(
         r#"{{"data":[{{"video_id":"v","deep":{deep},"huge":1e400,"long":{digits},"lone":"\ud800","holder":{{"in":1e400}}}}]}}"#
     );
-    let found = drift::check("pixverse", "VideoPage", json.as_bytes()).unwrap();
+    let found = registry::check("pixverse", "VideoPage", json.as_bytes()).unwrap();
     let seen: Vec<(&str, &str, &str)> = found
         .iter()
         .map(|f| (f.path.as_str(), f.seen.as_str(), f.example.as_str()))
@@ -580,7 +580,7 @@ fn values_serde_cannot_hold_keep_their_type_and_source_text() {
 #[test]
 fn single_videos_have_their_own_types() {
     for provider in ["minimax", "pixverse"] {
-        let t = drift::find(provider, "Video").unwrap_or_else(|e| panic!("{provider}: {e}"));
+        let t = registry::find(provider, "Video").unwrap_or_else(|e| panic!("{provider}: {e}"));
         let found = t.check(br#"{"brand_new": 1}"#);
         // Only an undeclared key: the root is not a video.
         assert!(
@@ -588,11 +588,12 @@ fn single_videos_have_their_own_types() {
             "{provider}: {found:?}"
         );
         assert_eq!(
-            drift::schema_file(provider, "Video").as_deref(),
+            registry::schema_file(provider, "Video").as_deref(),
             Some(format!("{provider}/video.json").as_str())
         );
     }
-    let found = drift::check("pixverse", "Video", br#"{"video_id":"v","brand_new":true}"#).unwrap();
+    let found =
+        registry::check("pixverse", "Video", br#"{"video_id":"v","brand_new":true}"#).unwrap();
     assert_eq!(
         places(&found),
         [("brand_new".to_owned(), Kind::UnknownField)]
@@ -627,7 +628,7 @@ fn wrong_root_shapes_are_not_the_type() {
         ),
     ];
     for (provider, type_name, json, why) in cases {
-        let err = drift::check(provider, type_name, json).unwrap_err();
+        let err = registry::check(provider, type_name, json).unwrap_err();
         let text = err.to_string();
         assert!(matches!(err, drift::CheckError::NotA { .. }), "{text}");
         assert!(text.starts_with(&format!("not a {type_name}: ")), "{text}");
@@ -635,9 +636,9 @@ fn wrong_root_shapes_are_not_the_type() {
     }
     // A declared key next to new ones, and `null` where a list is declared,
     // are drift (or nothing), not another type.
-    assert!(drift::check("pixverse", "VideoPage", br#"{"total":1,"new":2}"#).is_ok());
-    assert!(drift::check("pixverse", "VideoPage", br#"{"data":null}"#).is_ok());
-    assert!(drift::check("pixverse", "VideoPage", b"{}").is_ok());
+    assert!(registry::check("pixverse", "VideoPage", br#"{"total":1,"new":2}"#).is_ok());
+    assert!(registry::check("pixverse", "VideoPage", br#"{"data":null}"#).is_ok());
+    assert!(registry::check("pixverse", "VideoPage", b"{}").is_ok());
 }
 
 #[test]

@@ -131,7 +131,7 @@ fn later_minimax_fields_are_reported_with_exit_4() {
 
     // Each line is what the library's `Finding` displays.
     let bytes = std::fs::read(fixture("drift/minimax-videos-later.json")).unwrap();
-    let library: Vec<String> = vidapi::drift::check("minimax", "VideoList", &bytes)
+    let library: Vec<String> = vidapi::registry::check("minimax", "VideoList", &bytes)
         .unwrap()
         .iter()
         .map(ToString::to_string)

@@ -277,7 +277,7 @@ fn drift_update_regenerate(case: &Case) {
     let sample_path = fixture(case.fixture);
     let sample = read_json(&sample_path);
     assert_eq!(
-        vidapi::drift::schema_file(case.provider, case.type_name).as_deref(),
+        vidapi::registry::schema_file(case.provider, case.type_name).as_deref(),
         Some(case.schema),
         "{what}"
     );

@@ -32,7 +32,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Saved payloads are checked with [`check`] (what `vidapi drift` runs), and
+//! Saved payloads are checked with [`registry::check`](crate::registry::check)
+//! (what `vidapi drift` runs; the registry of every root type sits above the
+//! providers, since it names their types), and
 //! payloads against a schema file with [`Schema::check`].
 
 mod record;
@@ -49,8 +51,6 @@ use serde_json::Value;
 use record::{Local, Path, Recorder, Redactor};
 pub use schema::Schema;
 pub use schema::{KNOWN_VALUES, WIRE_TYPES};
-
-include!(concat!(env!("OUT_DIR"), "/registry.rs"));
 
 /// What kind of drift a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -198,6 +198,11 @@ pub struct Root {
 type Checker = fn(&[u8]) -> Result<Vec<Finding>, CheckError>;
 
 impl Root {
+    /// The schema file's name in its provider's folder (`videos.json`).
+    pub fn file(&self) -> &'static str {
+        self.file
+    }
+
     /// The provider's schema folder (`pixverse`).
     pub fn provider(&self) -> &'static str {
         self.provider
@@ -303,20 +308,8 @@ pub enum CheckError {
     },
 }
 
-/// Every root type of every schema, as `(provider, type)`, in file order.
-pub fn types() -> impl Iterator<Item = (&'static str, &'static str)> {
-    ROOTS.iter().map(|r| (r.provider, r.title))
-}
-
-/// The schema file a root type comes from, relative to `schemas/`.
-pub fn schema_file(provider: &str, type_name: &str) -> Option<String> {
-    ROOTS
-        .iter()
-        .find(|r| r.provider == provider && r.title == type_name)
-        .map(|r| format!("{}/{}", r.provider, r.file))
-}
-
-/// A generated root type that payloads can be checked as; see [`find`].
+/// A generated root type that payloads can be checked as; see
+/// [`registry::find`](crate::registry::find).
 #[derive(Clone, Copy, Debug)]
 pub struct Type {
     root: &'static Root,
@@ -324,6 +317,11 @@ pub struct Type {
 }
 
 impl Type {
+    /// `root`'s type, or a bare array of it (`list`).
+    pub(crate) fn new(root: &'static Root, list: bool) -> Type {
+        Type { root, list }
+    }
+
     /// Decodes `json` as this type and returns the drift it shows.
     ///
     /// A payload whose root has the wrong shape is refused with
@@ -356,44 +354,8 @@ impl fmt::Debug for Root {
     }
 }
 
-/// The generated type `type_name` of `provider` (the schema folder and the
-/// schema's `title`). `Video[]` stands for a bare array of `Video`, as Hour
-/// One's list answers. An unknown name is an error listing the valid ones.
-pub fn find(provider: &str, type_name: &str) -> Result<Type, CheckError> {
-    let mut providers: Vec<String> = ROOTS.iter().map(|r| r.provider.to_owned()).collect();
-    providers.dedup();
-    if !providers.iter().any(|p| p == provider) {
-        return Err(CheckError::UnknownProvider {
-            given: provider.to_owned(),
-            known: providers,
-        });
-    }
-    let (name, list) = match type_name.strip_suffix("[]") {
-        Some(name) => (name, true),
-        None => (type_name, false),
-    };
-    let root = ROOTS
-        .iter()
-        .find(|r| r.provider == provider && r.title == name)
-        .ok_or_else(|| CheckError::UnknownType {
-            provider: provider.to_owned(),
-            given: type_name.to_owned(),
-            known: ROOTS
-                .iter()
-                .filter(|r| r.provider == provider)
-                .map(|r| r.title.to_owned())
-                .collect(),
-        })?;
-    Ok(Type { root, list })
-}
-
-/// Decodes `json` as the generated type `type_name` of `provider` and
-/// returns the drift it shows: [`find`], then [`Type::check`].
-pub fn check(provider: &str, type_name: &str, json: &[u8]) -> Result<Vec<Finding>, CheckError> {
-    find(provider, type_name)?.check(json)
-}
-
-/// What the registry calls for one type: [`check`]'s work.
+/// What the registry calls for one type:
+/// [`registry::check`](crate::registry::check)'s work.
 #[doc(hidden)]
 pub fn check_as<T: DeserializeOwned + Observed>(json: &[u8]) -> Result<Vec<Finding>, CheckError> {
     // Not JSON at all is told apart from JSON of the wrong shape.
@@ -622,7 +584,7 @@ mod tests {
 
     #[test]
     fn every_shipped_schema_compiles() {
-        for root in &ROOTS {
+        for root in crate::registry::ROOTS.iter() {
             Schema::parse(root.text)
                 .unwrap_or_else(|e| panic!("{}/{}: {e}", root.provider, root.file));
         }

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use vidapi::drift::{self, Finding};
+use vidapi::registry;
 
 use crate::Failure;
 use crate::input;
@@ -19,7 +20,7 @@ pub fn files(
     type_name: &str,
     files: &[PathBuf],
 ) -> Result<(), Failure> {
-    let checked = drift::find(provider, type_name).map_err(|e| Failure::Usage(e.to_string()))?;
+    let checked = registry::find(provider, type_name).map_err(|e| Failure::Usage(e.to_string()))?;
     let mut all = Vec::new();
     let mut unreadable = 0;
     let limit = input::limit()?;
