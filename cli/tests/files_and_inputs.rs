@@ -88,12 +88,12 @@ const ROWS: [(&str, &str); 15] = [
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
+        .join("../tests/fixtures")
         .join(name)
 }
 
 fn schema_source() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/minimax/videos.json")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas/minimax/videos.json")
 }
 
 /// A sample that changes `schemas/minimax/videos.json`.
@@ -777,7 +777,7 @@ fn input_caps_limit_variable_must_be_a_positive_number() {
 #[test]
 fn reliability_files_and_inputs_section_lists_every_case() {
     let report =
-        fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/RELIABILITY.md")).unwrap();
+        fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../RELIABILITY.md")).unwrap();
     let section = report
         .split("\n## Files and inputs\n")
         .nth(1)

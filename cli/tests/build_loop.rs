@@ -51,7 +51,8 @@ const SAMPLES: [(&str, &str); 9] = [
 const WIDENED: [&str; 3] = ["output_width", "template_id", "queue_count"];
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+    // The workspace root: this file is in `cli/tests/`.
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 /// `target/build-loop`, next to the real build's own directories.
@@ -86,7 +87,7 @@ fn scratch_copy() -> PathBuf {
     }
     fs::create_dir_all(&dir).unwrap();
     let root = root();
-    for sub in ["src", "schemas", "tests", "benches", "examples"] {
+    for sub in ["src", "schemas", "tests", "benches", "examples", "cli"] {
         if root.join(sub).is_dir() {
             copy_tree(&root.join(sub), &dir.join(sub));
         }

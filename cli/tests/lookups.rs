@@ -48,7 +48,7 @@ fn accounts(emulator: &Emulator) -> Accounts {
 
 fn fixture(name: &str) -> String {
     let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/lookup-fixtures")
+        .join("../tests/lookup-fixtures")
         .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }

@@ -740,7 +740,7 @@ fn media_urls_are_redacted_in_results_errors_logs_and_sidecars() {
 #[test]
 fn reliability_rows_name_these_tests() {
     let report =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/RELIABILITY.md")).unwrap();
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../RELIABILITY.md")).unwrap();
     let section = report
         .split("## Downloads under attack")
         .nth(1)

@@ -273,7 +273,7 @@ fn a_bad_shared_pacing_value_is_a_usage_error() {
 #[test]
 fn reliability_lists_the_cross_process_cases() {
     let report =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/RELIABILITY.md")).unwrap();
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../RELIABILITY.md")).unwrap();
     let section = report
         .split("\n## Pacing across processes\n")
         .nth(1)

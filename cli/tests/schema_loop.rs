@@ -5,7 +5,7 @@
 //! update changes nothing. Plus `schema update --check`, bad input,
 //! `schema infer` on every fixture and `schema diff`.
 
-#[path = "../src/codegen.rs"]
+#[path = "../../src/codegen.rs"]
 #[allow(dead_code)]
 mod codegen;
 
@@ -120,7 +120,8 @@ fn all_cases() -> impl Iterator<Item = &'static Case> {
 }
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+    // The workspace root: this file is in `cli/tests/`.
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 fn fixture(name: &str) -> PathBuf {
