@@ -10,7 +10,7 @@ use vidapi::emulator::{Emulator, HOURONE_KEY, MEMORIES_KEY, USEAPI_TOKEN};
 use vidapi::endpoints::{self, ENDPOINTS, Emulated};
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 const CHECKLIST: &str = "of 'Adding an endpoint' in README.md";

@@ -15,7 +15,7 @@ const PIXVERSE_COMPLETED: &str = "user:<userid>-pixverse:me@example.com-video:10
 
 /// The README's row for an exit code.
 fn readme_exit_row(code: u8) -> String {
-    include_str!("../README.md")
+    include_str!("../../README.md")
         .lines()
         .find(|line| line.starts_with(&format!("| {code} |")))
         .unwrap_or_else(|| panic!("README has no exit-code row for {code}"))
