@@ -178,7 +178,7 @@ fn covered(emulator: &Emulator) -> Result<(), Failure> {
         .collect();
     if !missed.is_empty() {
         return Err(Failure::Api(format!(
-            "the demo called no {}: declare its command in src/bin/vidapi/calls.rs",
+            "the demo called no {}: declare its command in cli/src/calls.rs",
             missed.join(", ")
         )));
     }

@@ -219,7 +219,7 @@ fn every_endpoint_has_a_command_listed_in_the_readme() {
         assert!(
             out.status.success(),
             "`vidapi {}` does not exist: step 5 {CHECKLIST}: declare it in \
-             src/bin/vidapi/calls.rs\n{}",
+             cli/src/calls.rs\n{}",
             spec.command,
             String::from_utf8_lossy(&out.stderr)
         );
