@@ -153,7 +153,11 @@ fn modules_only_use_their_layer_and_below() {
         }
     }
     assert!(checked >= 20, "only {checked} modules found");
-    assert!(wrong.is_empty(), "upward dependencies:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "upward dependencies:\n{}",
+        wrong.join("\n")
+    );
 }
 
 #[test]
