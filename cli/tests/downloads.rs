@@ -14,7 +14,7 @@ use vidapi::emulator::{
     Emulator, Fault, HOURONE_KEY, MEDIA_SIZE, MEMORIES_KEY, RecordedRequest, USEAPI_TOKEN,
     media_bytes,
 };
-use vidapi::{Config, Error, HourOne, Memories, Provider, RetryPolicy, UseApi};
+use vidapi::{Config, Error, HourOne, Memories, Provider, UseApi};
 
 mod common;
 use common::{run, vidapi};
@@ -25,15 +25,7 @@ const PIXVERSE_GENERATING: &str = "user:<userid>-pixverse:me@example.com-video:1
 const PIXVERSE_COMPLETED: &str = "user:<userid>-pixverse:me@example.com-video:1001";
 
 fn config(emulator: &Emulator, retries: u32) -> Config {
-    Config::new()
-        .base_url(emulator.base_url())
-        .timeout(Duration::from_secs(5))
-        .retry(RetryPolicy {
-            max_retries: retries,
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(5),
-            ..RetryPolicy::default()
-        })
+    common::fast_retry_config(emulator, retries, Duration::from_secs(5))
 }
 
 fn downloader(emulator: &Emulator, retries: u32) -> Downloader {

@@ -26,15 +26,7 @@ const PIXVERSE_COMPLETED: &str = "user:<userid>-pixverse:me@example.com-video:10
 const PIXVERSE_FILE: &str = "pixverse/1001.mp4";
 
 fn config(emulator: &Emulator, retries: u32) -> Config {
-    Config::new()
-        .base_url(emulator.base_url())
-        .timeout(Duration::from_secs(10))
-        .retry(RetryPolicy {
-            max_retries: retries,
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(5),
-            ..RetryPolicy::default()
-        })
+    common::fast_retry_config(emulator, retries, Duration::from_secs(10))
 }
 
 fn downloader(emulator: &Emulator, retries: u32) -> Downloader {

@@ -82,3 +82,21 @@ pub fn vidapi_process(emulator: &Emulator) -> std::process::Command {
         .env("MEMORIES_BASE_URL", base);
     cmd
 }
+
+/// Client settings pointed at the emulator for download tests: `timeout`
+/// per attempt, `retries` with a 1–5 ms backoff so retries cost no time.
+pub fn fast_retry_config(
+    emulator: &Emulator,
+    retries: u32,
+    timeout: std::time::Duration,
+) -> vidapi::Config {
+    vidapi::Config::new()
+        .base_url(emulator.base_url())
+        .timeout(timeout)
+        .retry(vidapi::RetryPolicy {
+            max_retries: retries,
+            initial_backoff: std::time::Duration::from_millis(1),
+            max_backoff: std::time::Duration::from_millis(5),
+            ..vidapi::RetryPolicy::default()
+        })
+}
