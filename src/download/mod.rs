@@ -43,6 +43,7 @@
 //! # Ok::<(), vidapi::Error>(())
 //! ```
 
+mod open;
 mod part;
 mod sidecar;
 mod video;
@@ -190,7 +191,11 @@ impl State {
         self.written = 0;
         self.resumed_from = 0;
         self.restarted += 1;
+        // The length first announced stays: a later answer that does not
+        // say its length must still end exactly there.
+        let length = self.record.length;
         self.record = Sidecar::new(&self.record.url);
+        self.record.length = length;
         self.part.record(&self.record)
     }
 }
@@ -385,6 +390,16 @@ impl Downloader {
                 if progressed {
                     return Err(Stop::Retry(error));
                 }
+                if matches!(error, Error::Transport { connect: true, .. }) {
+                    // Not a slow host but none reached (a name that does
+                    // not resolve, a refused port): say that.
+                    let note = format!(
+                        "{} attempts in a row could not connect to the media host {}",
+                        failures + 1,
+                        redact::host(url).unwrap_or("?")
+                    );
+                    return Err(Stop::Retry(annotate(error, "", Some(&note))));
+                }
                 let note = format!(
                     "{} attempts in a row gained less than {} KiB each",
                     failures + 1,
@@ -453,6 +468,10 @@ impl Downloader {
                 if e.is_retryable() || matches!(e, Error::Timeout { .. } | Error::Transport { .. })
                 {
                     Stop::Retry(e)
+                } else if matches!(e, Error::Media { .. }) {
+                    // An encoded answer: nothing of it was written, and
+                    // what the partial file holds is still good.
+                    Stop::Halt(e)
                 } else {
                     Stop::Fatal(e)
                 }
@@ -508,6 +527,10 @@ impl Downloader {
                     (Some(known), Some(size)) if asked > 0 && known != size => Some(format!(
                         "the file was {known} bytes and is now {size}: it changed between requests"
                     )),
+                    (Some(known), None) if last + 1 != known => Some(format!(
+                        "Content-Range ends at byte {last} of an unstated size, but the file \
+                         was announced as {known} bytes"
+                    )),
                     _ => None,
                 }
             };
@@ -519,7 +542,8 @@ impl Downloader {
             if asked > 0 {
                 state.resumed += 1;
             }
-            self.note_file(state, answer.etag.take(), answer.last_modified.take(), size)?;
+            let (etag, modified, date) = answer.validators();
+            self.note_file(state, etag, modified, date, size)?;
             Some(last + 1)
         } else {
             // The whole file from its first byte: start over if there was
@@ -530,13 +554,11 @@ impl Downloader {
                     .restart("the media host answered the resume with the whole file (200)")
                     .map_err(Stop::Fatal)?;
             }
-            self.note_file(
-                state,
-                answer.etag.take(),
-                answer.last_modified.take(),
-                answer.length,
-            )?;
-            answer.length
+            let (etag, modified, date) = answer.validators();
+            self.note_file(state, etag, modified, date, answer.length)?;
+            // A body that does not say its length must still end at the
+            // length announced before (in this run or the one it resumes).
+            answer.length.or(state.record.length)
         };
         let too_large = |limit| {
             Stop::Fatal(Error::BodyTooLarge {
@@ -598,16 +620,22 @@ impl Downloader {
 
     /// Records the file's validators and length in the sidecar when they
     /// are new, before any of its bytes are written.
+    ///
+    /// `Last-Modified` is kept only when it is a strong validator (RFC 9110
+    /// §8.8.2.2): `Date` at least one second later. A file changed within
+    /// the second it was last modified keeps the same date, so a host that
+    /// compares `If-Range` dates as strings would splice two files.
     fn note_file(
         &self,
         state: &mut State,
         etag: Option<String>,
         last_modified: Option<String>,
+        date: Option<String>,
         length: Option<u64>,
     ) -> std::result::Result<(), Stop> {
         let mut record = state.record.clone();
         record.etag = etag;
-        record.last_modified = last_modified;
+        record.last_modified = strong_date(last_modified, date.as_deref());
         record.length = length.or(record.length);
         if record != state.record {
             state.part.record(&record).map_err(Stop::Fatal)?;
@@ -615,6 +643,16 @@ impl Downloader {
         }
         Ok(())
     }
+}
+
+/// `last_modified` when `date` is at least one second after it, else
+/// `None` (a date validator is weak without a `Date` to prove it).
+fn strong_date(last_modified: Option<String>, date: Option<&str>) -> Option<String> {
+    let modified = httpdate::parse_http_date(last_modified.as_deref()?).ok()?;
+    let date = httpdate::parse_http_date(date?).ok()?;
+    date.duration_since(modified)
+        .is_ok_and(|gap| gap >= Duration::from_secs(1))
+        .then_some(last_modified?)
 }
 
 /// `error` naming the media host `host` (unless empty), with `note` added

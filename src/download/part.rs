@@ -8,13 +8,14 @@
 //! and stops before touching anything. The partial file is only ever
 //! truncated, removed or renamed by the process holding its lock.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
 use super::file_error;
+use super::open::{create_exclusive, open_no_follow};
 use super::sidecar::{self, Sidecar};
 
 /// The partial file, locked.
@@ -34,8 +35,8 @@ pub(super) enum Found {
 
 impl Part {
     /// Creates or opens `part` and locks it. Fails, touching nothing, when
-    /// it is a symbolic link or not a regular file, or another download
-    /// holds its lock.
+    /// it is a symbolic link, not a regular file, has other hard links, or
+    /// another download holds its lock.
     pub fn acquire(part: &Path) -> Result<(Part, Found)> {
         // A few tries: the file may be renamed away or removed by the
         // download that held it between our open and our lock.
@@ -78,6 +79,7 @@ impl Part {
                     message: "is not a regular file; refusing to write a download there".into(),
                 });
             }
+            refuse_shared(part, &meta)?;
             lock(part, &file)?;
             if !same_inode(part, &file) {
                 continue;
@@ -162,6 +164,30 @@ impl Part {
     }
 }
 
+/// Refuses a partial file with other names (hard links): writing,
+/// truncating or removing it would change another file's content, whatever
+/// `--force` says. (`schema update` refuses such a target the same way.)
+fn refuse_shared(part: &Path, meta: &std::fs::Metadata) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.nlink() > 1 {
+            return Err(Error::File {
+                path: part.to_owned(),
+                message: format!(
+                    "has {} hard links: writing it would change another file too, so it is left \
+                     untouched (even with --force); remove this name (rm), the other file keeps \
+                     its content",
+                    meta.nlink()
+                ),
+            });
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (part, meta);
+    Ok(())
+}
+
 fn busy(part: &Path) -> Error {
     Error::File {
         path: part.to_owned(),
@@ -169,18 +195,6 @@ fn busy(part: &Path) -> Error {
                   file's lock); nothing was touched"
             .to_owned(),
     }
-}
-
-/// A temporary name beside `target`, unique to this process and moment.
-pub(super) fn temp_beside(target: &Path) -> PathBuf {
-    let mut name = std::ffi::OsString::from(".");
-    name.push(target.file_name().unwrap_or_default());
-    name.push(format!(
-        ".{}.{:016x}.tmp",
-        std::process::id(),
-        fastrand::u64(..)
-    ));
-    target.with_file_name(name)
 }
 
 /// Syncs the folder holding `path`, so a rename in it survives a crash.
@@ -200,34 +214,6 @@ fn sync_folder(path: &Path) {
     let _ = path;
 }
 
-/// Creates `path` for reading and writing; fails if anything (a symbolic
-/// link included) is there.
-pub(super) fn create_exclusive(path: &Path) -> std::io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.read(true).write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(no_follow(rustix::fs::OFlags::CLOEXEC));
-    }
-    options.open(path)
-}
-
-/// Opens an existing `path` without following a symbolic link (an error
-/// then) and without blocking on a FIFO.
-pub(super) fn open_no_follow(path: &Path, write: bool) -> std::io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.read(true).write(write);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(no_follow(
-            rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::CLOEXEC,
-        ));
-    }
-    options.open(path)
-}
-
 /// Whether `path` still names `file` (not a file put in its place).
 fn same_inode(path: &Path, file: &File) -> bool {
     #[cfg(unix)]
@@ -243,12 +229,6 @@ fn same_inode(path: &Path, file: &File) -> bool {
         let _ = file;
         std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
     }
-}
-
-/// `O_NOFOLLOW` and `more`, as `OpenOptionsExt::custom_flags` takes them.
-#[cfg(unix)]
-fn no_follow(more: rustix::fs::OFlags) -> i32 {
-    (rustix::fs::OFlags::NOFOLLOW | more).bits() as i32
 }
 
 /// Takes the advisory lock of `file` without waiting.

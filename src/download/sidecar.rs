@@ -67,7 +67,7 @@ impl Sidecar {
     /// `None` when it is missing, a symbolic link, not a regular file,
     /// too large or not in vidapi's format.
     pub fn read(part: &Path) -> Option<Sidecar> {
-        let file = super::part::open_no_follow(&path(part), false).ok()?;
+        let file = super::open::open_no_follow(&path(part), false).ok()?;
         if !file.metadata().ok()?.is_file() {
             return None;
         }
@@ -83,8 +83,8 @@ impl Sidecar {
     pub fn write(&self, part: &Path) -> std::io::Result<()> {
         let target = path(part);
         let text = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
-        let temp = super::part::temp_beside(&target);
-        let mut file = super::part::create_exclusive(&temp)?;
+        let temp = super::open::temp_beside(&target);
+        let mut file = super::open::create_exclusive(&temp)?;
         let written = file
             .write_all(&text)
             .and_then(|()| file.sync_all())

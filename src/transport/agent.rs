@@ -5,6 +5,8 @@
 
 use secrecy::{ExposeSecret, SecretString};
 use ureq::Agent;
+use ureq::unversioned::resolver::DefaultResolver;
+use ureq::unversioned::transport::{Connector, DefaultConnector, Transport};
 
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -42,9 +44,161 @@ pub(super) fn agent(config: &Config, purpose: Purpose) -> Result<Agent> {
         Purpose::Api => builder
             .timeout_send_request(Some(config.timeout))
             .timeout_recv_body(Some(config.timeout)),
-        Purpose::Media => builder.timeout_per_read(Some(config.timeout)),
+        // One answer per connection: the encoding guard reads each
+        // connection's first answer head, which a kept-alive connection
+        // could hand to ureq without a fresh read.
+        Purpose::Media => builder
+            .timeout_per_read(Some(config.timeout))
+            .max_idle_connections(0)
+            .max_idle_connections_per_host(0),
     };
-    Ok(builder.build().into())
+    let built = builder.build();
+    Ok(match purpose {
+        Purpose::Api => built.into(),
+        Purpose::Media => Agent::with_parts(
+            built,
+            DefaultConnector::new().chain(EncodingGuard),
+            DefaultResolver::default(),
+        ),
+    })
+}
+
+/// Why a media answer was refused before its body: it came encoded
+/// (`Content-Encoding` other than `identity`) although `identity` was
+/// asked for. Carried inside the transport's I/O error to the media client.
+#[derive(Debug)]
+pub(super) struct Encoded {
+    /// The answer's status.
+    pub status: u16,
+    /// The `Content-Encoding` it carried, as sent (at most 40 characters).
+    pub encoding: String,
+}
+
+impl std::fmt::Display for Encoded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "answer encoded as {:?}", self.encoding)
+    }
+}
+
+impl std::error::Error for Encoded {}
+
+/// Wraps each media connection so an encoded answer is refused at its head.
+///
+/// Media is saved exactly as the host sends it, so `Range` offsets, lengths
+/// and `If-Range` all speak of the same bytes. ureq (built with `gzip` for
+/// the API) decodes a gzip body on its own and then hides both
+/// `Content-Encoding` and `Content-Length`, so the media client could not
+/// tell afterwards; the guard reads the head before ureq does.
+#[derive(Debug)]
+struct EncodingGuard;
+
+impl ureq::unversioned::transport::Connector<Box<dyn Transport>> for EncodingGuard {
+    type Out = Guarded;
+
+    fn connect(
+        &self,
+        _details: &ureq::unversioned::transport::ConnectionDetails,
+        chained: Option<Box<dyn Transport>>,
+    ) -> std::result::Result<Option<Guarded>, ureq::Error> {
+        Ok(chained.map(|inner| Guarded {
+            inner,
+            head_pending: false,
+        }))
+    }
+}
+
+/// A media connection whose answer heads are read for `Content-Encoding`.
+#[derive(Debug)]
+struct Guarded {
+    inner: Box<dyn Transport>,
+    /// A request went out and its answer's head has not been read yet.
+    head_pending: bool,
+}
+
+impl Transport for Guarded {
+    fn buffers(&mut self) -> &mut dyn ureq::unversioned::transport::Buffers {
+        self.inner.buffers()
+    }
+
+    fn transmit_output(
+        &mut self,
+        amount: usize,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> std::result::Result<(), ureq::Error> {
+        self.head_pending = true;
+        self.inner.transmit_output(amount, timeout)
+    }
+
+    fn await_input(
+        &mut self,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> std::result::Result<bool, ureq::Error> {
+        let more = self.inner.await_input(timeout)?;
+        if self.head_pending {
+            match answer_head(self.inner.buffers().input()) {
+                Head::Incomplete => {}
+                Head::Interim => {
+                    // A 1xx answer: the real head follows it.
+                }
+                Head::Final { status, encoding } => {
+                    self.head_pending = false;
+                    if let Some(encoding) = encoding {
+                        return Err(ureq::Error::Io(std::io::Error::other(Encoded {
+                            status,
+                            encoding,
+                        })));
+                    }
+                }
+            }
+        }
+        Ok(more)
+    }
+
+    fn is_open(&mut self) -> bool {
+        self.inner.is_open()
+    }
+
+    fn is_tls(&self) -> bool {
+        self.inner.is_tls()
+    }
+}
+
+/// What the start of a connection's input says of the answer's head.
+#[derive(Debug, PartialEq, Eq)]
+enum Head {
+    /// Not all of it has arrived.
+    Incomplete,
+    /// A whole 1xx head (its real answer follows).
+    Interim,
+    /// A whole final head, with its `Content-Encoding` when that is not
+    /// `identity`.
+    Final {
+        status: u16,
+        encoding: Option<String>,
+    },
+}
+
+fn answer_head(input: &[u8]) -> Head {
+    let Some(end) = input.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return Head::Incomplete;
+    };
+    let text = String::from_utf8_lossy(&input[..end]);
+    let mut lines = text.split("\r\n");
+    let status = lines
+        .next()
+        .and_then(|line| line.split_whitespace().nth(1))
+        .and_then(|code| code.parse::<u16>().ok())
+        .unwrap_or(0);
+    if (100..200).contains(&status) {
+        return Head::Interim;
+    }
+    let encoding = lines
+        .filter_map(|line| line.split_once(':'))
+        .filter(|(name, _)| name.trim().eq_ignore_ascii_case("content-encoding"))
+        .map(|(_, value)| value.trim())
+        .find(|value| !value.is_empty() && !value.eq_ignore_ascii_case("identity"))
+        .map(|value| value.chars().take(40).collect());
+    Head::Final { status, encoding }
 }
 
 /// The agent's proxy, from the config; an unusable proxy URL is an error
@@ -150,6 +304,34 @@ pub(super) fn check_base_url(url: &str, allow_http: bool) -> Result<String> {
 mod tests {
     use super::*;
     use crate::error::{Endpoint, Provider};
+
+    #[test]
+    fn answer_heads_are_read_for_their_encoding() {
+        assert_eq!(
+            answer_head(b"HTTP/1.1 200 OK\r\nContent-Le"),
+            Head::Incomplete
+        );
+        assert_eq!(
+            answer_head(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n"),
+            Head::Interim
+        );
+        let plain = b"HTTP/1.1 206 Partial\r\nContent-Encoding: identity\r\n\r\nbody";
+        assert_eq!(
+            answer_head(plain),
+            Head::Final {
+                status: 206,
+                encoding: None
+            }
+        );
+        let zipped = b"HTTP/1.1 200 OK\r\ncontent-encoding:  GZIP \r\n\r\n\x1f\x8b";
+        assert_eq!(
+            answer_head(zipped),
+            Head::Final {
+                status: 200,
+                encoding: Some("GZIP".into())
+            }
+        );
+    }
 
     #[test]
     fn base_urls_must_be_https_or_loopback() {

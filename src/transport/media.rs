@@ -1,7 +1,8 @@
 //! Media: the second client, for a provider's media host (a CDN). It has no
 //! credential to send, follows redirects itself (each hop checked: https,
 //! or http on loopback only), asks for the bytes as they are stored
-//! (`Accept-Encoding: identity`) and hands the body out as a stream, with
+//! (`Accept-Encoding: identity`; an answer encoded all the same is refused
+//! at its head, before ureq could decode it) and hands the body out as a stream, with
 //! no body limit of its own.
 
 use std::io::Read;
@@ -54,10 +55,22 @@ pub(crate) struct MediaAnswer {
     pub etag: Option<String>,
     /// `Last-Modified`, as sent.
     pub last_modified: Option<String>,
+    /// `Date`, as sent: whether `Last-Modified` is a strong validator
+    /// depends on it.
+    pub date: Option<String>,
     body: ureq::BodyReader<'static>,
 }
 
 impl MediaAnswer {
+    /// Takes `ETag`, `Last-Modified` and `Date`, in that order.
+    pub(crate) fn validators(&mut self) -> (Option<String>, Option<String>, Option<String>) {
+        (
+            self.etag.take(),
+            self.last_modified.take(),
+            self.date.take(),
+        )
+    }
+
     /// Reads the next bytes of the body; `Ok(0)` at its end. A connection
     /// that closes before `Content-Length` is reached, or stays silent for
     /// the configured timeout, is an error.
@@ -122,7 +135,7 @@ impl Media {
                 }
             }
             let started = Instant::now();
-            let response = builder.call().map_err(|e| ureq_error(endpoint, None, e))?;
+            let response = builder.call().map_err(|e| refused_or(endpoint, e))?;
             let status = response.status().as_u16();
             log::media(endpoint, &current, status, from, started);
             if (300..400).contains(&status) {
@@ -145,6 +158,7 @@ impl Media {
             let range = header_text(headers, "content-range");
             let etag = header_text(headers, "etag");
             let last_modified = header_text(headers, "last-modified");
+            let date = header_text(headers, "date");
             let body = response
                 .into_body()
                 .into_with_config()
@@ -158,6 +172,7 @@ impl Media {
                 range,
                 etag,
                 last_modified,
+                date,
                 body,
             });
         }
@@ -170,6 +185,30 @@ impl Media {
             ),
         })
     }
+}
+
+/// A failed call as an error: an answer the encoding guard refused is an
+/// [`Error::Media`] with its status (retrying cannot help while the host
+/// encodes), anything else a transport error.
+fn refused_or(endpoint: Endpoint, error: ureq::Error) -> Error {
+    if let ureq::Error::Io(io) = &error {
+        if let Some(encoded) = io
+            .get_ref()
+            .and_then(|e| e.downcast_ref::<agent::Encoded>())
+        {
+            return Error::Media {
+                endpoint,
+                status: encoded.status,
+                message: format!(
+                    "media host: answered with Content-Encoding {:?} although identity was \
+                     asked for; vidapi saves media exactly as sent and never decodes it, so \
+                     nothing of this answer was written",
+                    encoded.encoding
+                ),
+            };
+        }
+    }
+    ureq_error(endpoint, None, error)
 }
 
 /// A media host's non-2xx answer as an error: the status, and the start of
