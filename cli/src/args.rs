@@ -289,6 +289,7 @@ impl FileArgs {
             ),
             overwrite: self.force,
             deadline: self.deadline.map(std::time::Duration::from_secs_f64),
+            ..Default::default()
         }
     }
 }

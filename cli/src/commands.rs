@@ -630,12 +630,13 @@ pub fn wait(
             let Some((to, options)) = download else {
                 return Ok(());
             };
+            let options = with_signals(&options);
             let bar = download_bar();
             let done = accounts
                 .download_video(&video, to, &options, |p| show_progress(&bar, p))
                 .map_err(download_failure);
             bar.finish_and_clear();
-            let done = done?;
+            let done = done.map_err(exit_on_signal)?;
             eprintln!(
                 "downloaded {} ({} bytes{})",
                 done.path.display(),
@@ -673,6 +674,24 @@ fn show_progress(bar: &ProgressBar, progress: Progress) {
         bar.set_length(total);
     }
     bar.set_position(progress.downloaded);
+}
+
+/// `options` stopped by SIGINT and SIGTERM (see `signals`).
+fn with_signals(options: &Options) -> Options {
+    Options {
+        cancel: crate::signals::download_cancel(),
+        ..options.clone()
+    }
+}
+
+/// A download that a signal stopped ends the process now, with 128 + the
+/// signal's number, after saying what became of its files.
+fn exit_on_signal(failure: Failure) -> Failure {
+    if let (Some(code), Failure::Api(message)) = (crate::signals::exit_code(), &failure) {
+        eprintln!("vidapi: error: {message}");
+        std::process::exit(code);
+    }
+    failure
 }
 
 /// A download error as the command reports it: a file in the way names
@@ -730,12 +749,13 @@ pub fn download(
     to: Option<&Path>,
     options: &Options,
 ) -> Outcome {
+    let options = with_signals(options);
     let bar = download_bar();
     let done = accounts
-        .download(provider, id, to, options, |p| show_progress(&bar, p))
+        .download(provider, id, to, &options, |p| show_progress(&bar, p))
         .map_err(download_failure);
     bar.finish_and_clear();
-    let done: Downloaded = done?;
+    let done: Downloaded = done.map_err(exit_on_signal)?;
     if as_json {
         return Ok(json(&DownloadReport {
             provider: provider.slug(),

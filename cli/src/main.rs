@@ -11,6 +11,7 @@ mod output;
 mod raw;
 mod schema;
 mod settings;
+mod signals;
 
 use std::process::ExitCode;
 use std::time::Duration;

@@ -54,8 +54,24 @@ struct Hostile {
     requests: Arc<Mutex<Vec<Request>>>,
 }
 
+/// What the hostile host sends after each scripted answer.
+#[derive(Clone, Copy)]
+enum Tail {
+    /// Nothing: it closes the connection.
+    Close,
+    /// 4 KiB every 10 ms until the client goes away.
+    Endless,
+}
+
 impl Hostile {
     fn start(script: impl FnMut(&Request, usize) -> Vec<u8> + Send + 'static) -> Hostile {
+        Hostile::start_with(Tail::Close, script)
+    }
+
+    fn start_with(
+        tail: Tail,
+        script: impl FnMut(&Request, usize) -> Vec<u8> + Send + 'static,
+    ) -> Hostile {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -75,6 +91,12 @@ impl Hostile {
                 let answer = script(&request, n);
                 let mut stream = stream;
                 let _ = stream.write_all(&answer);
+                if let Tail::Endless = tail {
+                    let chunk = vec![7u8; 4096];
+                    while stream.write_all(&chunk).is_ok() {
+                        std::thread::sleep(Duration::from_millis(10));
+                    }
+                }
                 let _ = stream.flush();
                 let _ = stream.shutdown(std::net::Shutdown::Both);
             }
@@ -689,4 +711,166 @@ fn an_unreachable_media_host_is_named_as_a_connection_failure() {
         "{text}"
     );
     assert!(listing(dir.path()).is_empty());
+}
+
+// ---- 12. Stuck states resume, restart, or fail once saying what to remove ----
+
+/// Puts a partial file of `bytes` and a sidecar with `etag` and `length`
+/// for `url` beside `target`.
+fn plant_partial(target: &Path, url: &str, bytes: &[u8], etag: &str, length: usize) {
+    std::fs::write(vidapi::download::part_path(target), bytes).unwrap();
+    let record = serde_json::json!({
+        "format": "vidapi partial download v1",
+        "url": url,
+        "etag": etag,
+        "last_modified": null,
+        "length": length,
+    });
+    let mut sidecar = vidapi::download::part_path(target).into_os_string();
+    sidecar.push(".json");
+    std::fs::write(sidecar, record.to_string()).unwrap();
+}
+
+#[test]
+fn a_sidecar_validator_with_crlf_restarts_instead_of_failing_forever() {
+    let file = bytes(100_000, 15);
+    let whole = file.clone();
+    let hostile = Hostile::start(move |request, _| honest(request, &whole, "\"c\""));
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("v.mp4");
+    plant_partial(
+        &target,
+        &hostile.url(),
+        &file[..5000],
+        "\"c\"\r\nX-Evil: 1",
+        file.len(),
+    );
+    let done = downloader(0)
+        .fetch(&hostile.url(), &target, |_| {})
+        .unwrap();
+    assert_eq!((done.resumed, done.restarted), (0, 1));
+    assert!(std::fs::read(&target).unwrap() == file);
+    assert_eq!(hostile.requests().len(), 1);
+    assert_eq!(hostile.requests()[0].header("range"), None);
+}
+
+#[test]
+fn a_complete_part_left_before_the_rename_is_checked_with_one_byte() {
+    let file = bytes(100_000, 16);
+    let whole = file.clone();
+    let hostile = Hostile::start(move |request, _| honest(request, &whole, "\"w\""));
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("v.mp4");
+    plant_partial(&target, &hostile.url(), &file, "\"w\"", file.len());
+    let done = downloader(0)
+        .fetch(&hostile.url(), &target, |_| {})
+        .unwrap();
+    assert_eq!((done.resumed, done.resumed_from), (1, 99_999));
+    assert!(std::fs::read(&target).unwrap() == file);
+    let sent = hostile.requests();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].header("range"), Some("bytes=99999-"));
+    assert_eq!(listing(dir.path()), [("v.mp4".to_owned(), 100_000)]);
+}
+
+#[test]
+fn a_folder_where_the_sidecar_goes_fails_once_and_keeps_the_part() {
+    let file = bytes(100_000, 17);
+    let whole = file.clone();
+    let hostile = Hostile::start(move |request, _| honest(request, &whole, "\"f\""));
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("v.mp4");
+    std::fs::write(dir.path().join("v.mp4.part"), &file[..5000]).unwrap();
+    std::fs::create_dir(dir.path().join("v.mp4.part.json")).unwrap();
+    let err = downloader(0)
+        .with_options(Options {
+            overwrite: true,
+            ..Options::default()
+        })
+        .fetch(&hostile.url(), &target, |_| {})
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("is a folder") && text.contains("rm -r"),
+        "{text}"
+    );
+    assert!(std::fs::read(dir.path().join("v.mp4.part")).unwrap() == file[..5000]);
+    assert!(hostile.requests().is_empty());
+}
+
+// ---- 13. A signal removes what cannot be resumed, and says so ----
+
+#[cfg(unix)]
+fn interrupt(hostile: &Hostile, signal: i32) -> (i32, String, Vec<(String, u64)>) {
+    let emulator = Emulator::start().unwrap();
+    emulator.fail_next(1, Fault::Delay(Duration::ZERO));
+    emulator.fail_next(
+        1,
+        Fault::Respond {
+            status: 302,
+            headers: vec![("Location".into(), hostile.url())],
+            body: Vec::new(),
+        },
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("v.mp4");
+    let child = common::vidapi_process(&emulator)
+        .args(["download", "pixverse", PIXVERSE_COMPLETED, "-o"])
+        .arg(&target)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let part = vidapi::download::part_path(&target);
+    for _ in 0..3000 {
+        if std::fs::metadata(&part).is_ok_and(|m| m.len() >= 100_000) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(std::fs::metadata(&part).unwrap().len() >= 100_000);
+    unsafe { libc::kill(child.id() as i32, signal) };
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let left = listing(dir.path());
+    eprintln!(
+        "signal {signal}: exit {:?}\nstderr: {stderr}on disk: {left:?}\n",
+        out.status.code()
+    );
+    (out.status.code().unwrap_or(-1), stderr, left)
+}
+
+#[cfg(unix)]
+#[test]
+fn a_signal_removes_an_endless_download_that_cannot_resume() {
+    // No length, no validator: the bytes could never be resumed.
+    let hostile = Hostile::start_with(Tail::Endless, |_, _| answer("200 OK", &[], b""));
+    let (code, stderr, left) = interrupt(&hostile, libc::SIGTERM);
+    assert_eq!(code, 143, "{stderr}");
+    assert!(
+        stderr.contains("download interrupted: removed it"),
+        "{stderr}"
+    );
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_signal_keeps_a_download_that_can_resume() {
+    let hostile = Hostile::start_with(Tail::Endless, |_, _| {
+        answer(
+            "200 OK",
+            &[
+                ("Content-Length", "100000000".to_owned()),
+                ("ETag", "\"k\"".to_owned()),
+            ],
+            b"",
+        )
+    });
+    let (code, stderr, left) = interrupt(&hostile, libc::SIGINT);
+    assert_eq!(code, 130, "{stderr}");
+    assert!(stderr.contains("download interrupted: kept"), "{stderr}");
+    assert!(stderr.contains("resume it"), "{stderr}");
+    let names: Vec<&str> = left.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["v.mp4.part", "v.mp4.part.json"]);
 }

@@ -51,6 +51,8 @@ mod video;
 pub use video::file_url;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::config::{Config, RetryPolicy};
@@ -99,7 +101,50 @@ pub struct Options {
     /// for a later run; `None` (the default) for no deadline. Each read is
     /// still bounded by [`Config::timeout`].
     pub deadline: Option<Duration>,
+    /// Stops the download when set (the `vidapi` command sets it on SIGINT
+    /// and SIGTERM); `None` (the default) for no such flag. Seen between two
+    /// reads of the body and during a wait between attempts. A partial file
+    /// that can be resumed is kept; one that cannot (no `ETag` or
+    /// `Last-Modified` to prove it by) is removed with its sidecar, and the
+    /// [`Error::File`] says which.
+    pub cancel: Option<Cancel>,
 }
+
+/// A flag that stops a download ([`Options::cancel`]); clones share it.
+#[derive(Clone, Debug, Default)]
+pub struct Cancel(Arc<AtomicBool>);
+
+impl Cancel {
+    /// A flag not set yet.
+    pub fn new() -> Cancel {
+        Cancel::default()
+    }
+
+    /// A flag that is `flag` (for a signal handler that sets an
+    /// `AtomicBool`, as `signal_hook::flag::register` does).
+    pub fn from_flag(flag: Arc<AtomicBool>) -> Cancel {
+        Cancel(flag)
+    }
+
+    /// Sets the flag: the download stops at its next check.
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether the flag is set.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// Two flags are equal when they are the same flag.
+impl PartialEq for Cancel {
+    fn eq(&self, other: &Cancel) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for Cancel {}
 
 impl Default for Options {
     fn default() -> Options {
@@ -107,6 +152,7 @@ impl Default for Options {
             max_bytes: Some(DEFAULT_MAX_BYTES),
             overwrite: false,
             deadline: None,
+            cancel: None,
         }
     }
 }
@@ -162,6 +208,9 @@ enum Stop {
     Halt(Error),
     /// Anything else: stop, removing the partial file.
     Fatal(Error),
+    /// [`Options::cancel`] was set: stop, keeping the partial file only
+    /// when it can be resumed.
+    Cancelled,
 }
 
 /// What one attempt has to go on: the partial file and what is known of
@@ -260,6 +309,7 @@ impl Downloader {
         check_target(path, overwrite)?;
         let shown = redact::url(url);
         let host = redact::host(url).unwrap_or("?").to_owned();
+        sidecar::check_place(&part_path(path))?;
         let (mut part, found) = Part::acquire(&part_path(path))?;
         if let Found::Existing { len, sidecar: None } = &found {
             if *len > 0 && !overwrite {
@@ -326,6 +376,33 @@ impl Downloader {
                 state.part.discard();
                 Err(annotate(e, &host, None))
             }
+            Err(Stop::Cancelled) => {
+                let path = state.part.path.clone();
+                let record = sidecar::path(&path);
+                let message = if state.written > 0 && state.record.validator().is_some() {
+                    state.part.keep();
+                    format!(
+                        "download interrupted: kept {} of {} bytes here (and {}): run the same \
+                         download again to resume it",
+                        state.written,
+                        shown_len(state.record.length),
+                        record.display()
+                    )
+                } else {
+                    state.part.discard();
+                    let why = if state.written == 0 {
+                        "nothing had arrived"
+                    } else {
+                        "the media host sent no ETag or Last-Modified, so it could never be resumed"
+                    };
+                    format!(
+                        "download interrupted: removed it and {} ({} bytes; {why})",
+                        record.display(),
+                        state.written
+                    )
+                };
+                Err(Error::File { path, message })
+            }
         }
     }
 
@@ -340,8 +417,17 @@ impl Downloader {
                     if len > 0
                         && record.url == state.record.url
                         && record.validator().is_some()
-                        && record.length.is_none_or(|total| len < total) =>
+                        && record.length.is_none_or(|total| len <= total) =>
                 {
+                    // A whole file whose run died before the rename: ask
+                    // again for its last byte only, so the media host still
+                    // proves (through If-Range) that it is the same file.
+                    let len = if record.length == Some(len) {
+                        state.part.truncate_to(len - 1)?;
+                        len - 1
+                    } else {
+                        len
+                    };
                     tracing::info!(
                         url = %record.url,
                         path = %state.part.path.display(),
@@ -375,11 +461,14 @@ impl Downloader {
         let mut furthest = state.written;
         loop {
             self.check_deadline(state)?;
+            self.check_cancel()?;
             let (error, wait) = match self.attempt(url, state, &mut buffer, progress) {
                 Ok(()) => break,
                 Err(Stop::Retry(error)) => (error, true),
                 Err(Stop::Restart(error)) => (error, false),
-                Err(stop @ (Stop::Fatal(_) | Stop::Halt(_))) => return Err(stop),
+                Err(stop @ (Stop::Fatal(_) | Stop::Halt(_) | Stop::Cancelled)) => {
+                    return Err(stop);
+                }
             };
             let progressed = state.written >= furthest.saturating_add(PROGRESS_FLOOR);
             if progressed {
@@ -409,13 +498,33 @@ impl Downloader {
             }
             if wait {
                 match self.retry.delay(failures, error.retry_after()) {
-                    Some(pause) => std::thread::sleep(self.within_deadline(state, pause)),
+                    Some(pause) => self.pause(self.within_deadline(state, pause))?,
                     None => return Err(Stop::Retry(error)),
                 }
             }
             failures += 1;
         }
         state.part.sync().map_err(Stop::Fatal)
+    }
+
+    fn check_cancel(&self) -> std::result::Result<(), Stop> {
+        match &self.options.cancel {
+            Some(cancel) if cancel.is_cancelled() => Err(Stop::Cancelled),
+            _ => Ok(()),
+        }
+    }
+
+    /// Sleeps `pause`, in slices short enough to see a cancel promptly.
+    fn pause(&self, pause: Duration) -> std::result::Result<(), Stop> {
+        let until = Instant::now() + pause;
+        loop {
+            self.check_cancel()?;
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Ok(());
+            }
+            std::thread::sleep(left.min(Duration::from_millis(100)));
+        }
     }
 
     /// A pause shortened to what is left of the deadline.
@@ -578,6 +687,7 @@ impl Downloader {
         });
         loop {
             self.check_deadline(state)?;
+            self.check_cancel()?;
             let n = match answer.read(buffer) {
                 Ok(n) => n,
                 Err(e @ Error::Timeout { .. }) => return Err(Stop::Retry(e)),

@@ -108,6 +108,14 @@ impl Part {
             .map_err(|e| file_error(&self.path, "cannot restart", e))
     }
 
+    /// Cuts the file to its first `len` bytes and moves to its end.
+    pub fn truncate_to(&mut self, len: u64) -> Result<()> {
+        self.file
+            .set_len(len)
+            .and_then(|()| self.file.seek(SeekFrom::End(0)).map(drop))
+            .map_err(|e| file_error(&self.path, "cannot resume", e))
+    }
+
     /// Moves to the end of the file, to append.
     pub fn seek_end(&mut self) -> Result<u64> {
         self.file

@@ -73,7 +73,15 @@ impl Sidecar {
         }
         let mut text = String::new();
         file.take(MAX_SIDECAR).read_to_string(&mut text).ok()?;
-        let sidecar: Sidecar = serde_json::from_str(&text).ok()?;
+        let mut sidecar: Sidecar = serde_json::from_str(&text).ok()?;
+        // A validator that could not be sent as a header (a CR, LF or other
+        // control character: an edited or damaged record) proves nothing:
+        // dropped, the partial file restarts instead of failing every time.
+        for validator in [&mut sidecar.etag, &mut sidecar.last_modified] {
+            if validator.as_deref().is_some_and(|v| !header_safe(v)) {
+                *validator = None;
+            }
+        }
         (sidecar.format == FORMAT).then_some(sidecar)
     }
 
@@ -99,6 +107,33 @@ impl Sidecar {
     pub fn remove(part: &Path) {
         let _ = std::fs::remove_file(path(part));
     }
+}
+
+/// Refuses, before anything is touched, a folder (or anything but a
+/// regular file or a link, which the atomic write replaces) where the
+/// sidecar of `part` goes: the record could never be written there.
+pub(super) fn check_place(part: &Path) -> crate::error::Result<()> {
+    let at = path(part);
+    match std::fs::symlink_metadata(&at) {
+        Ok(meta) if meta.is_dir() => Err(crate::error::Error::File {
+            message: format!(
+                "is a folder where vidapi keeps the record of {}; nothing was touched: remove \
+                 the folder (rm -r {}) and run the download again",
+                part.display(),
+                at.display()
+            ),
+            path: at,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Whether `value` can be sent as a header value: visible ASCII, spaces
+/// and tabs.
+fn header_safe(value: &str) -> bool {
+    value
+        .bytes()
+        .all(|b| b == b'\t' || (0x20..0x7f).contains(&b))
 }
 
 /// `PATH.part.json` for `PATH.part`.
