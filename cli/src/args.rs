@@ -275,7 +275,9 @@ pub struct FileArgs {
     )]
     pub max_bytes: Option<u64>,
     /// Give up after this many seconds of downloading, keeping PATH.part for
-    /// a later run to resume (default: no deadline).
+    /// a later run to resume (default: no deadline). It bounds the wall
+    /// time: a stalled read is cut when it passes, not after the request
+    /// timeout; apart from it a download sends at most 256 requests.
     #[arg(long, value_name = "SECS", value_parser = positive_seconds, allow_negative_numbers = true)]
     pub deadline: Option<f64>,
 }

@@ -61,6 +61,8 @@ enum Tail {
     Close,
     /// 4 KiB every 10 ms until the client goes away.
     Endless,
+    /// Silence for 30 s, then close.
+    Stall,
 }
 
 impl Hostile {
@@ -91,10 +93,17 @@ impl Hostile {
                 let answer = script(&request, n);
                 let mut stream = stream;
                 let _ = stream.write_all(&answer);
-                if let Tail::Endless = tail {
-                    let chunk = vec![7u8; 4096];
-                    while stream.write_all(&chunk).is_ok() {
-                        std::thread::sleep(Duration::from_millis(10));
+                match tail {
+                    Tail::Close => {}
+                    Tail::Endless => {
+                        let chunk = vec![7u8; 4096];
+                        while stream.write_all(&chunk).is_ok() {
+                            std::thread::sleep(Duration::from_millis(10));
+                        }
+                    }
+                    Tail::Stall => {
+                        let _ = stream.flush();
+                        std::thread::sleep(Duration::from_secs(30));
                     }
                 }
                 let _ = stream.flush();
@@ -873,4 +882,97 @@ fn a_signal_keeps_a_download_that_can_resume() {
     assert!(stderr.contains("resume it"), "{stderr}");
     let names: Vec<&str> = left.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["v.mp4.part", "v.mp4.part.json"]);
+}
+
+// ---- 5. Requests per download are bounded; the deadline bounds wall time ----
+
+#[test]
+fn a_host_cutting_just_past_the_floor_ends_at_the_request_limit() {
+    assert_eq!(vidapi::download::DEFAULT_MAX_REQUESTS, 256);
+    assert_eq!(Options::default().max_requests, Some(256));
+    let file = bytes(2_000_000, 18);
+    let whole = file.clone();
+    // Each answer honours Range but stops 64 KiB + 1 byte further on: every
+    // attempt counts as progress, so only the request limit ends it.
+    let hostile = Hostile::start(move |request, _| {
+        let from = request.from().unwrap_or(0);
+        let mut raw = honest(request, &whole, "\"p\"");
+        let head = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+        raw.truncate(head + 65_537.min(whole.len() - from));
+        raw
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("v.mp4");
+    let err = downloader(3)
+        .with_options(Options {
+            max_requests: Some(10),
+            ..Options::default()
+        })
+        .fetch(&hostile.url(), &target, |_| {})
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("10 requests for this one download"), "{text}");
+    assert!(text.contains("resume it"), "{text}");
+    assert_eq!(hostile.requests().len(), 10);
+    let kept = std::fs::read(dir.path().join("v.mp4.part")).unwrap();
+    assert!(kept == file[..10 * 65_537]);
+}
+
+#[test]
+fn the_deadline_cuts_a_stalled_read() {
+    // 70 000 bytes, then silence; the read timeout is 10 s, the deadline 1 s.
+    let file = bytes(1_000_000, 19);
+    let hostile = Hostile::start_with(Tail::Stall, move |_, _| {
+        answer(
+            "200 OK",
+            &[
+                ("Content-Length", file.len().to_string()),
+                ("ETag", "\"d\"".to_owned()),
+            ],
+            &file[..70_000],
+        )
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("v.mp4");
+    let started = std::time::Instant::now();
+    let err = downloader(3)
+        .with_options(Options {
+            deadline: Some(Duration::from_secs(1)),
+            ..Options::default()
+        })
+        .fetch(&hostile.url(), &target, |_| {})
+        .unwrap_err();
+    let took = started.elapsed();
+    assert!(err.to_string().contains("deadline"), "{err}");
+    // Not a speed target: without the bound this ends after the 10 s read
+    // timeout, at the earliest.
+    assert!(took < Duration::from_secs(9), "{took:?}");
+    assert_eq!(hostile.requests().len(), 1);
+    assert_eq!(
+        std::fs::metadata(dir.path().join("v.mp4.part"))
+            .unwrap()
+            .len(),
+        70_000
+    );
+}
+
+// ---- 14. Userinfo in a redirect never reaches another host ----
+
+#[test]
+fn userinfo_in_a_redirect_to_another_host_is_dropped() {
+    let file = bytes(50_000, 20);
+    let whole = file.clone();
+    let target_host = Hostile::start(move |request, _| honest(request, &whole, "\"r\""));
+    let location = target_host.url().replace("http://", "http://evil:secret@");
+    let redirecting =
+        Hostile::start(move |_, _| answer("302 Found", &[("Location", location.clone())], b""));
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("v.mp4");
+    downloader(0)
+        .fetch(&redirecting.url(), &target, |_| {})
+        .unwrap();
+    assert!(std::fs::read(&target).unwrap() == file);
+    let sent = target_host.requests();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].header("authorization"), None, "{:?}", sent[0]);
 }

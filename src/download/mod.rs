@@ -80,6 +80,12 @@ pub const DEFAULT_MAX_BYTES: u64 = 4 << 30;
 /// download after [`RetryPolicy::max_retries`] retries.
 pub const PROGRESS_FLOOR: u64 = 64 * 1024;
 
+/// The default of [`Options::max_requests`]: 256. A real cut connection
+/// costs a handful of requests; a host that cuts every answer just past
+/// [`PROGRESS_FLOOR`] would otherwise keep a 4 GiB download going for
+/// 65 536 requests.
+pub const DEFAULT_MAX_REQUESTS: u32 = 256;
+
 /// Settings of one download.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Options {
@@ -98,9 +104,16 @@ pub struct Options {
     /// [`Error::FileExists`] and nothing is downloaded.
     pub overwrite: bool,
     /// Give up once the download has taken this long, keeping what arrived
-    /// for a later run; `None` (the default) for no deadline. Each read is
-    /// still bounded by [`Config::timeout`].
+    /// for a later run; `None` (the default) for no deadline. It bounds the
+    /// wall time: a connection, an answer or a read under way when it
+    /// passes is cut then (not after [`Config::timeout`]), and a wait
+    /// between attempts is cut short.
     pub deadline: Option<Duration>,
+    /// The most requests one download may send, redirects not counted
+    /// (each attempt, resume and restart is one); by default
+    /// [`DEFAULT_MAX_REQUESTS`], `None` for no limit. Reaching it ends the
+    /// download like the deadline does: what can be resumed is kept.
+    pub max_requests: Option<u32>,
     /// Stops the download when set (the `vidapi` command sets it on SIGINT
     /// and SIGTERM); `None` (the default) for no such flag. Seen between two
     /// reads of the body and during a wait between attempts. A partial file
@@ -152,6 +165,7 @@ impl Default for Options {
             max_bytes: Some(DEFAULT_MAX_BYTES),
             overwrite: false,
             deadline: None,
+            max_requests: Some(DEFAULT_MAX_REQUESTS),
             cancel: None,
         }
     }
@@ -459,9 +473,11 @@ impl Downloader {
         let mut buffer = vec![0u8; BUFFER];
         let mut failures = 0;
         let mut furthest = state.written;
+        let mut requests = 0u32;
         loop {
             self.check_deadline(state)?;
             self.check_cancel()?;
+            requests += 1;
             let (error, wait) = match self.attempt(url, state, &mut buffer, progress) {
                 Ok(()) => break,
                 Err(Stop::Retry(error)) => (error, true),
@@ -470,6 +486,21 @@ impl Downloader {
                     return Err(stop);
                 }
             };
+            // A read cut by the deadline is the deadline's doing.
+            self.check_deadline(state)?;
+            if self
+                .options
+                .max_requests
+                .is_some_and(|limit| requests >= limit)
+            {
+                let note = format!(
+                    "{requests} requests for this one download, the most it may send \
+                     (Options::max_requests), with {} of {} bytes arrived",
+                    state.written,
+                    shown_len(state.record.length)
+                );
+                return Err(Stop::Halt(annotate(error, "", Some(&note))));
+            }
             let progressed = state.written >= furthest.saturating_add(PROGRESS_FLOOR);
             if progressed {
                 failures = 0;
@@ -535,6 +566,12 @@ impl Downloader {
         }
     }
 
+    /// What is left of the deadline, if there is one.
+    fn time_left(&self, state: &State) -> Option<Duration> {
+        let deadline = self.options.deadline?;
+        Some(deadline.saturating_sub(state.started.elapsed()))
+    }
+
     fn check_deadline(&self, state: &State) -> std::result::Result<(), Stop> {
         match self.options.deadline {
             Some(deadline) if state.started.elapsed() >= deadline => {
@@ -572,7 +609,7 @@ impl Downloader {
         let if_range = state.record.validator().map(str::to_owned);
         let mut answer = self
             .media
-            .get(url, asked, if_range.as_deref())
+            .get(url, asked, if_range.as_deref(), self.time_left(state))
             .map_err(|e| {
                 if e.is_retryable() || matches!(e, Error::Timeout { .. } | Error::Transport { .. })
                 {

@@ -6,7 +6,7 @@
 //! no body limit of its own.
 
 use std::io::Read;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use ureq::Agent;
 use ureq::http::Response;
@@ -111,12 +111,33 @@ impl Media {
     /// [`Error::Redirect`] (or [`Error::InvalidArgument`] for `url` itself),
     /// unless the config allows plain http. A non-2xx answer is an error
     /// carrying the status and the start of the body.
-    pub(crate) fn get(&self, url: &str, from: u64, if_range: Option<&str>) -> Result<MediaAnswer> {
-        self.hop(url, from, if_range)
-            .map_err(|e| self.hidden.error(e))
+    ///
+    /// With `within`, the whole request (connecting, every redirect, the
+    /// answer and every read of its body) ends within that time, whatever
+    /// the per-read timeout: a deadline is never overshot by a stall.
+    pub(crate) fn get(
+        &self,
+        url: &str,
+        from: u64,
+        if_range: Option<&str>,
+        within: Option<Duration>,
+    ) -> Result<MediaAnswer> {
+        self.hop(
+            url,
+            from,
+            if_range,
+            within.map(|left| Instant::now() + left),
+        )
+        .map_err(|e| self.hidden.error(e))
     }
 
-    fn hop(&self, url: &str, from: u64, if_range: Option<&str>) -> Result<MediaAnswer> {
+    fn hop(
+        &self,
+        url: &str,
+        from: u64,
+        if_range: Option<&str>,
+        until: Option<Instant>,
+    ) -> Result<MediaAnswer> {
         let endpoint = self.endpoint;
         check_media_url(url, self.allow_http).map_err(|reason| {
             Error::invalid("media URL", format!("{:?}: {reason}", redact::url(url)))
@@ -128,6 +149,13 @@ impl Media {
                 .get(&current)
                 .header("accept", "*/*")
                 .header("accept-encoding", "identity");
+            if let Some(until) = until {
+                let left = until.saturating_duration_since(Instant::now());
+                builder = builder
+                    .config()
+                    .timeout_global(Some(left.max(Duration::from_millis(1))))
+                    .build();
+            }
             if from > 0 {
                 builder = builder.header("range", format!("bytes={from}-"));
                 if let Some(validator) = if_range {
@@ -147,6 +175,15 @@ impl Media {
                 };
                 let next = resolve_location(&current, &location).ok_or_else(refused)?;
                 check_media_url(&next, self.allow_http).map_err(|_| refused())?;
+                // Credentials go only to the host they were given for (as
+                // curl does): userinfo in a redirect to another host, put
+                // there by the host redirecting, is dropped.
+                let next =
+                    if redact::host(&next).map(host_key) == redact::host(&current).map(host_key) {
+                        next
+                    } else {
+                        without_userinfo(&next)
+                    };
                 current = next;
                 continue;
             }
@@ -250,6 +287,23 @@ fn check_media_url(url: &str, allow_http: bool) -> std::result::Result<(), &'sta
     }
 }
 
+/// `host[:port]` as compared between hops.
+fn host_key(host: &str) -> String {
+    host.to_ascii_lowercase()
+}
+
+/// `url` without `user:password@`.
+fn without_userinfo(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..end].rfind('@') {
+        Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
+        None => url.to_owned(),
+    }
+}
+
 /// The absolute URL a `Location` header points to from `current`: absolute,
 /// scheme-relative (`//host/path`), absolute-path or relative-path.
 fn resolve_location(current: &str, location: &str) -> Option<String> {
@@ -298,5 +352,13 @@ mod tests {
             assert_eq!(resolve_location(from, location).as_deref(), Some(expect));
         }
         assert_eq!(resolve_location(from, " "), None);
+        assert_eq!(
+            without_userinfo("https://u:p@b.example:8443/z?q=a@b"),
+            "https://b.example:8443/z?q=a@b"
+        );
+        assert_eq!(
+            without_userinfo("https://b.example/z"),
+            "https://b.example/z"
+        );
     }
 }
