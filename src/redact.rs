@@ -107,6 +107,40 @@ pub fn url(url: &str) -> String {
     out
 }
 
+/// A media URL as vidapi shows and stores it (a download's result, its
+/// errors, its sidecar): [`url`]'s scheme, host, port and path, with the
+/// whole query and the fragment replaced by `[redacted]`. A media host's
+/// query is where signed URLs carry their credentials, under any name (an
+/// `x`, an Akamai `hdnts=…~hmac=…`, the key itself as a name), so none of
+/// it is kept; the path is what identifies the file.
+///
+/// ```
+/// assert_eq!(
+///     vidapi::redact::media_url("https://u:p@cdn.example.com/v/1.mp4?x=KEY&hdnts=exp=1~hmac=ab#t"),
+///     "https://[redacted]@cdn.example.com/v/1.mp4?[redacted]#[redacted]"
+/// );
+/// ```
+pub fn media_url(text: &str) -> String {
+    let (before_fragment, fragment) = match text.split_once('#') {
+        Some((before, _)) => (before, true),
+        None => (text, false),
+    };
+    let (base, query) = match before_fragment.split_once('?') {
+        Some((base, _)) => (base, true),
+        None => (before_fragment, false),
+    };
+    let mut out = url(base);
+    if query {
+        out.push('?');
+        out.push_str(REDACTED);
+    }
+    if fragment {
+        out.push('#');
+        out.push_str(REDACTED);
+    }
+    out
+}
+
 /// `host[:port]` of a URL, without its userinfo; `None` when it has none.
 pub fn host(url: &str) -> Option<&str> {
     let (_, rest) = url.split_once("://")?;
@@ -127,14 +161,75 @@ pub(crate) const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
 
 /// Texts that must never be shown (a credential, a proxy URL with its user
 /// name and password, those alone), kept longest first so a URL goes whole
-/// before its parts. Empty texts are ignored.
+/// before its parts. Empty texts are ignored. Each is also looked for in
+/// the forms a server or an example may echo it in: lower and upper case,
+/// percent-encoded, and base64 (standard and URL-safe, at any alignment
+/// inside a longer base64 text, as in `Basic dXNlcjpzZWNyZXQ=`).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Secrets(Vec<SecretString>);
 
+/// The shortest text looked for as a transformed form of a secret: shorter
+/// ones would redact ordinary words.
+const MIN_FORM: usize = 8;
+
+/// `secret` and the forms it may be echoed in.
+fn forms(secret: &str) -> Vec<String> {
+    let mut out = vec![
+        secret.to_owned(),
+        secret.to_ascii_lowercase(),
+        secret.to_ascii_uppercase(),
+        utf8_percent_encode(secret, COMPONENT).to_string(),
+    ];
+    if secret.len() >= MIN_FORM {
+        for alphabet in [BASE64, BASE64_URL] {
+            out.push(base64(secret.as_bytes(), alphabet));
+            for shift in 0..3 {
+                let mut shifted = vec![0u8; shift];
+                shifted.extend_from_slice(secret.as_bytes());
+                let encoded = base64(&shifted, alphabet);
+                // Only the characters made of the secret's bits alone.
+                let first = (8 * shift).div_ceil(6);
+                let last = (8 * (shift + secret.len())) / 6;
+                if last > first + MIN_FORM {
+                    out.push(encoded[first..last].to_owned());
+                }
+            }
+        }
+    }
+    out.retain(|form| form == secret || form.len() >= MIN_FORM.min(secret.len()));
+    out
+}
+
+const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const BASE64_URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// `bytes` in base64 with `alphabet`, padded.
+fn base64(bytes: &[u8], alphabet: &[u8; 64]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(alphabet[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 impl Secrets {
-    /// The secrets among `texts`.
+    /// The secrets among `texts`, each with its echoed forms.
     pub(crate) fn new(texts: impl IntoIterator<Item = String>) -> Secrets {
-        let mut texts: Vec<String> = texts.into_iter().filter(|s| !s.is_empty()).collect();
+        let mut texts: Vec<String> = texts
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .flat_map(|s| forms(&s))
+            .collect();
         texts.sort_by_key(|s| std::cmp::Reverse(s.len()));
         texts.dedup();
         Secrets(texts.into_iter().map(SecretString::from).collect())
@@ -263,29 +358,23 @@ impl std::fmt::Display for LogPath<'_> {
     }
 }
 
-/// A media URL as log events show it: host and path, with query values
-/// and `@`-holding segments redacted as [`LogPath`] does (signed URLs carry
-/// tokens in their query).
+/// A media URL as log events show it: host and path, `@`-holding segments
+/// redacted as [`LogPath`] does, and the query (where signed URLs carry
+/// their tokens, under any name) as `?[redacted]` whole.
 pub(crate) fn log_url(url: &str) -> String {
     let Ok(uri) = url.parse::<ureq::http::Uri>() else {
         return "[unparsable URL]".to_owned();
     };
-    let query: Vec<(String, String)> = uri
-        .query()
-        .unwrap_or_default()
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let name = percent_encoding::percent_decode_str(name).decode_utf8_lossy();
-            (name.into_owned(), value.to_owned())
-        })
-        .collect();
     let path = LogPath {
         path: uri.path(),
-        query: &query,
+        query: &[],
     };
-    format!("{}{path}", uri.host().unwrap_or_default())
+    let query = if uri.query().is_some() {
+        "?[redacted]"
+    } else {
+        ""
+    };
+    format!("{}{path}{query}", uri.host().unwrap_or_default())
 }
 
 #[cfg(test)]
@@ -349,8 +438,8 @@ mod tests {
              &lastVideoId=[redacted]&offset=[redacted]"
         );
         assert_eq!(
-            log_url("https://cdn.example.com/a/b.mp4?sig=abc&exp=170&x"),
-            "cdn.example.com/a/b.mp4?sig=[redacted]&exp=170&x=[redacted]"
+            log_url("https://cdn.example.com/a/b.mp4?sig=abc&exp=170&KEYASNAME"),
+            "cdn.example.com/a/b.mp4?[redacted]"
         );
         assert_eq!(log_url("not a url"), "[unparsable URL]");
     }
@@ -379,6 +468,31 @@ mod tests {
             log_url("https://cdn.example.com/v/user:1-minimax:acc-video:7.mp4"),
             "cdn.example.com/v/[redacted]"
         );
+    }
+
+    #[test]
+    fn secrets_go_in_every_echoed_form() {
+        let key = "Sk-AbCdEf0123456789";
+        let secrets = Secrets::new([key.to_owned()]);
+        assert_eq!(base64(b"user:secret", BASE64), "dXNlcjpzZWNyZXQ=");
+        for shown in [
+            key.to_owned(),
+            key.to_ascii_lowercase(),
+            key.to_ascii_uppercase(),
+            format!("Basic {}", base64(format!("u:{key}").as_bytes(), BASE64)),
+            format!(
+                "Bearer {}",
+                base64(format!("xy{key}z").as_bytes(), BASE64_URL)
+            ),
+            base64(format!("{key}!").as_bytes(), BASE64),
+        ] {
+            let clean = secrets.text(&shown);
+            assert!(clean.contains(REDACTED), "{shown} -> {clean}");
+            for form in forms(key) {
+                assert!(!clean.contains(&form), "{shown} -> {clean}");
+            }
+        }
+        assert_eq!(secrets.text("an ordinary sentence"), "an ordinary sentence");
     }
 
     #[test]

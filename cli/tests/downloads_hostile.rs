@@ -632,11 +632,7 @@ fn media_urls_are_redacted_in_results_errors_logs_and_sidecars() {
             "http://user:pa55word@{host}/media/{name}?X-Amz-Signature=SIGSECRET&token=TOKSECRET&w=720"
         )
     };
-    let shown = |name: &str| {
-        format!(
-            "http://[redacted]@{host}/media/{name}?X-Amz-Signature=[redacted]&token=[redacted]&w=720"
-        )
-    };
+    let shown = |name: &str| format!("http://[redacted]@{host}/media/{name}?[redacted]");
     let leaks = |text: &str| {
         ["pa55word", "SIGSECRET", "TOKSECRET"]
             .iter()

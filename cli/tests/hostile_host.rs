@@ -976,3 +976,54 @@ fn userinfo_in_a_redirect_to_another_host_is_dropped() {
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].header("authorization"), None, "{:?}", sent[0]);
 }
+
+// ---- 7. No part of a media URL's query is shown or stored ----
+
+#[test]
+fn a_media_query_is_never_shown_or_stored_whatever_its_names() {
+    let file = bytes(200_000, 21);
+    let whole = file.clone();
+    let hostile = Hostile::start(move |request, n| {
+        if n == 0 {
+            // Cut: the partial file and its sidecar stay for a later run.
+            let mut raw = honest(request, &whole, "\"q\"");
+            raw.truncate(raw.len() - 100_000);
+            return raw;
+        }
+        answer("404 Not Found", &[], b"gone")
+    });
+    let secret_url = hostile.url().replace("http://", "http://user:Pa55word@")
+        + "?x=KEYVALUE123&hdnts=exp=1~acl=/*~hmac=HMACVALUE456&KEYASNAME789=1#FRAG";
+    let leaks = |text: &str| {
+        [
+            "Pa55word",
+            "KEYVALUE123",
+            "HMACVALUE456",
+            "KEYASNAME789",
+            "hdnts",
+            "FRAG",
+        ]
+        .iter()
+        .any(|s| text.contains(s))
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("v.mp4");
+    let err = downloader(0)
+        .fetch(&secret_url, &target, |_| {})
+        .unwrap_err();
+    assert!(
+        !leaks(&err.to_string()) && !leaks(&format!("{err:?}")),
+        "{err}"
+    );
+    let record = std::fs::read_to_string(dir.path().join("v.mp4.part.json")).unwrap();
+    assert!(!leaks(&record), "{record}");
+    assert!(record.contains("/v.mp4?[redacted]"), "{record}");
+
+    let honest_host = Hostile::start(move |request, _| honest(request, &file, "\"q\""));
+    let url = honest_host.url() + "?x=KEYVALUE123&KEYASNAME789=1";
+    let done = downloader(0)
+        .fetch(&url, &dir.path().join("w.mp4"), |_| {})
+        .unwrap();
+    assert!(!leaks(&done.url), "{}", done.url);
+    assert_eq!(done.url, format!("{}?[redacted]", honest_host.url()));
+}

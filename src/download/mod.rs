@@ -11,7 +11,7 @@
 //! through a symbolic link) and locked for the whole download, so a second
 //! download to the same path fails at once and touches nothing of the
 //! first. Beside it, `PATH.part.json` records the media URL (redacted: no
-//! userinfo, no signature or token values), the media host's validators
+//! userinfo, and no query at all, where signed URLs carry their tokens), the media host's validators
 //! (`ETag`, `Last-Modified`) and the file's length. A cut connection is
 //! resumed with `Range` and `If-Range`, in this run or a later one (after a
 //! crash, Ctrl-C or a kill: `wget -c` behaviour), and only when the media
@@ -188,7 +188,7 @@ pub struct Downloaded {
     /// Its size in bytes.
     pub bytes: u64,
     /// The URL it was fetched from (before redirects), redacted
-    /// ([`redact::url`]): no userinfo, no signature or token values.
+    /// ([`redact::media_url`]): no userinfo, no query, no fragment.
     pub url: String,
     /// How many times a partial file was resumed with `Range` (and the
     /// media host proved, through `If-Range`, that it was the same file).
@@ -321,7 +321,7 @@ impl Downloader {
         check_destination(Some(path))?;
         let overwrite = self.options.overwrite;
         check_target(path, overwrite)?;
-        let shown = redact::url(url);
+        let shown = redact::media_url(url);
         let host = redact::host(url).unwrap_or("?").to_owned();
         sidecar::check_place(&part_path(path))?;
         let (mut part, found) = Part::acquire(&part_path(path))?;
@@ -895,7 +895,7 @@ fn annotate(error: Error, host: &str, note: Option<&str>) -> Error {
         } => Error::Redirect {
             endpoint,
             status,
-            location: redact::url(&location),
+            location: redact::media_url(&location),
         },
         other => other,
     }

@@ -1,7 +1,7 @@
 //! `PATH.part.json`: what a later run needs to resume `PATH.part` safely.
 //!
-//! The sidecar holds the media URL **redacted** ([`crate::redact::url`]: no
-//! userinfo, no signature or token values), the validators the media host
+//! The sidecar holds the media URL **redacted** ([`crate::redact::media_url`]:
+//! no userinfo, and no query string at all), the validators the media host
 //! sent (`ETag`, `Last-Modified`) and the file's length. Signed media URLs
 //! change their signature every time the provider is asked, so the
 //! redacted URL is also the right identity to compare: the same file on the

@@ -140,7 +140,10 @@ impl Media {
     ) -> Result<MediaAnswer> {
         let endpoint = self.endpoint;
         check_media_url(url, self.allow_http).map_err(|reason| {
-            Error::invalid("media URL", format!("{:?}: {reason}", redact::url(url)))
+            Error::invalid(
+                "media URL",
+                format!("{:?}: {reason}", redact::media_url(url)),
+            )
         })?;
         let mut current = url.to_owned();
         for _ in 0..=MAX_MEDIA_REDIRECTS {
@@ -218,7 +221,7 @@ impl Media {
             status: 310,
             location: format!(
                 "more than {MAX_MEDIA_REDIRECTS} redirects, the last to {}",
-                redact::url(&current)
+                redact::media_url(&current)
             ),
         })
     }
