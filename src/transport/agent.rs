@@ -205,7 +205,8 @@ fn answer_head(input: &[u8]) -> Head {
 /// that does not quote it.
 fn proxy(config: &Config) -> Result<Option<ureq::Proxy>> {
     match &config.proxy {
-        Some(url) => ureq::Proxy::new(url.expose())
+        Some(url) => check_proxy(url.expose())
+            .and_then(|()| ureq::Proxy::new(url.expose()).map_err(|e| e.to_string()))
             .map(Some)
             .map_err(|e| {
                 let why = format!(
@@ -214,6 +215,41 @@ fn proxy(config: &Config) -> Result<Option<ureq::Proxy>> {
                 hidden(None, config).error(Error::invalid("proxy", why))
             }),
         None => Ok(None),
+    }
+}
+
+/// What ureq accepts but no connection can use: an empty host, a port of
+/// 0, above 65535, negative or not a number. Refused before any request,
+/// so a mistyped proxy is a usage error, not a network failure after
+/// retries. The reason never quotes the URL (it may hold a password).
+fn check_proxy(url: &str) -> std::result::Result<(), String> {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let (host, port) = if let Some(bracketed) = host_port.strip_prefix('[') {
+        match bracketed.split_once(']') {
+            Some((host, rest)) => (host, rest.strip_prefix(':')),
+            None => return Err("an IPv6 host without its closing ]".to_owned()),
+        }
+    } else {
+        match host_port.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (host_port, None),
+        }
+    };
+    if host.is_empty() {
+        return Err("the proxy URL has no host".to_owned());
+    }
+    match port {
+        None => Ok(()),
+        Some(port) => match port.parse::<u16>() {
+            Ok(0) => Err("port 0 is not a port a proxy listens on".to_owned()),
+            Ok(_) => Ok(()),
+            Err(_) => Err(format!(
+                "the port must be a number from 1 to 65535 (got {:?})",
+                port.chars().take(12).collect::<String>()
+            )),
+        },
     }
 }
 
@@ -331,6 +367,32 @@ mod tests {
                 encoding: Some("GZIP".into())
             }
         );
+    }
+
+    #[test]
+    fn proxies_need_a_host_and_a_real_port() {
+        for good in [
+            "http://proxy:3128",
+            "socks5://u:p@proxy:1080",
+            "socks5h://proxy",
+            "http://[::1]:8080",
+            "proxy.lan:3128",
+        ] {
+            assert_eq!(check_proxy(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "socks5://:0",
+            "socks5://u:p@:1080",
+            "http://proxy:65536",
+            "http://proxy:-1",
+            "http://proxy:0",
+            "http://proxy:",
+            "http://[::1",
+            "http://u:secret@proxy:99999",
+        ] {
+            let why = check_proxy(bad).unwrap_err();
+            assert!(!why.contains("secret"), "{why}");
+        }
     }
 
     #[test]
