@@ -6,9 +6,17 @@
 //! the disk, then renamed over the target, and the directory is flushed so
 //! the rename itself survives a crash. A reader sees the old file or the new
 //! one, never a mix, and an error leaves the target as it was.
+//!
+//! Writers of one folder take turns: each holds an advisory lock on the
+//! folder (`flock`) from its checks to the rename. Under it, the temporary
+//! files an earlier writer left (killed before its rename) are removed, and
+//! [`replace_unchanged`] checks that the target still holds what the caller
+//! read, so two read-modify-write updates of one file never lose one of
+//! them. The new file keeps the old one's mode, owner and extended
+//! attributes (ACLs among them).
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 /// How many temporary names are tried before giving up. Each is random, so a
@@ -37,25 +45,42 @@ const NAME_ATTEMPTS: usize = 16;
 ///
 /// Any I/O error on the way; the target is then untouched.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    write_atomic_with(path, bytes, |_| Ok(()))
+    write_atomic_with(path, bytes, None, |_| Ok(()))
 }
+
+/// [`write_atomic`] for a read-modify-write: `unchanged` is given what the
+/// target holds now (empty when it is missing), under the folder's lock,
+/// and must say whether that is still what the new `bytes` were made from.
+/// When it is not (another update, or an edit, came in between), nothing
+/// is written and the error ([`io::ErrorKind::Other`], naming the file)
+/// says to run the update again.
+///
+/// # Errors
+///
+/// That, or any error of [`write_atomic`].
+pub fn replace_unchanged(
+    path: &Path,
+    bytes: &[u8],
+    unchanged: impl FnOnce(&[u8]) -> bool,
+) -> io::Result<()> {
+    write_atomic_with(path, bytes, Some(Box::new(unchanged)), |_| Ok(()))
+}
+
+/// The check [`replace_unchanged`] makes.
+type Unchanged<'a> = Box<dyn FnOnce(&[u8]) -> bool + 'a>;
+
+/// The most of a target [`replace_unchanged`] reads back to compare.
+const MAX_COMPARED: u64 = 256 * 1024 * 1024;
 
 /// [`write_atomic`], with `before_rename` called on the flushed temporary
 /// file just before the rename (tests make it fail there).
 fn write_atomic_with(
     path: &Path,
     bytes: &[u8],
+    unchanged: Option<Unchanged<'_>>,
     before_rename: impl FnOnce(&Path) -> io::Result<()>,
 ) -> io::Result<()> {
     let target = resolve(path)?;
-    let existing = match fs::metadata(&target) {
-        Ok(meta) => Some(meta),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(e) => return Err(e),
-    };
-    if let Some(meta) = &existing {
-        check_replaceable(&target, meta)?;
-    }
     let dir = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -65,12 +90,42 @@ fn write_atomic_with(
         .ok_or_else(|| invalid(format!("{}: not a file name", target.display())))?
         .to_string_lossy()
         .into_owned();
+    let _turn = lock_folder(&dir)?;
+    remove_stale_temporaries(&dir, &name);
+    let existing = match fs::metadata(&target) {
+        Ok(meta) => Some(meta),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e),
+    };
+    if let Some(meta) = &existing {
+        check_replaceable(&target, meta)?;
+    }
+    if let Some(unchanged) = unchanged {
+        let now = match &existing {
+            Some(_) => {
+                let mut now = Vec::new();
+                File::open(&target)?
+                    .take(MAX_COMPARED)
+                    .read_to_end(&mut now)?;
+                now
+            }
+            None => Vec::new(),
+        };
+        if !unchanged(&now) {
+            return Err(io::Error::other(format!(
+                "{}: changed since it was read (another update or an edit came in between); \
+                 nothing was written: run the update again",
+                target.display()
+            )));
+        }
+    }
 
     let (mut file, temporary) = create_temporary(&dir, &name)?;
     let guard = RemoveOnDrop(Some(temporary.clone()));
     file.write_all(bytes)?;
     if let Some(meta) = &existing {
         keep_attributes(&file, meta)?;
+        keep_extended_attributes(&target, &file)?;
     }
     file.sync_all()?;
     drop(file);
@@ -78,6 +133,138 @@ fn write_atomic_with(
     fs::rename(&temporary, &target)?;
     guard.disarm();
     sync_dir(&dir)
+}
+
+/// The advisory lock of a folder, held while one writer checks and renames;
+/// released when dropped (or when the process ends, however it ends).
+struct FolderTurn(#[allow(dead_code)] Option<File>);
+
+/// How long a writer waits for another writer of the same folder.
+const TURN_PATIENCE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Takes `dir`'s lock, waiting up to [`TURN_PATIENCE`] for another writer.
+#[cfg(unix)]
+fn lock_folder(dir: &Path) -> io::Result<FolderTurn> {
+    use rustix::fs::{FlockOperation, flock};
+    let folder = File::open(dir)?;
+    let started = std::time::Instant::now();
+    loop {
+        match flock(&folder, FlockOperation::NonBlockingLockExclusive) {
+            Ok(()) => return Ok(FolderTurn(Some(folder))),
+            Err(e) if e == rustix::io::Errno::WOULDBLOCK && started.elapsed() < TURN_PATIENCE => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Err(e) if e == rustix::io::Errno::WOULDBLOCK => {
+                return Err(io::Error::new(
+                    io::ErrorKind::WouldBlock,
+                    format!(
+                        "{}: another writer has held this folder for {}s; nothing was written",
+                        dir.display(),
+                        TURN_PATIENCE.as_secs()
+                    ),
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn lock_folder(_: &Path) -> io::Result<FolderTurn> {
+    Ok(FolderTurn(None))
+}
+
+/// Whether `file` is a name [`create_temporary`] gives for `name`:
+/// `.NAME.` then 16 hex digits then `.tmp`.
+fn is_temporary_of(file: &str, name: &str) -> bool {
+    file.strip_prefix('.')
+        .and_then(|rest| rest.strip_prefix(name))
+        .and_then(|rest| rest.strip_prefix('.'))
+        .and_then(|rest| rest.strip_suffix(".tmp"))
+        .is_some_and(|hex| hex.len() == 16 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Removes the temporary files of `name` that a writer killed before its
+/// rename left in `dir` (called under the folder's lock, so none is being
+/// written). Only regular files with one name go: a symbolic link or
+/// anything else planted at such a name is left alone.
+fn remove_stale_temporaries(dir: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        if !is_temporary_of(&file.to_string_lossy(), name) {
+            continue;
+        }
+        let Ok(meta) = fs::symlink_metadata(entry.path()) else {
+            continue;
+        };
+        #[cfg(unix)]
+        let single = {
+            use std::os::unix::fs::MetadataExt;
+            meta.nlink() == 1
+        };
+        #[cfg(not(unix))]
+        let single = true;
+        if meta.is_file() && single {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Copies the extended attributes of `target` (user attributes, and ACLs as
+/// `system.posix_acl_*`) to the new `file`. Attributes only a privileged
+/// process may set (`security.*`, `trusted.*`) are copied where allowed and
+/// otherwise skipped; a file system without extended attributes has none
+/// to keep.
+#[cfg(unix)]
+fn keep_extended_attributes(target: &Path, file: &File) -> io::Result<()> {
+    use rustix::io::Errno;
+    let size = match rustix::fs::listxattr_query(target) {
+        Ok(size) => size,
+        Err(e) if e == Errno::NOTSUP || e == Errno::NOSYS => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    if size == 0 {
+        return Ok(());
+    }
+    let mut names = vec![0u8; size];
+    let len = rustix::fs::listxattr(target, &mut names[..])?;
+    for name in names[..len].split(|&b| b == 0).filter(|n| !n.is_empty()) {
+        let name = std::ffi::CStr::from_bytes_with_nul(&[name, b"\0"].concat())
+            .map(std::ffi::CStr::to_owned)
+            .map_err(io::Error::other)?;
+        let value_size = rustix::fs::getxattr_query(target, name.as_c_str())?;
+        let mut value = vec![0u8; value_size];
+        let value_len = rustix::fs::getxattr(target, name.as_c_str(), &mut value[..])?;
+        let set = rustix::fs::fsetxattr(
+            file,
+            name.as_c_str(),
+            &value[..value_len],
+            rustix::fs::XattrFlags::empty(),
+        );
+        let required = name.to_bytes().starts_with(b"user.")
+            || name.to_bytes().starts_with(b"system.posix_acl");
+        if let Err(e) = set {
+            if required {
+                return Err(io::Error::new(
+                    io::Error::from(e).kind(),
+                    format!(
+                        "{}: cannot keep its extended attribute {}: {e}",
+                        target.display(),
+                        name.to_string_lossy()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn keep_extended_attributes(_: &Path, _: &File) -> io::Result<()> {
+    Ok(())
 }
 
 /// Follows a symlink chain at `path` to the file it names. A path that is not
@@ -369,7 +556,7 @@ mod tests {
         let file = dir.path().join("a.json");
         fs::write(&file, "old").unwrap();
         let mut seen = None;
-        let err = write_atomic_with(&file, b"new", |temporary| {
+        let err = write_atomic_with(&file, b"new", None, |temporary| {
             assert_eq!(fs::read(temporary).unwrap(), b"new");
             seen = Some(temporary.to_path_buf());
             Err(io::Error::other("disk gone"))
@@ -382,7 +569,7 @@ mod tests {
 
         // A rename that fails (a non-empty directory took the target's
         // place after the checks) removes the temporary too.
-        let err = write_atomic_with(&file, b"new", |_| {
+        let err = write_atomic_with(&file, b"new", None, |_| {
             fs::remove_file(&file)?;
             fs::create_dir(&file)?;
             fs::write(file.join("inside"), "kept")
@@ -391,6 +578,105 @@ mod tests {
         assert_ne!(err.kind(), io::ErrorKind::NotFound, "{err}");
         assert_eq!(fs::read_to_string(file.join("inside")).unwrap(), "kept");
         assert!(leftovers(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn a_change_since_the_read_is_refused_and_nothing_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.json");
+        fs::write(&file, "read").unwrap();
+        replace_unchanged(&file, b"first", |now| now == b"read").unwrap();
+        // A second update made from the same read finds "first" there.
+        let err = replace_unchanged(&file, b"second", |now| now == b"read").unwrap_err();
+        assert!(
+            err.to_string().contains("changed since it was read"),
+            "{err}"
+        );
+        assert!(err.to_string().contains("a.json"), "{err}");
+        assert_eq!(fs::read_to_string(&file).unwrap(), "first");
+        assert!(leftovers(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn concurrent_read_modify_writes_lose_no_update() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("count");
+        fs::write(&file, "0").unwrap();
+        let (mut refused, mut written) = (0, 0);
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..4)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let (mut refused, mut written) = (0, 0);
+                        while written < 10 {
+                            let read = fs::read(&file).unwrap();
+                            let n: u64 = String::from_utf8_lossy(&read).parse().unwrap();
+                            let next = (n + 1).to_string();
+                            match replace_unchanged(&file, next.as_bytes(), |now| now == read) {
+                                Ok(()) => written += 1,
+                                Err(e) if e.to_string().contains("changed since") => refused += 1,
+                                Err(e) => panic!("{e}"),
+                            }
+                        }
+                        (refused, written)
+                    })
+                })
+                .collect();
+            for worker in workers {
+                let (r, w) = worker.join().unwrap();
+                refused += r;
+                written += w;
+            }
+        });
+        assert_eq!(written, 40);
+        assert_eq!(
+            fs::read_to_string(&file).unwrap(),
+            "40",
+            "{refused} refused"
+        );
+    }
+
+    #[test]
+    fn stale_temporaries_of_the_file_are_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.json");
+        fs::write(&file, "old").unwrap();
+        let stale = dir.path().join(".a.json.0123456789abcdef.tmp");
+        fs::write(&stale, "half").unwrap();
+        let other = dir.path().join(".b.json.0123456789abcdef.tmp");
+        fs::write(&other, "another file's").unwrap();
+        let odd = dir.path().join(".a.json.notmine.tmp");
+        fs::write(&odd, "not ours").unwrap();
+        write_atomic(&file, b"new").unwrap();
+        assert!(!stale.exists());
+        assert!(other.exists() && odd.exists());
+        assert!(is_temporary_of(".a.json.0123456789ABCDEF.tmp", "a.json"));
+        assert!(!is_temporary_of(".a.json.0123.tmp", "a.json"));
+    }
+
+    #[test]
+    fn extended_attributes_are_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.json");
+        fs::write(&file, "old").unwrap();
+        let set = rustix::fs::setxattr(
+            &file,
+            "user.vidapi.test",
+            b"kept",
+            rustix::fs::XattrFlags::empty(),
+        );
+        if let Err(e) = set {
+            eprintln!(
+                "skipped: the file system of {} refuses user extended attributes ({e})",
+                dir.path().display()
+            );
+            return;
+        }
+        write_atomic(&file, b"new").unwrap();
+        let mut value = [0u8; 16];
+        let len = rustix::fs::getxattr(&file, "user.vidapi.test", &mut value[..]).unwrap();
+        assert_eq!(&value[..len], b"kept");
+        assert_eq!(fs::read_to_string(&file).unwrap(), "new");
     }
 
     fn make_fifo(path: &Path) {

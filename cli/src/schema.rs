@@ -104,7 +104,10 @@ fn update(
             if changes.len() == 1 { "" } else { "s" }
         ))));
     }
-    vidapi::fsio::write_atomic(file, schema::to_file_text(&document).as_bytes())
+    // Written only if the file still holds what was read (under a lock
+    // shared with any other update of its folder).
+    let unchanged = |now: &[u8]| serde_json::from_slice::<Value>(now).is_ok_and(|v| v == original);
+    vidapi::fsio::replace_unchanged(file, schema::to_file_text(&document).as_bytes(), unchanged)
         .map_err(|e| Failure::Api(format!("{}: cannot write: {e}", file.display())))?;
     eprintln!(
         "{}: {} change{} written; `cargo build` regenerates the types",

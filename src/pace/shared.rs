@@ -27,8 +27,16 @@
 //! directory that cannot be made, a symbolic link or other non-file at
 //! the path, a lock not granted within 2 s, a system other than Unix)
 //! leaves the request paced within its process only, with one warning
-//! per limiter (target `vidapi::pace`). Times more than 256 spacings ahead of the clock (a
-//! clock set back, a file tampered with) are dropped with a warning.
+//! per limiter (target `vidapi::pace`). Times more than two windows' worth of
+//! spacings ahead of the clock (a clock set back, a file tampered with) are
+//! dropped with a warning, so a state file can make a request wait at most
+//! that long.
+//!
+//! A state only its own user can write is trusted: a directory owned by
+//! another user or writable by group or others, or a state file with more
+//! than one name (a hard link planted at the path), owned by another user or
+//! writable by others, is not used (paced within the process, with the
+//! warning) and never written.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
@@ -44,8 +52,10 @@ use super::Rate;
 const HEADER: &str = "vidapi-pace 1";
 /// The most send times a state file keeps.
 const MAX_KEPT: usize = 64;
-/// Times further ahead of the clock than this many spacings are nonsense.
-const MAX_AHEAD_SLOTS: u64 = 256;
+/// Times further ahead of the clock than this many windows (of `kept`
+/// spacings) are nonsense or tampering: no queue of honest requests ahead
+/// of this one is kept that long.
+const MAX_AHEAD_WINDOWS: u64 = 2;
 /// The most of a state file read: more is corrupt.
 const MAX_STATE_BYTES: u64 = 4096;
 /// How long a request waits for the lock before pacing in-process only.
@@ -91,6 +101,9 @@ pub(crate) enum Unusable {
     NotAFile,
     /// Another process held the lock longer than [`LOCK_PATIENCE`].
     Busy,
+    /// The directory or file could be written by another user, or the file
+    /// has other names: what it says cannot be trusted.
+    Untrusted(String),
 }
 
 impl std::fmt::Display for Unusable {
@@ -99,6 +112,7 @@ impl std::fmt::Display for Unusable {
             Unusable::Io(e) => write!(f, "{e}"),
             Unusable::NotAFile => f.write_str("not a regular file"),
             Unusable::Busy => write!(f, "still locked after {LOCK_PATIENCE:?}"),
+            Unusable::Untrusted(why) => f.write_str(why),
         }
     }
 }
@@ -171,7 +185,8 @@ impl SharedLane {
     pub(crate) fn reserve(&self, now: u64) -> Result<u64, Unusable> {
         let mut slot = now;
         self.update(|times| {
-            let ahead = now.saturating_add(self.spacing.saturating_mul(MAX_AHEAD_SLOTS));
+            let slots = MAX_AHEAD_WINDOWS * self.kept as u64;
+            let ahead = now.saturating_add(self.spacing.saturating_mul(slots));
             if times.iter().any(|&t| t > ahead) {
                 tracing::warn!(
                     target: "vidapi::pace",
@@ -237,10 +252,13 @@ impl SharedLane {
             let flags = rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK;
             options.mode(0o600).custom_flags(flags.bits() as i32);
         }
+        trusted_dir(&self.dir)?;
         let file = options.open(&self.path)?;
-        if !file.metadata()?.is_file() {
+        let meta = file.metadata()?;
+        if !meta.is_file() {
             return Err(Unusable::NotAFile);
         }
+        trusted_file(&meta)?;
         Ok(file)
     }
 
@@ -291,6 +309,65 @@ fn file_name(name: &str, base: &str, secret: &SecretString) -> String {
         })
         .collect();
     format!("{slug}-{hex}.state")
+}
+
+/// Refuses a pace directory another user owns or that group or others may
+/// write to: they could plant or replace state files in it.
+#[cfg(unix)]
+fn trusted_dir(dir: &Path) -> Result<(), Unusable> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(dir)?;
+    let me = rustix::process::geteuid().as_raw();
+    if meta.uid() != me {
+        return Err(Unusable::Untrusted(format!(
+            "the pace folder belongs to user {}, not to this one ({me})",
+            meta.uid()
+        )));
+    }
+    if meta.mode() & 0o022 != 0 {
+        return Err(Unusable::Untrusted(format!(
+            "the pace folder is writable by others (mode {:o}); chmod 700 it",
+            meta.mode() & 0o777
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn trusted_dir(_: &Path) -> Result<(), Unusable> {
+    Ok(())
+}
+
+/// Refuses a state file with another name (a hard link: writing it would
+/// change that file), another owner, or write access for others.
+#[cfg(unix)]
+fn trusted_file(meta: &std::fs::Metadata) -> Result<(), Unusable> {
+    use std::os::unix::fs::MetadataExt;
+    let me = rustix::process::geteuid().as_raw();
+    if meta.nlink() > 1 {
+        return Err(Unusable::Untrusted(format!(
+            "the state file has {} hard links; it is left untouched",
+            meta.nlink()
+        )));
+    }
+    if meta.uid() != me {
+        return Err(Unusable::Untrusted(format!(
+            "the state file belongs to user {}, not to this one ({me})",
+            meta.uid()
+        )));
+    }
+    if meta.mode() & 0o022 != 0 {
+        return Err(Unusable::Untrusted(format!(
+            "the state file is writable by others (mode {:o})",
+            meta.mode() & 0o777
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn trusted_file(_: &std::fs::Metadata) -> Result<(), Unusable> {
+    Ok(())
 }
 
 fn create_dir(dir: &Path) -> io::Result<()> {
@@ -515,9 +592,64 @@ mod tests {
         let hour = 3_600_000 * MS;
         std::fs::write(&lane.path, format!("{HEADER}\n{}\n", 5 * hour)).unwrap();
         assert_eq!(lane.reserve(4 * hour).unwrap(), 4 * hour);
-        // Within 256 spacings, they are a queue and are kept.
+        // Within two windows (10 spacings of 220 ms), they are a queue and
+        // are kept; 10 s ahead is not a queue of 5 a second: dropped, so a
+        // state file imposes no more than 2.2 s on one request.
+        std::fs::write(&lane.path, format!("{HEADER}\n{}\n", 2_000 * MS)).unwrap();
+        assert_eq!(lane.reserve(0).unwrap(), 2_220 * MS);
         std::fs::write(&lane.path, format!("{HEADER}\n{}\n", 10_000 * MS)).unwrap();
-        assert_eq!(lane.reserve(0).unwrap(), 10_220 * MS);
+        assert_eq!(lane.reserve(0).unwrap(), 0);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_hard_link_at_the_state_path_is_never_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let lane = lane(dir.path());
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "precious").unwrap();
+        std::fs::hard_link(&victim, &lane.path).unwrap();
+        let err = lane.reserve(1).unwrap_err();
+        assert!(err.to_string().contains("2 hard links"), "{err}");
+        assert_eq!(lane.wait(), Duration::ZERO);
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn folders_and_files_others_can_write_are_not_trusted() {
+        use std::os::unix::fs::PermissionsExt;
+        let set = |p: &Path, mode| {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let pace = dir.path().join("pace");
+        std::fs::create_dir(&pace).unwrap();
+        let lane = lane(&pace);
+        std::fs::write(&lane.path, format!("{HEADER}\n{}\n", 2_000 * MS)).unwrap();
+        set(&lane.path, 0o600);
+        set(&pace, 0o777);
+        let err = lane.reserve(0).unwrap_err();
+        assert!(err.to_string().contains("writable by others"), "{err}");
+        set(&pace, 0o700);
+        set(&lane.path, 0o666);
+        let err = lane.reserve(0).unwrap_err();
+        assert!(err.to_string().contains("writable by others"), "{err}");
+        set(&lane.path, 0o600);
+        assert_eq!(lane.reserve(0).unwrap(), 2_220 * MS);
+        // Owned by another user (only root can hand a folder over).
+        if rustix::process::geteuid().is_root() {
+            let nobody = Some(rustix::process::Uid::from_raw(65534));
+            rustix::fs::chown(&pace, nobody, None).unwrap();
+            let err = lane.reserve(0).unwrap_err();
+            assert!(err.to_string().contains("belongs to user 65534"), "{err}");
+            rustix::fs::chown(&pace, Some(rustix::process::geteuid()), None).unwrap();
+            rustix::fs::chown(&lane.path, nobody, None).unwrap();
+            let err = lane.reserve(0).unwrap_err();
+            assert!(err.to_string().contains("belongs to user 65534"), "{err}");
+        } else {
+            eprintln!("skipped the other-owner case: only root can chown to another user");
+        }
     }
 
     #[cfg(unix)]
@@ -573,14 +705,19 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let now = unix_nanos();
         let slots = std::sync::Mutex::new(Vec::new());
+        // Rounds of 8 at once, the clock moving 8 spacings between rounds:
+        // a queue never longer than the two windows a state may impose.
+        let round = std::sync::Barrier::new(8);
         std::thread::scope(|scope| {
             for _ in 0..8 {
                 scope.spawn(|| {
                     // Each thread opens the file itself, like a process.
                     let lane = lane(dir.path());
-                    for _ in 0..25 {
-                        let slot = lane.reserve(now).unwrap();
+                    for r in 0..25u64 {
+                        round.wait();
+                        let slot = lane.reserve(now + r * 8 * 220 * MS).unwrap();
                         slots.lock().unwrap().push(slot);
+                        round.wait();
                     }
                 });
             }
