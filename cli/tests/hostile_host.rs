@@ -1027,3 +1027,35 @@ fn a_media_query_is_never_shown_or_stored_whatever_its_names() {
     assert!(!leaks(&done.url), "{}", done.url);
     assert_eq!(done.url, format!("{}?[redacted]", honest_host.url()));
 }
+
+/// Every test RELIABILITY.md's "second round" section names exists in one
+/// of this test files (or is a unit test in the library).
+#[test]
+fn reliability_rows_name_tests() {
+    let report =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../RELIABILITY.md")).unwrap();
+    let section = report
+        .split("## Files that never lie, second round")
+        .nth(1)
+        .expect("RELIABILITY.md has the second round's section");
+    let section = section.split("\n## ").next().unwrap();
+    let sources = [
+        include_str!("hostile_host.rs"),
+        include_str!("inputs_round2.rs"),
+        include_str!("shared_pacing.rs"),
+        include_str!("../../src/redact.rs"),
+        include_str!("../../src/fsio.rs"),
+    ];
+    let mut named = 0;
+    for row in section.lines().filter(|l| l.starts_with("| ")) {
+        let test_cell = row.trim_end_matches('|').rsplit('|').next().unwrap();
+        for test in test_cell.split('`').skip(1).step_by(2) {
+            assert!(
+                sources.iter().any(|s| s.contains(&format!("fn {test}()"))),
+                "RELIABILITY.md names a test that does not exist: {test}"
+            );
+            named += 1;
+        }
+    }
+    assert!(named >= 30, "{named} tests named");
+}

@@ -255,6 +255,57 @@ fn an_unusable_pace_folder_never_stops_a_request() {
     assert!(state.starts_with("vidapi-pace 1\n"), "{state}");
 }
 
+#[cfg(unix)]
+#[test]
+fn state_others_could_write_is_not_trusted() {
+    use std::os::unix::fs::PermissionsExt;
+    let emulator = Emulator::start().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let pace = dir.path().join("pace");
+    let mut first = vidapi(&emulator);
+    shared_in(&pace, &mut first);
+    assert_eq!(run(&mut first, &["memories", "videos"]).code, 0);
+    let state = std::fs::read_dir(&pace)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    // A state claiming a slot 50 s ahead, in a folder anyone may write to:
+    // the request neither waits for it nor writes there.
+    let ahead = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+        + 50_000_000_000;
+    let planted = format!("vidapi-pace 1\n{ahead}\n");
+    std::fs::write(&state, &planted).unwrap();
+    std::fs::set_permissions(&pace, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let mut cmd = vidapi(&emulator);
+    shared_in(&pace, &mut cmd);
+    let out = run(&mut cmd, &["-v", "memories", "videos"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("the pace folder is writable by others"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&state).unwrap(), planted);
+
+    // A hard link at the state path, in a private folder: never written.
+    std::fs::set_permissions(&pace, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, "precious").unwrap();
+    std::fs::remove_file(&state).unwrap();
+    std::fs::hard_link(&victim, &state).unwrap();
+    let mut cmd = vidapi(&emulator);
+    shared_in(&pace, &mut cmd);
+    let out = run(&mut cmd, &["-v", "memories", "videos"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("2 hard links"), "{}", out.stderr);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+}
+
 #[test]
 fn a_bad_shared_pacing_value_is_a_usage_error() {
     let emulator = Emulator::start().unwrap();
@@ -290,6 +341,9 @@ fn reliability_lists_the_cross_process_cases() {
         "corrupt_states_start_afresh",
         "threads_with_lanes_of_their_own_never_share_a_slot",
         "times_far_ahead_are_dropped",
+        "state_others_could_write_is_not_trusted",
+        "a_hard_link_at_the_state_path_is_never_written",
+        "folders_and_files_others_can_write_are_not_trusted",
     ] {
         assert!(section.contains(test), "the section does not name {test}");
     }
