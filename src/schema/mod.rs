@@ -30,6 +30,7 @@ mod flex;
 mod infer;
 mod node;
 mod request;
+pub mod resolve;
 mod rust_type;
 mod update;
 
