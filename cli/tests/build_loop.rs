@@ -138,6 +138,10 @@ fn scratch_copy() -> PathBuf {
         renamed, text,
         "cli/Cargo.toml names its binary differently now"
     );
+    let renamed = renamed.replace(
+        "default-run = \"vidapi\"",
+        "default-run = \"vidapi-build-loop\"",
+    );
     fs::write(&manifest, renamed).unwrap();
     dir
 }
