@@ -58,6 +58,29 @@ fn resolve_schema(path: &Path, value: Value, refs_from: &Path) -> Result<Resolve
     Ok(resolved)
 }
 
+/// Refuses a schema that vidapi could not read back: serde_json (which
+/// `schema update --check`, `diff`, `drift` and the build all read with)
+/// stops at 128 levels of nesting, and a deep sample makes a schema about
+/// twice as deep as itself.
+fn readable(file: &str, document: &Value) -> Result<(), Failure> {
+    let text = schema::to_file_text(document);
+    match serde_json::from_str::<Value>(&text) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(Failure::Api(format!(
+            "{file}: not written: the schema nests {} levels deep, more than vidapi and the build can read back (serde_json: {e}); fold in shallower samples",
+            depth(document)
+        ))),
+    }
+}
+
+fn depth(value: &Value) -> usize {
+    match value {
+        Value::Object(map) => 1 + map.values().map(depth).max().unwrap_or(0),
+        Value::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
 fn read_samples(paths: &[PathBuf]) -> Result<Vec<Value>, Failure> {
     paths.iter().map(|p| read(p).map(|(_, v)| v)).collect()
 }
@@ -133,6 +156,9 @@ fn update(
     // (a list's `Video` lives in video.json, the `Flex*` leaves in
     // ../flex.json): one definition, one place.
     let writes = resolve::split(&resolved, &document).map_err(Failure::Api)?;
+    for (file, document) in &writes {
+        readable(&file.display().to_string(), document)?;
+    }
     for (file, document) in writes {
         let file = file.as_path();
         vidapi::fsio::write_atomic(file, schema::to_file_text(&document).as_bytes())
@@ -153,6 +179,7 @@ fn infer(samples: &[PathBuf], title: &str) -> Result<(), Failure> {
     }
     let samples = read_samples(samples)?;
     let inferred = schema::infer(&samples, title);
+    readable("the inferred schema", &inferred)?;
     output::text(&schema::to_file_text(&inferred))?;
     Ok(())
 }

@@ -1077,3 +1077,71 @@ fn update_refuses_to_drop_structure_without_allow_breaking() {
         "{written}"
     );
 }
+
+/// A sample `levels` objects deep: `{"d":{"d":…{"d":1}}}`.
+fn deep_sample(levels: usize) -> String {
+    format!("{}1{}", "{\"d\":".repeat(levels), "}".repeat(levels))
+}
+
+/// Every schema vidapi writes it can read back: a sample deep enough to
+/// make a schema past serde_json's nesting limit is refused (exit 1, naming
+/// the depth) by `infer` and by `update`, which then writes nothing; a
+/// shallower one is written and reads back.
+#[test]
+fn schemas_too_deep_to_read_back_are_never_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = dir.path().join("deep.json");
+    fs::write(&deep, deep_sample(64)).unwrap();
+    let out = vidapi(&[
+        "schema".as_ref(),
+        "infer".as_ref(),
+        deep.as_os_str(),
+        "--title".as_ref(),
+        "Deep".as_ref(),
+    ]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(out.stdout, "");
+    assert!(out.stderr.contains("levels deep"), "{}", out.stderr);
+
+    let tree = copy_schemas();
+    let file = tree.path().join("useapi/error.json");
+    let before = fs::read(&file).unwrap();
+    let sample = dir.path().join("error-deep.json");
+    fs::write(
+        &sample,
+        format!("{{\"error\":\"x\",\"nested\":{}}}", deep_sample(64)),
+    )
+    .unwrap();
+    let out = vidapi(&[
+        "schema".as_ref(),
+        "update".as_ref(),
+        file.as_os_str(),
+        sample.as_os_str(),
+    ]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("levels deep"), "{}", out.stderr);
+    assert_eq!(fs::read(&file).unwrap(), before);
+
+    // Shallow enough: written, and every reader takes it back.
+    fs::write(
+        &sample,
+        format!("{{\"error\":\"x\",\"nested\":{}}}", deep_sample(20)),
+    )
+    .unwrap();
+    let out = vidapi(&[
+        "schema".as_ref(),
+        "update".as_ref(),
+        file.as_os_str(),
+        sample.as_os_str(),
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let check = vidapi(&[
+        "schema".as_ref(),
+        "update".as_ref(),
+        "--check".as_ref(),
+        file.as_os_str(),
+        sample.as_os_str(),
+    ]);
+    assert_eq!(check.code, 0, "{check:?}");
+    codegen::generate(tree.path()).unwrap();
+}
