@@ -25,7 +25,7 @@ pub fn run(as_json: bool, command: Schema) -> Result<(), Failure> {
 
 fn read(path: &Path) -> Result<(String, Value), Failure> {
     let limit = input::limit()?;
-    let bytes = input::read(path, limit)
+    let bytes = crate::drift::read_input(path, limit)
         .map_err(|problem| Failure::Api(format!("{}: {problem}", path.display())))?;
     let text = String::from_utf8(bytes).map_err(|_| {
         Failure::Api(format!(
@@ -92,6 +92,12 @@ fn update(
     check: bool,
     allow_breaking: bool,
 ) -> Result<(), Failure> {
+    if file == Path::new("-") {
+        return Err(Failure::Usage(
+            "the schema file cannot be `-`: `schema update` writes it back (samples may be `-`)"
+                .into(),
+        ));
+    }
     let resolved = read_schema(file)?;
     let original = resolved.value.clone();
     let mut document = original.clone();
