@@ -461,9 +461,9 @@ fn y_values() -> Vec<(String, String)> {
 }
 
 /// The JSON type of a value's text, worked out without the scan: by its
-/// first character, and for a number by how serde_json reads it (an integer
-/// literal that fits `i64` or `u64` is an `integer`; `-0`, which serde reads
-/// as `-0.0`, and longer integers are a `number`).
+/// first character, and for a number by what `FlexInt` holds (an integer
+/// literal that fits `i64` is an `integer`; `-0`, which serde reads as
+/// `-0.0`, and larger integers, `u64` range included, are a `number`).
 fn json_type_of(text: &str) -> &'static str {
     let text = text.trim();
     let kind = match text.as_bytes()[0] {
@@ -473,7 +473,7 @@ fn json_type_of(text: &str) -> &'static str {
         b't' | b'f' => "boolean",
         b'n' => "null",
         _ if text.contains(['.', 'e', 'E']) || text == "-0" => "number",
-        _ if text.parse::<i64>().is_ok() || text.parse::<u64>().is_ok() => "integer",
+        _ if text.parse::<i64>().is_ok() => "integer",
         _ => "number",
     };
     // Where serde can hold the value, it agrees.
@@ -733,4 +733,40 @@ fn examples_are_redacted_before_they_are_cut() {
     assert!(echo.example.contains("[redacted"), "{}", echo.example);
     let via = found.iter().find(|f| f.path == "[].via").unwrap();
     assert_eq!(via.example, r#""http://[redacted]@proxy.lan:3128/""#);
+}
+
+/// An integer between 2⁶³ and 2⁶⁴−1 on a `FlexInt` field is a finding (a
+/// number where an integer is declared: `get()` answers `None` for it), in
+/// the schema walk and while decoding alike, with the bytes as sent.
+#[test]
+fn integers_beyond_i64_on_flexint_fields_are_findings() {
+    for big in ["9223372036854775808", "18446744073709551615"] {
+        let json = format!(r#"{{"video_id":"v","seed":{big}}}"#);
+        let walked = frozen_check("pixverse", "Video", json.as_bytes());
+        assert_eq!(places(&walked), [("seed".to_owned(), Kind::TypeMismatch)]);
+        assert_eq!(walked[0].seen, "number");
+        assert_eq!(walked[0].example, big);
+    }
+    // The live types, on a `FlexInt` field that takes no numbers (as the
+    // live schema stands: `schema update` may have widened any of them).
+    let video = vidapi::schema::resolve::resolve_file(&root().join("schemas/pixverse/video.json"))
+        .unwrap()
+        .value;
+    let flexint = video["properties"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(_, p)| {
+            p["$ref"].as_str().is_some_and(|r| r.ends_with("/FlexInt"))
+                && !p["x-wire-types"]
+                    .as_array()
+                    .is_some_and(|w| w.iter().any(|t| t == "number"))
+        })
+        .map(|(name, _)| name.clone());
+    if let Some(field) = flexint {
+        let json = format!(r#"{{"video_id":"v","{field}":18446744073709551615}}"#);
+        let found = registry::check("pixverse", "Video", json.as_bytes()).unwrap();
+        assert_eq!(places(&found), [(field.clone(), Kind::TypeMismatch)]);
+        assert_eq!(found[0].example, "18446744073709551615");
+    }
 }

@@ -376,11 +376,11 @@ fn note_undeclared<'j>(
 }
 
 /// An integer literal of 19 or more characters: an `integer` when it fits
-/// `i64` or `u64` (as serde_json reads it), else a `number`.
+/// `i64` (what `FlexInt` holds), else a `number` (`FlexNumber` reads it; a
+/// `FlexInt` field cannot, so it is a finding there).
 #[cold]
 fn long_integer(text: &[u8]) -> Types {
-    let fits = std::str::from_utf8(text)
-        .is_ok_and(|t| t.parse::<i64>().is_ok() || t.parse::<u64>().is_ok());
+    let fits = std::str::from_utf8(text).is_ok_and(|t| t.parse::<i64>().is_ok());
     if fits { Types::INTEGER } else { Types::NUMBER }
 }
 
@@ -708,7 +708,7 @@ mod tests {
                 b't' | b'f' => "boolean",
                 b'n' => "null",
                 _ if trimmed.contains(['.', 'e', 'E']) || trimmed == "-0" => "number",
-                _ if trimmed.parse::<i64>().is_ok() || trimmed.parse::<u64>().is_ok() => "integer",
+                _ if trimmed.parse::<i64>().is_ok() => "integer",
                 _ => "number",
             };
             let field = if expected == "string" { "size" } else { "id" };
