@@ -770,3 +770,23 @@ fn integers_beyond_i64_on_flexint_fields_are_findings() {
         assert_eq!(found[0].example, "18446744073709551615");
     }
 }
+
+/// A key serde cannot read (a lone surrogate escape) and a declared key
+/// sent twice (once escaped) fail the decode with an error that names the
+/// key as sent, never a bare parse error.
+#[test]
+fn unreadable_and_duplicate_keys_are_named() {
+    let json = "{\"data\":[{\"video_id\":\"v\",\n \"\\ud800x\":1}]}";
+    let err = registry::check("pixverse", "VideoPage", json.as_bytes()).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains(r#"the key "\ud800x" cannot be read"#),
+        "{text}"
+    );
+    let json = r#"{"data":[{"video_id":"v","pr\u006fmpt":"a","prompt":"b"}]}"#;
+    let text = registry::check("pixverse", "VideoPage", json.as_bytes())
+        .unwrap_err()
+        .to_string();
+    assert!(text.contains("duplicate field `prompt`"), "{text}");
+    assert!(text.contains("data[0]"), "{text}");
+}
