@@ -558,7 +558,7 @@ impl PartialEq<&str> for NullableText {
 /// `vidapi schema update` may widen a field (`FlexBool` → `FlexInt` →
 /// `FlexNumber` → `FlexText`) when a provider starts sending values the old
 /// type cannot read; code that reads fields through this trait (as the
-/// hand-written accessors do, via [`int`], [`number`] and [`flag`]) keeps
+/// hand-written accessors do, via `wire::int`, `wire::number` and `wire::flag`) keeps
 /// compiling and keeps its meaning across such a widening, which is why
 /// `vidapi schema diff` counts a widening between two `Flex*` types as
 /// additive for the Rust API.
