@@ -1145,3 +1145,68 @@ fn schemas_too_deep_to_read_back_are_never_written() {
     assert_eq!(check.code, 0, "{check:?}");
     codegen::generate(tree.path()).unwrap();
 }
+
+/// `update` and `diff` give one verdict: a change `diff` calls breaking for
+/// the Rust API (`null` for an array that may not be null: the field's
+/// `Vec` becomes `Option<Vec>`, though the old type reads a missing array
+/// already) is refused by `update` without `--allow-breaking` (exit 4,
+/// naming the change and the flag, nothing written), and written with it;
+/// `diff` of that write exits 4 too.
+#[test]
+fn update_refuses_what_diff_calls_breaking() {
+    let tree = copy_schemas();
+    let file = tree.path().join("useapi/things.json");
+    let original = r##"{
+  "$schema": "http://json-schema.org/draft-07/schema#",
+  "title": "Things",
+  "type": "object",
+  "properties": {
+    "tags": {
+      "type": "array",
+      "items": {
+        "$ref": "../flex.json#/definitions/FlexText"
+      }
+    }
+  }
+}
+"##;
+    fs::write(&file, original).unwrap();
+    let old = tree.path().join("useapi/things-old.json");
+    fs::write(&old, original).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let sample = dir.path().join("tags-null.json");
+    fs::write(&sample, r#"{"tags": null}"#).unwrap();
+    let refused = vidapi(&[
+        "schema".as_ref(),
+        "update".as_ref(),
+        file.as_os_str(),
+        sample.as_os_str(),
+    ]);
+    assert_eq!(refused.code, 4, "{refused:?}");
+    assert!(
+        refused.stderr.contains("refused: (root).tags"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused.stderr.contains("--allow-breaking"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        original,
+        "nothing written"
+    );
+
+    let forced = vidapi(&[
+        "schema".as_ref(),
+        "update".as_ref(),
+        "--allow-breaking".as_ref(),
+        file.as_os_str(),
+        sample.as_os_str(),
+    ]);
+    assert_eq!(forced.code, 0, "{forced:?}");
+    assert_ne!(fs::read_to_string(&file).unwrap(), original);
+    assert!(diff_is_consistent(&old, &file, "forced update"));
+}
