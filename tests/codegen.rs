@@ -327,3 +327,52 @@ fn a_definition_lives_in_one_place_and_a_second_copy_is_refused() {
         pixverse.code
     );
 }
+
+/// Issue 23's first case: `originFiles`, folded in through a MiniMax *list*
+/// sample and `videos.json`, is written into the file holding `Video`
+/// (video.json), so it is a field of the one `Video` type — the items of
+/// `VideoList` — and part of the list's resolved schema, which `drift`
+/// checks against.
+#[test]
+fn a_field_folded_in_through_the_list_is_in_the_lists_items() {
+    use vidapi::schema::{self, resolve};
+    let dir = tempfile::tempdir().unwrap();
+    copy_schemas(dir.path());
+    let list = dir.path().join("minimax/videos.json");
+    let resolved = resolve::resolve_file(&list).unwrap();
+    let mut document = resolved.value.clone();
+    let sample: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/drift/minimax-videos-later.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    schema::update(&mut document, &[sample]).unwrap();
+    let writes = resolve::split(&resolved, &document).unwrap();
+    let written: Vec<String> = writes
+        .iter()
+        .map(|(f, _)| f.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(written, ["video.json"]);
+    for (file, value) in writes {
+        fs::write(file, schema::to_file_text(&value)).unwrap();
+    }
+    let generated = codegen::generate(dir.path()).unwrap();
+    let minimax = generated.iter().find(|g| g.provider == "minimax").unwrap();
+    let video = &minimax.code[minimax.code.find("pub struct Video {").unwrap()..];
+    let video = &video[..video.find("\n}").unwrap()];
+    assert!(video.contains("pub origin_files:"), "{video}");
+    assert!(
+        minimax
+            .code
+            .contains("pub struct VideoList(pub ::std::vec::Vec<Video>);")
+    );
+    let list_root = minimax
+        .roots
+        .iter()
+        .find(|r| r.rust_name == "VideoList")
+        .unwrap();
+    assert!(list_root.resolved.contains("originFiles"));
+}
