@@ -348,6 +348,19 @@ fn harmless_changes_to_every_response_schema_keep_the_build_and_the_tests_green(
             &root().join("tests/fixtures").join(sample),
         );
     }
+    // Issue 23's second case: `"upscaled": true` where 0/1 is documented
+    // widens the leaf past `FlexInt`; the accessors must still compile.
+    let mut upscaled: Value = serde_json::from_slice(
+        &fs::read(root().join("tests/fixtures/pixverse/videos.json")).unwrap(),
+    )
+    .unwrap();
+    upscaled["data"][0]["upscaled"] = json!(true);
+    let path = samples_dir.join("pixverse-upscaled-true.json");
+    fs::write(&path, serde_json::to_vec(&upscaled).unwrap()).unwrap();
+    progress("pixverse/videos.json: folding in \"upscaled\": true");
+    let said = update(&scratch.join("schemas/pixverse/videos.json"), &path);
+    assert!(said.contains("data[].upscaled: FlexInt →"), "{said}");
+
     // The request field got an exact type, never a tolerant reading type.
     let create = fs::read_to_string(scratch.join("schemas/hourone/create-video.json")).unwrap();
     let request: Value = serde_json::from_str(&create).unwrap();
