@@ -20,8 +20,14 @@ fn main() {
             std::process::exit(1);
         }
     };
-    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it"));
-    let registry = codegen::registry(&generated, &manifest.join(schema_dir));
+    // Each schema file with its cross-file references resolved: what the
+    // registry embeds for `vidapi drift`.
+    let resolved_dir = out_dir.join("resolved");
+    if let Err(e) = codegen::write_resolved(&generated, &resolved_dir) {
+        eprintln!("error: cannot write the resolved schemas: {e}");
+        std::process::exit(1);
+    }
+    let registry = codegen::registry(&generated, &resolved_dir);
     if let Err(e) = std::fs::write(out_dir.join("registry.rs"), registry) {
         eprintln!("error: cannot write the schema registry: {e}");
         std::process::exit(1);

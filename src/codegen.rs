@@ -15,6 +15,14 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
 use schemars::schema::RootSchema;
+
+// The library's own resolver (`vidapi::schema::resolve`), included by path
+// so the build script reads schemas exactly as the tools do. In the
+// library's unit tests this file is a module too, so the resolver is loaded
+// twice there.
+#[path = "schema/resolve.rs"]
+#[allow(dead_code, clippy::duplicate_mod)]
+mod resolve;
 use typify::{TypeSpace, TypeSpaceImpl, TypeSpaceSettings};
 
 /// Schema definitions that are not generated but mapped onto the tolerant,
@@ -49,8 +57,8 @@ pub struct Generated {
     pub code: String,
     /// The root type of each schema file, in file order.
     pub roots: Vec<RootType>,
-    /// Problems that do not stop the build: copies of a shared definition
-    /// that differ (see `shared_definitions`).
+    /// Problems that do not stop the build (none today: a second copy of a
+    /// definition is an error).
     pub warnings: Vec<String>,
 }
 
@@ -61,6 +69,9 @@ pub struct RootType {
     pub file: PathBuf,
     /// The Rust type's name (typify's spelling of the `title`).
     pub rust_name: String,
+    /// The file resolved (every reference made local): what `vidapi drift`
+    /// checks payloads against.
+    pub resolved: String,
 }
 
 /// Why a schema could not be turned into Rust; always names the file.
@@ -153,28 +164,85 @@ fn generate_provider(dir: &Path, settings: &TypeSpaceSettings) -> Result<Generat
         .and_then(|n| n.to_str())
         .ok_or_else(|| fail(dir, "provider folder name is not UTF-8"))?
         .to_string();
-    let inputs = sorted_entries(dir)?
-        .into_iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect::<Vec<_>>();
+    let json_files = |folder: &Path| -> Result<Vec<PathBuf>, SchemaError> {
+        Ok(sorted_entries(folder)?
+            .into_iter()
+            .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "json"))
+            .collect())
+    };
+    let inputs = json_files(dir)?;
     if inputs.is_empty() {
         return Err(fail(dir, "provider folder holds no *.json schema"));
     }
+    // The shared files beside the provider folders (`schemas/flex.json`):
+    // definitions every provider refers to, never types of their own.
+    let shared_files = json_files(dir.parent().unwrap_or(Path::new(".")))?;
 
-    // Every file is read first: definitions shared by several files (the
-    // video object of a list and of a single-video answer) become one type.
+    // One definition, one place: a second copy of a definition anywhere in
+    // what this module reads is refused, naming both files.
+    let mut raw = Vec::new();
+    for path in shared_files.iter().chain(&inputs) {
+        raw.push((
+            path.clone(),
+            read_schema_value(path)?,
+            shared_files.contains(path),
+        ));
+    }
+    resolve::one_place(&raw).map_err(|problem| fail(dir, problem))?;
+
+    // Every file is resolved (cross-file references copied in as local
+    // definitions) and checked as the readers of schemas see it.
     let mut documents = Vec::new();
     for path in &inputs {
-        documents.push((path, read_schema_value(path)?));
+        let resolved = resolve::resolve_file(path).map_err(|problem| fail(path, problem))?;
+        check_resolved(path, &resolved.value)?;
+        documents.push((path, resolved));
     }
-    let shared = shared_definitions(&documents)?;
+    // A definition by name, once: the same name always means the same
+    // definition here (`one_place` and the resolver see to it).
+    let mut definitions: Vec<(String, (&PathBuf, serde_json::Value))> = Vec::new();
+    for (path, resolved) in &documents {
+        let Some(defs) = resolved
+            .value
+            .get("definitions")
+            .and_then(|d| d.as_object())
+        else {
+            continue;
+        };
+        for (name, schema) in defs {
+            match definitions.iter().find(|(n, _)| n == name) {
+                None => definitions.push((name.clone(), (*path, schema.clone()))),
+                Some((_, (first, earlier))) if earlier != schema => {
+                    return Err(fail(
+                        path,
+                        format!(
+                            "definitions/{name} resolves differently here and in {}",
+                            first.display()
+                        ),
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    // Files whose root another file refers to: their root type is that
+    // definition.
+    let root_shared = |path: &Path| -> Option<String> {
+        let me = resolve::absolute(path);
+        documents.iter().find_map(|(_, other)| {
+            other
+                .imported
+                .iter()
+                .find(|(_, origin)| origin.file == me && origin.pointer.is_empty())
+                .map(|(name, _)| name.clone())
+        })
+    };
 
     let mut space = TypeSpace::new(settings);
-    let definitions = shared
-        .definitions
+    let typed = definitions
         .iter()
         .map(|(name, (path, schema))| {
-            serde_json::from_value::<schemars::schema::Schema>((*schema).clone())
+            serde_json::from_value::<schemars::schema::Schema>(schema.clone())
                 .map(|schema| (name.clone(), schema))
                 .map_err(|e| {
                     fail(
@@ -184,7 +252,7 @@ fn generate_provider(dir: &Path, settings: &TypeSpaceSettings) -> Result<Generat
                 })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let added = catch_unwind(AssertUnwindSafe(|| space.add_ref_types(definitions)));
+    let added = catch_unwind(AssertUnwindSafe(|| space.add_ref_types(typed)));
     match added {
         Ok(Ok(())) => {}
         Ok(Err(e)) => return Err(fail(dir, format!("typify rejected a definition: {e}"))),
@@ -199,15 +267,13 @@ fn generate_provider(dir: &Path, settings: &TypeSpaceSettings) -> Result<Generat
         }
     }
     let mut roots = Vec::new();
-    for (path, value) in &documents {
-        if let Some(name) = shared
-            .root_definitions
-            .iter()
-            .find(|(p, _)| *p == *path)
-            .map(|(_, n)| n)
-        {
-            // The root is a definition other files use: that type.
-            if !space.iter_types().any(|t| t.name() == *name) {
+    for (path, resolved) in &documents {
+        let resolved_text = format!(
+            "{}\n",
+            serde_json::to_string_pretty(&resolved.value).unwrap_or_default()
+        );
+        if let Some(name) = root_shared(path) {
+            if !space.iter_types().any(|t| t.name() == name) {
                 return Err(fail(
                     path,
                     format!("typify lost the shared root type {name}"),
@@ -215,19 +281,19 @@ fn generate_provider(dir: &Path, settings: &TypeSpaceSettings) -> Result<Generat
             }
             roots.push(RootType {
                 file: (*path).clone(),
-                rust_name: name.clone(),
+                rust_name: name,
+                resolved: resolved_text,
             });
             continue;
         }
-        let mut value = value.clone();
+        let mut value = resolved.value.clone();
         if let Some(map) = value.as_object_mut() {
             map.remove("definitions");
         }
         let root: RootSchema = serde_json::from_value(value)
             .map_err(|e| fail(path, format!("not a draft-07 JSON Schema: {e}")))?;
-        // typify panics on some schema shapes (external references, for one);
-        // turn that into an error that names the file rather than a build
-        // script backtrace.
+        // typify panics on some schema shapes; turn that into an error that
+        // names the file rather than a build script backtrace.
         let added = catch_unwind(AssertUnwindSafe(|| space.add_root_schema(root)));
         match added {
             Ok(Ok(Some(id))) => {
@@ -238,6 +304,7 @@ fn generate_provider(dir: &Path, settings: &TypeSpaceSettings) -> Result<Generat
                 roots.push(RootType {
                     file: (*path).clone(),
                     rust_name,
+                    resolved: resolved_text,
                 });
             }
             Ok(Ok(None)) => return Err(fail(path, "root schema has no `title` to name its type")),
@@ -259,14 +326,14 @@ fn generate_provider(dir: &Path, settings: &TypeSpaceSettings) -> Result<Generat
     let mut file = syn::parse2::<syn::File>(tokens)
         .map_err(|e| fail(dir, format!("generated code does not parse: {e}")))?;
     distinct_field_names(&mut file.items);
-    let warnings = shared.warnings;
-    drop(documents);
+    let mut all_inputs = inputs.clone();
+    all_inputs.extend(shared_files);
     Ok(Generated {
         provider,
-        inputs,
+        inputs: all_inputs,
         code: prettyplease::unparse(&file),
         roots,
-        warnings,
+        warnings: Vec::new(),
     })
 }
 
@@ -274,8 +341,9 @@ fn generate_provider(dir: &Path, settings: &TypeSpaceSettings) -> Result<Generat
 /// holding the schema text, and an `Observed` impl tying each root type to
 /// it, so the library can check what it decodes against the schema the type
 /// came from and the command line can reach every root type by name.
-/// `schema_dir` is spelled as the generated code should spell it.
-pub fn registry(generated: &[Generated], schema_dir: &Path) -> String {
+/// `resolved_dir` holds each file's resolved text (see [`write_resolved`]),
+/// spelled as the generated code should spell it.
+pub fn registry(generated: &[Generated], resolved_dir: &Path) -> String {
     let mut entries = String::new();
     let mut impls = String::new();
     let mut index = 0;
@@ -286,7 +354,7 @@ pub fn registry(generated: &[Generated], schema_dir: &Path) -> String {
                 .file_name()
                 .map(|f| f.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let text_path = schema_dir.join(&provider.provider).join(&file);
+            let text_path = resolved_dir.join(&provider.provider).join(&file);
             entries.push_str(&format!(
                 "    crate::drift::Root::new({:?}, {:?}, {:?}, include_str!({:?}), crate::drift::check_as::<crate::{p}::{t}>, crate::drift::check_as::<Vec<crate::{p}::{t}>>),\n",
                 provider.provider,
@@ -308,6 +376,21 @@ pub fn registry(generated: &[Generated], schema_dir: &Path) -> String {
     )
 }
 
+/// Writes each schema file's resolved text to `resolved_dir/<provider>/<file>`
+/// (the build script's `OUT_DIR`), for [`registry`].
+pub fn write_resolved(generated: &[Generated], resolved_dir: &Path) -> std::io::Result<()> {
+    for provider in generated {
+        let dir = resolved_dir.join(&provider.provider);
+        fs::create_dir_all(&dir)?;
+        for root in &provider.roots {
+            if let Some(name) = root.file.file_name() {
+                fs::write(dir.join(name), &root.resolved)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
     panic
         .downcast_ref::<String>()
@@ -323,7 +406,7 @@ fn read_schema_value(path: &Path) -> Result<serde_json::Value, SchemaError> {
     let text = fs::read_to_string(path).map_err(|e| fail(path, format!("cannot read: {e}")))?;
     let value: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| fail(path, format!("not valid JSON: {e}")))?;
-    lint(&value, "#").map_err(|problem| fail(path, problem))?;
+    lint(&value, "#", false).map_err(|problem| fail(path, problem))?;
     // typify makes a nullable root a newtype around `Option<T>` named like
     // the struct itself: two items of one name, which does not compile.
     let root_type = value.get("type").and_then(serde_json::Value::as_array);
@@ -333,125 +416,20 @@ fn read_schema_value(path: &Path) -> Result<serde_json::Value, SchemaError> {
             "#/type: the root may not be nullable (typify generates two types of one name); drop `null` (a field holding this type is an `Option` already)",
         ));
     }
-    if direction(&value).map_err(|problem| fail(path, problem))? == Direction::Request {
-        exact_types(&value, "#").map_err(|problem| fail(path, problem))?;
-    }
+    direction(&value).map_err(|problem| fail(path, problem))?;
     serde_json::from_value::<RootSchema>(value.clone())
         .map_err(|e| fail(path, format!("not a draft-07 JSON Schema: {e}")))?;
     Ok(value)
 }
 
-/// The definitions of a provider's files, each once, and the files whose
-/// root is one of them.
-struct Shared<'a> {
-    /// Every definition by name, with the first file defining it.
-    definitions: Vec<(String, (&'a PathBuf, &'a serde_json::Value))>,
-    /// Files whose root is the definition of that name in another file.
-    root_definitions: Vec<(&'a PathBuf, String)>,
-    /// Shared copies that differ.
-    warnings: Vec<String>,
-}
-
-/// Each schema file stands alone (`vidapi drift` and the schema tools read
-/// one file), so a type two files use is defined in each: the video object
-/// of a list answer (`videos.json`) and the root of a single-video answer
-/// (`video.json`). One provider is one Rust module, so such a type is
-/// generated once: a root whose `title` names another file's definition is
-/// that definition's type, and a definition repeated in several files is
-/// one type. The copy that generates it is the one in a file whose root is
-/// not shared (the list, which `schema update` folds list payloads into),
-/// else the first by file name. Copies that differ (bar `description` and
-/// `title`) never fail the build, which an update of one file would
-/// otherwise do: they are reported as warnings naming both files, and each
-/// file still checks drift against its own text.
-fn shared_definitions<'a>(
-    documents: &'a [(&'a PathBuf, serde_json::Value)],
-) -> Result<Shared<'a>, SchemaError> {
-    let title = |document: &'a serde_json::Value| document.get("title").and_then(|t| t.as_str());
-    let defines = |document: &serde_json::Value, name: &str| {
-        document
-            .get("definitions")
-            .and_then(|d| d.get(name))
-            .is_some()
-    };
-    // Files whose root another file defines.
-    let root_shared: Vec<bool> = documents
-        .iter()
-        .map(|(path, document)| {
-            title(document).is_some_and(|t| {
-                documents
-                    .iter()
-                    .any(|(other, doc)| other != path && defines(doc, t))
-            })
-        })
-        .collect();
-    let order = (0..documents.len())
-        .filter(|&i| !root_shared[i])
-        .chain((0..documents.len()).filter(|&i| root_shared[i]));
-    let mut definitions: Vec<(String, (&PathBuf, &serde_json::Value))> = Vec::new();
-    let mut warnings = Vec::new();
-    for i in order {
-        let (path, document) = &documents[i];
-        let Some(defs) = document.get("definitions").and_then(|d| d.as_object()) else {
-            continue;
-        };
-        for (name, schema) in defs {
-            match definitions.iter().find(|(n, _)| n == name) {
-                None => definitions.push((name.clone(), (*path, schema))),
-                // Tolerant leaves are not generated: any copy maps the same.
-                Some(_) if TOLERANT.iter().any(|(t, _)| t == name) => {}
-                Some((_, (first, earlier))) => {
-                    if essence(earlier) != essence(schema) {
-                        warnings.push(format!(
-                            "{}: definitions/{name} differs from the one in {}, which generates \
-                             the Rust type; update both",
-                            path.display(),
-                            first.display()
-                        ));
-                    }
-                }
-            }
-        }
+/// The checks that need the resolved document: every reference local, and
+/// a request's fields exact (a `Flex*` leaf taken from another file counts).
+fn check_resolved(path: &Path, value: &serde_json::Value) -> Result<(), SchemaError> {
+    lint(value, "#", true).map_err(|problem| fail(path, problem))?;
+    if direction(value).map_err(|problem| fail(path, problem))? == Direction::Request {
+        exact_types(value, "#").map_err(|problem| fail(path, problem))?;
     }
-    let mut root_definitions = Vec::new();
-    for (i, (path, document)) in documents.iter().enumerate() {
-        if !root_shared[i] {
-            continue;
-        }
-        let Some(name) = title(document) else {
-            continue;
-        };
-        let Some((_, (first, schema))) = definitions.iter().find(|(n, _)| n == name) else {
-            continue;
-        };
-        if essence(schema) != essence(document) {
-            warnings.push(format!(
-                "{}: the root ({name}) differs from definitions/{name} in {}, which generates \
-                 the Rust type; update both",
-                path.display(),
-                first.display()
-            ));
-        }
-        root_definitions.push((*path, name.to_owned()));
-    }
-    Ok(Shared {
-        definitions,
-        root_definitions,
-        warnings,
-    })
-}
-
-/// A schema without what does not change the Rust type it generates at its
-/// top: documentation, and a root's `$schema` and `definitions` (compared
-/// one by one).
-fn essence(schema: &serde_json::Value) -> serde_json::Value {
-    let mut schema = schema.clone();
-    if let Some(map) = schema.as_object_mut() {
-        for key in ["description", "title", "$schema", "definitions", "$comment"] {
-            map.remove(key);
-        }
-    }
-    schema
+    Ok(())
 }
 
 /// The root keyword that marks a schema as the body or query of a request:
@@ -518,7 +496,9 @@ fn exact_types(value: &serde_json::Value, at: &str) -> Result<(), String> {
     }
 }
 
-fn lint(value: &serde_json::Value, at: &str) -> Result<(), String> {
+/// `resolved`: the document's references must all be local by now (before
+/// resolving, the resolver itself judges the cross-file ones).
+fn lint(value: &serde_json::Value, at: &str, resolved: bool) -> Result<(), String> {
     use serde_json::Value;
     match value {
         Value::Object(map) => {
@@ -530,6 +510,7 @@ fn lint(value: &serde_json::Value, at: &str) -> Result<(), String> {
                     }
                     "$ref" => match child.as_str() {
                         Some(r) if r.starts_with("#/definitions/") => {}
+                        Some(_) if !resolved => {}
                         _ => {
                             return Err(format!(
                                 "{here}: only local `#/definitions/…` references are supported, got {child}"
@@ -552,7 +533,11 @@ fn lint(value: &serde_json::Value, at: &str) -> Result<(), String> {
                     "properties" | "definitions" | "patternProperties" => {
                         if let Value::Object(members) = child {
                             for (name, member) in members {
-                                lint(member, &format!("{here}/{}", pointer_escape(name)))?;
+                                lint(
+                                    member,
+                                    &format!("{here}/{}", pointer_escape(name)),
+                                    resolved,
+                                )?;
                             }
                             continue;
                         }
@@ -561,14 +546,14 @@ fn lint(value: &serde_json::Value, at: &str) -> Result<(), String> {
                     "enum" | "const" | "examples" | "default" | "x-known-values" => continue,
                     _ => {}
                 }
-                lint(child, &here)?;
+                lint(child, &here, resolved)?;
             }
             Ok(())
         }
         Value::Array(items) => items
             .iter()
             .enumerate()
-            .try_for_each(|(i, item)| lint(item, &format!("{at}/{i}"))),
+            .try_for_each(|(i, item)| lint(item, &format!("{at}/{i}"), resolved)),
         _ => Ok(()),
     }
 }

@@ -337,7 +337,7 @@ impl Video {
 impl VideoMetadata {
     /// The video's length in seconds, when the metadata says.
     pub fn duration_secs(&self) -> Option<f64> {
-        self.duration.as_ref().and_then(wire::FlexNumber::get)
+        wire::number(&self.duration)
     }
 
     /// The timing of each scene (`scenes_metadata`; empty when absent or

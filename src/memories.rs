@@ -293,8 +293,8 @@ fn is_success_code(code: &str) -> bool {
 /// The failure an envelope reports under HTTP 200, if it reports one.
 fn failure(endpoint: Endpoint, envelope: &ListVideosResponse) -> Option<Failure> {
     let code = wire::text(&envelope.code);
-    let said_failed = envelope.success.as_ref().and_then(wire::FlexBool::get) == Some(false)
-        || envelope.failed.as_ref().and_then(wire::FlexBool::get) == Some(true);
+    let said_failed =
+        wire::flag(&envelope.success) == Some(false) || wire::flag(&envelope.failed) == Some(true);
     if code.is_none_or(is_success_code) && !said_failed {
         return None;
     }
@@ -512,7 +512,7 @@ impl Video {
 
     /// Length in seconds.
     pub fn duration_secs(&self) -> Option<f64> {
-        self.duration.as_ref().and_then(wire::FlexNumber::get)
+        wire::number(&self.duration)
     }
 
     /// File size in bytes.

@@ -313,9 +313,10 @@ pub enum Status {
 }
 
 impl Status {
-    /// The status for a raw `status` value.
-    pub fn from_code(code: &wire::FlexInt) -> Status {
-        match code.get() {
+    /// The status for a raw `status` value, whichever tolerant type the
+    /// schema gives it.
+    pub fn from_code(code: &dyn wire::Tolerant) -> Status {
+        match code.int() {
             Some(0) => Status::Pending,
             Some(11) => Status::Queued,
             Some(1 | 12) => Status::Processing,
@@ -368,13 +369,18 @@ impl Video {
 
     /// The generation status, or `None` when the video has no `status`.
     pub fn status(&self) -> Option<Status> {
-        self.status.as_ref().map(Status::from_code)
+        self.status.as_ref().map(|code| Status::from_code(code))
     }
 
     /// Whether the status will no longer change. For codes vidapi does not
     /// know, falls back to the API's own `statusFinal`.
     pub fn is_final(&self) -> bool {
-        final_or_flag(self.status().map(|s| s.stage()), self.status_final.as_ref())
+        final_or_flag(
+            self.status().map(|s| s.stage()),
+            wire::flag(&self.status_final)
+                .map(wire::FlexBool::from)
+                .as_ref(),
+        )
     }
 
     /// Whether generation failed or was moderated.

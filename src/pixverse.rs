@@ -265,8 +265,9 @@ pub enum Status {
 impl Status {
     /// The status for a raw `video_status`, falling back to useapi.net's
     /// `video_status_name` when the code is missing or unknown.
-    pub fn from_parts(code: Option<&wire::FlexInt>, name: Option<&str>) -> Option<Status> {
-        let by_code = match code.and_then(wire::FlexInt::get) {
+    /// The code may be of any tolerant type the schema gives it.
+    pub fn from_parts(code: Option<&dyn wire::Tolerant>, name: Option<&str>) -> Option<Status> {
+        let by_code = match code.and_then(|c| c.int()) {
             Some(1) => Some(Status::Completed),
             Some(5) => Some(Status::Queued),
             Some(10) => Some(Status::Generating),
@@ -360,7 +361,7 @@ impl Video {
     /// `video_status` nor `video_status_name`.
     pub fn status(&self) -> Option<Status> {
         Status::from_parts(
-            self.video_status.as_ref(),
+            self.video_status.as_ref().map(|c| c as &dyn wire::Tolerant),
             wire::text(&self.video_status_name),
         )
     }
@@ -371,7 +372,10 @@ impl Video {
     pub fn is_final(&self) -> bool {
         final_or_flag(
             self.status().map(|s| s.stage()),
-            self.video_status_final.as_ref(),
+            // Through the trait: the flag may be widened by `schema update`.
+            wire::flag(&self.video_status_final)
+                .map(wire::FlexBool::from)
+                .as_ref(),
         )
     }
 
@@ -407,17 +411,17 @@ impl Video {
 
     /// Whether this is an upscaled video (`upscaled` is 0 or 1 on the wire).
     pub fn is_upscaled(&self) -> bool {
-        wire::int(&self.upscaled) == Some(1)
+        wire::flag(&self.upscaled) == Some(true)
     }
 
     /// Whether the watermark was removed (`remove_watermark`, 0 or 1).
     pub fn watermark_removed(&self) -> bool {
-        wire::int(&self.remove_watermark) == Some(1)
+        wire::flag(&self.remove_watermark) == Some(true)
     }
 
     /// Whether this video extends another (`extended`, 0 or 1).
     pub fn is_extended(&self) -> bool {
-        wire::int(&self.extended) == Some(1)
+        wire::flag(&self.extended) == Some(true)
     }
 
     /// `template_i18n_json`, which is JSON encoded inside a string, decoded.
@@ -428,12 +432,12 @@ impl Video {
     /// The requested length in seconds (`duration`); fractional values
     /// (`5.5`) and whole ones (`5`, `"5"`) both read.
     pub fn duration_secs(&self) -> Option<f64> {
-        self.duration.as_ref().and_then(wire::FlexNumber::get)
+        wire::number(&self.duration)
     }
 
     /// The rendered video's length in seconds (`video_duration`, `5.04`).
     pub fn video_duration_secs(&self) -> Option<f64> {
-        self.video_duration.as_ref().and_then(wire::FlexNumber::get)
+        wire::number(&self.video_duration)
     }
 
     /// The estimated wait in the queue, in seconds
@@ -448,7 +452,7 @@ impl Video {
 impl QueueData {
     /// The estimated wait in seconds (`queue_time`), fractional or whole.
     pub fn queue_time_secs(&self) -> Option<f64> {
-        self.queue_time.as_ref().and_then(wire::FlexNumber::get)
+        wire::number(&self.queue_time)
     }
 }
 

@@ -553,14 +553,133 @@ impl PartialEq<&str> for NullableText {
     }
 }
 
+/// What every tolerant type can be read as, whichever of them a field is.
+///
+/// `vidapi schema update` may widen a field (`FlexBool` → `FlexInt` →
+/// `FlexNumber` → `FlexText`) when a provider starts sending values the old
+/// type cannot read; code that reads fields through this trait (as the
+/// hand-written accessors do, via `wire::int`, `wire::number` and `wire::flag`) keeps
+/// compiling and keeps its meaning across such a widening, which is why
+/// `vidapi schema diff` counts a widening between two `Flex*` types as
+/// additive for the Rust API.
+pub trait Tolerant: fmt::Display {
+    /// The value as a whole number in `i64` range: an integer, a number with
+    /// no fractional part, or text that parses as one.
+    fn int(&self) -> Option<i64>;
+    /// The value as a finite number, or text that parses as one.
+    fn number(&self) -> Option<f64>;
+    /// The value as a flag: a boolean, `0`/`1`, or the text `true`/`false`/`0`/`1`.
+    fn flag(&self) -> Option<bool>;
+}
+
+fn text_int(text: &str) -> Option<i64> {
+    match FlexInt::from_text(text.to_owned()) {
+        FlexInt::Int(v) => Some(v),
+        FlexInt::Other(_) => None,
+    }
+}
+
+fn text_number(text: &str) -> Option<f64> {
+    text.trim().parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+fn text_flag(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" => Some(true),
+        "false" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+fn int_flag(v: i64) -> Option<bool> {
+    match v {
+        0 => Some(false),
+        1 => Some(true),
+        _ => None,
+    }
+}
+
+impl Tolerant for FlexInt {
+    fn int(&self) -> Option<i64> {
+        self.get()
+    }
+    fn number(&self) -> Option<f64> {
+        self.get().map(|v| v as f64)
+    }
+    fn flag(&self) -> Option<bool> {
+        self.get().and_then(int_flag)
+    }
+}
+
+impl Tolerant for FlexNumber {
+    fn int(&self) -> Option<i64> {
+        self.get().and_then(exact_int)
+    }
+    fn number(&self) -> Option<f64> {
+        self.get()
+    }
+    fn flag(&self) -> Option<bool> {
+        self.get().and_then(exact_int).and_then(int_flag)
+    }
+}
+
+impl Tolerant for FlexBool {
+    fn int(&self) -> Option<i64> {
+        self.get().map(i64::from)
+    }
+    fn number(&self) -> Option<f64> {
+        self.get().map(|b| if b { 1.0 } else { 0.0 })
+    }
+    fn flag(&self) -> Option<bool> {
+        self.get()
+    }
+}
+
+impl Tolerant for FlexText {
+    fn int(&self) -> Option<i64> {
+        text_int(&self.0)
+    }
+    fn number(&self) -> Option<f64> {
+        text_number(&self.0)
+    }
+    fn flag(&self) -> Option<bool> {
+        text_flag(&self.0)
+    }
+}
+
+impl Tolerant for NullableText {
+    fn int(&self) -> Option<i64> {
+        self.get().and_then(text_int)
+    }
+    fn number(&self) -> Option<f64> {
+        self.get().and_then(text_number)
+    }
+    fn flag(&self) -> Option<bool> {
+        self.get().and_then(text_flag)
+    }
+}
+
 /// The text of an optional tolerant field, `None` when absent or empty.
 pub(crate) fn text(field: &Option<FlexText>) -> Option<&str> {
     field.as_ref().and_then(FlexText::non_empty)
 }
 
-/// The number of an optional tolerant field, `None` when absent or not a number.
-pub(crate) fn int(field: &Option<FlexInt>) -> Option<i64> {
-    field.as_ref().and_then(FlexInt::get)
+/// The whole number of an optional tolerant field of any `Flex*` type,
+/// `None` when absent or not one.
+pub(crate) fn int<T: Tolerant>(field: &Option<T>) -> Option<i64> {
+    field.as_ref().and_then(Tolerant::int)
+}
+
+/// The number of an optional tolerant field of any `Flex*` type, `None`
+/// when absent or not a number.
+pub(crate) fn number<T: Tolerant>(field: &Option<T>) -> Option<f64> {
+    field.as_ref().and_then(Tolerant::number)
+}
+
+/// The flag of an optional tolerant field of any `Flex*` type, `None` when
+/// absent or not a recognisable flag.
+pub(crate) fn flag<T: Tolerant>(field: &Option<T>) -> Option<bool> {
+    field.as_ref().and_then(Tolerant::flag)
 }
 
 #[cfg(test)]
@@ -591,6 +710,44 @@ mod tests {
         assert_eq!(read::<FlexInt>("1e300").get(), None);
         assert_eq!(read::<FlexInt>("{\"a\":1}").get(), None);
         assert_eq!(read::<FlexInt>("true").get(), None);
+    }
+
+    /// Every widening `schema update` may write keeps the accessors' answers:
+    /// a value read as `FlexInt` reads the same through the trait as
+    /// `FlexNumber` or `FlexText`, a `FlexBool` the same as `FlexInt` or
+    /// `FlexText`.
+    #[test]
+    fn the_trait_reads_alike_across_widenings() {
+        fn all(json: &str) -> [(Option<i64>, Option<f64>, Option<bool>); 3] {
+            let int: FlexInt = read(json);
+            let num: FlexNumber = read(json);
+            let text: FlexText = read(json);
+            [&int as &dyn Tolerant, &num, &text].map(|t| (t.int(), t.number(), t.flag()))
+        }
+        for json in ["1", "0", "12", "\"7\"", "-3", "1e3"] {
+            let [a, b, c] = all(json);
+            assert_eq!(a, b, "{json}");
+            assert_eq!(a, c, "{json}");
+        }
+        let [_, b, c] = all("1080.5");
+        assert_eq!(
+            (b, c),
+            ((None, Some(1080.5), None), (None, Some(1080.5), None))
+        );
+        for json in ["true", "false", "1", "0", "\"true\""] {
+            let flag: FlexBool = read(json);
+            let int: FlexInt = read(json);
+            let text: FlexText = read(json);
+            assert_eq!(flag.flag(), text.flag(), "{json}");
+            if json.starts_with(['0', '1']) {
+                assert_eq!(flag.flag(), int.flag(), "{json}");
+                assert_eq!(flag.int(), int.int(), "{json}");
+            }
+        }
+        assert_eq!(int(&Some(FlexText::from("42"))), Some(42));
+        assert_eq!(number(&Some(FlexInt::from(4))), Some(4.0));
+        assert_eq!(flag(&Some(FlexNumber::from(1.0))), Some(true));
+        assert_eq!(flag::<FlexInt>(&None), None);
     }
 
     #[test]

@@ -10,23 +10,23 @@ use std::path::Path;
 /// Copies the frozen schema copies of `tests/schema-fixtures/` (these tests
 /// pin generated details, so they must not read the live `schemas/`): the
 /// folders named like a provider folder of `schemas/` (the fixtures also
-/// hold `diff/` and `update/` test data, which are no providers).
+/// hold `diff/` and `update/` test data, which are no providers), and the
+/// shared files beside them (`flex.json`).
 fn copy_schemas(to: &Path) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let from = root.join("tests/schema-fixtures");
-    for provider in fs::read_dir(from).unwrap() {
-        let provider = provider.unwrap().path();
-        if !provider.is_dir()
-            || !root
-                .join("schemas")
-                .join(provider.file_name().unwrap())
-                .is_dir()
-        {
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap().path();
+        let name = entry.file_name().unwrap();
+        if entry.is_file() && entry.extension().is_some_and(|e| e == "json") {
+            fs::copy(&entry, to.join(name)).unwrap();
+        }
+        if !entry.is_dir() || !root.join("schemas").join(name).is_dir() {
             continue;
         }
-        let target = to.join(provider.file_name().unwrap());
+        let target = to.join(name);
         fs::create_dir_all(&target).unwrap();
-        for file in fs::read_dir(&provider).unwrap() {
+        for file in fs::read_dir(&entry).unwrap() {
             let file = file.unwrap().path();
             fs::copy(&file, target.join(file.file_name().unwrap())).unwrap();
         }
@@ -82,10 +82,11 @@ fn changing_a_field_type_in_a_schema_changes_the_generated_type() {
     copy_schemas(dir.path());
     let before = provider_code(dir.path(), "minimax");
 
-    let path = dir.path().join("minimax/videos.json");
+    // `Video` is written once, as the root of video.json.
+    let path = dir.path().join("minimax/video.json");
     let mut schema: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
-    schema["definitions"]["Video"]["properties"]["desc"] = serde_json::json!({"type": "integer"});
+    schema["properties"]["desc"] = serde_json::json!({"type": "integer"});
     fs::write(&path, schema.to_string()).unwrap();
 
     let after = provider_code(dir.path(), "minimax");
@@ -128,7 +129,12 @@ fn broken_schemas_fail_with_the_file_and_the_problem() {
     broken(
         "pixverse/broken.json",
         r#"{"title": "X", "type": "object", "properties": {"a": {"$ref": "other.json#/definitions/A"}}}"#,
-        "only local",
+        "other.json: cannot read",
+    );
+    broken(
+        "pixverse/pointer.json",
+        r#"{"title": "X", "type": "object", "properties": {"a": {"$ref": "video.json#/properties/prompt"}}}"#,
+        "only `#/definitions/Name`, `other.json#/definitions/Name` and `other.json`",
     );
     broken(
         "memories/defs.json",
@@ -190,8 +196,7 @@ fn request_schemas_refuse_tolerant_types() {
     broken(
         "hourone/create-video.json",
         r##"{"title": "CreateVideoRequest", "x-vidapi-direction": "request", "type": "object",
-            "properties": {"name": {"$ref": "#/definitions/FlexText"}},
-            "definitions": {"FlexText": {"type": ["string", "number", "boolean", "null"]}}}"##,
+            "properties": {"name": {"$ref": "../flex.json#/definitions/FlexText"}}}"##,
         "`FlexText` in a request schema",
     );
     broken(
@@ -239,10 +244,12 @@ fn every_request_type_derives_default() {
 }
 
 /// The single-video schema and the list schema of a provider describe one
-/// `Video`: generated once, registered as a root of its own; copies that
-/// differ never fail the build, and are named in a warning.
+/// `Video`, written once (the root of video.json; the list refers to it): a
+/// field folded into it is in the one generated type, whichever root holds
+/// it. A second copy of a definition is refused, naming both files and the
+/// `$ref` to write instead.
 #[test]
-fn a_definition_shared_by_two_files_is_one_type_and_must_agree() {
+fn a_definition_lives_in_one_place_and_a_second_copy_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     copy_schemas(dir.path());
     let generated = codegen::generate(dir.path()).unwrap();
@@ -255,36 +262,117 @@ fn a_definition_shared_by_two_files_is_one_type_and_must_agree() {
         );
         let roots: Vec<_> = one.roots.iter().map(|r| r.rust_name.as_str()).collect();
         assert!(roots.contains(&"Video"), "{provider}: {roots:?}");
+        assert!(generated.iter().all(|g| g.warnings.is_empty()));
     }
-    // Change the single video's root without its copy in the list schema
-    // (what `schema update` on one file does): the build goes on, with the
-    // list's copy generating the type, and a warning naming both files.
+    // A field added to the one definition: in `Video`, and so in the list's
+    // items; the list's resolved schema (what drift reads) has it too.
     let path = dir.path().join("pixverse/video.json");
     let mut video: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
-    video["properties"]["brand_new"] = serde_json::json!({"$ref": "#/definitions/FlexText"});
-    video["definitions"]["QueueData"] = serde_json::json!({"type": "string"});
+    video["properties"]["brand_new"] =
+        serde_json::json!({"$ref": "../flex.json#/definitions/FlexText"});
     fs::write(&path, video.to_string()).unwrap();
     let generated = codegen::generate(dir.path()).unwrap();
     let pixverse = generated.iter().find(|g| g.provider == "pixverse").unwrap();
-    assert!(!pixverse.code.contains("brand_new"));
-    assert!(pixverse.code.contains("pub struct QueueData"));
-    assert_eq!(pixverse.warnings.len(), 2, "{:?}", pixverse.warnings);
-    for warning in &pixverse.warnings {
-        assert!(
-            warning.contains("video.json") && warning.contains("videos.json"),
-            "{warning}"
+    assert_eq!(pixverse.code.matches("pub brand_new:").count(), 1);
+    let list = pixverse
+        .roots
+        .iter()
+        .find(|r| r.rust_name == "VideoPage")
+        .unwrap();
+    assert!(list.resolved.contains("brand_new"), "{}", list.resolved);
+
+    // A second copy, as a file written in the old style has: refused, with
+    // both files and the `$ref` that replaces it.
+    let copy = r##"{"$schema": "http://json-schema.org/draft-07/schema#", "title": "CreateVideoAnswer",
+        "type": "object", "properties": {"jobid": {"$ref": "#/definitions/FlexText"}, "video": {"$ref": "#/definitions/Video"}},
+        "definitions": {"FlexText": {"type": ["string", "number", "boolean", "null"]}, "Video": {"type": "object"}}}"##;
+    let file = dir.path().join("pixverse/create-video-response.json");
+    fs::write(&file, copy).unwrap();
+    let message = codegen::generate(dir.path()).unwrap_err().to_string();
+    assert!(message.contains("create-video-response.json"), "{message}");
+    assert!(message.contains("flex.json"), "{message}");
+    assert!(
+        message.contains(r#"`"$ref": "../flex.json#/definitions/FlexText"`"#),
+        "{message}"
+    );
+    // The fix the message spells out, applied: the next copy is named.
+    let fixed = copy
+        .replace(
+            r##""#/definitions/FlexText""##,
+            r#""../flex.json#/definitions/FlexText""#,
+        )
+        .replace(
+            r#""FlexText": {"type": ["string", "number", "boolean", "null"]}, "#,
+            "",
         );
-    }
-    assert!(pixverse.warnings.iter().any(|w| w.contains("root (Video)")));
+    fs::write(&file, &fixed).unwrap();
+    let message = codegen::generate(dir.path()).unwrap_err().to_string();
+    assert!(
+        message.contains("definitions/Video is a second copy of `Video`, the root of"),
+        "{message}"
+    );
+    assert!(message.contains(r#"`"$ref": "video.json"`"#), "{message}");
+    let fixed = fixed
+        .replace(r##""#/definitions/Video""##, r#""video.json""#)
+        .replace(r#""Video": {"type": "object"}"#, "");
+    fs::write(&file, fixed).unwrap();
+    let generated = codegen::generate(dir.path()).unwrap();
+    let pixverse = generated.iter().find(|g| g.provider == "pixverse").unwrap();
     assert!(
         pixverse
-            .warnings
-            .iter()
-            .any(|w| w.contains("definitions/QueueData"))
+            .code
+            .contains("pub video: ::std::option::Option<Video>"),
+        "{}",
+        pixverse.code
     );
-    // The copies agreeing again, nothing is said.
+}
+
+/// Issue 23's first case: `originFiles`, folded in through a MiniMax *list*
+/// sample and `videos.json`, is written into the file holding `Video`
+/// (video.json), so it is a field of the one `Video` type — the items of
+/// `VideoList` — and part of the list's resolved schema, which `drift`
+/// checks against.
+#[test]
+fn a_field_folded_in_through_the_list_is_in_the_lists_items() {
+    use vidapi::schema::{self, resolve};
+    let dir = tempfile::tempdir().unwrap();
     copy_schemas(dir.path());
+    let list = dir.path().join("minimax/videos.json");
+    let resolved = resolve::resolve_file(&list).unwrap();
+    let mut document = resolved.value.clone();
+    let sample: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/drift/minimax-videos-later.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    schema::update(&mut document, &[sample]).unwrap();
+    let writes = resolve::split(&resolved, &document).unwrap();
+    let written: Vec<String> = writes
+        .iter()
+        .map(|(f, _)| f.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(written, ["video.json"]);
+    for (file, value) in writes {
+        fs::write(file, schema::to_file_text(&value)).unwrap();
+    }
     let generated = codegen::generate(dir.path()).unwrap();
-    assert!(generated.iter().all(|g| g.warnings.is_empty()));
+    let minimax = generated.iter().find(|g| g.provider == "minimax").unwrap();
+    let video = &minimax.code[minimax.code.find("pub struct Video {").unwrap()..];
+    let video = &video[..video.find("\n}").unwrap()];
+    assert!(video.contains("pub origin_files:"), "{video}");
+    assert!(
+        minimax
+            .code
+            .contains("pub struct VideoList(pub ::std::vec::Vec<Video>);")
+    );
+    let list_root = minimax
+        .roots
+        .iter()
+        .find(|r| r.rust_name == "VideoList")
+        .unwrap();
+    assert!(list_root.resolved.contains("originFiles"));
 }

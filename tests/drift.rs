@@ -112,6 +112,36 @@ fn read(name: &str) -> Vec<u8> {
     std::fs::read(root().join("tests/fixtures").join(name)).unwrap()
 }
 
+/// The drift `json` shows against the frozen copy of the type's schema
+/// (`tests/schema-fixtures/`), by the schema-guided walk: what the findings
+/// of a fixture are, whatever `vidapi schema update` has since folded into
+/// the live schemas (which the generated types follow).
+fn frozen_check(provider: &str, type_name: &str, json: &[u8]) -> Vec<Finding> {
+    let (name, list) = match type_name.strip_suffix("[]") {
+        Some(name) => (name, true),
+        None => (type_name, false),
+    };
+    let file = registry::schema_file(provider, name).unwrap();
+    let mut schema =
+        vidapi::schema::resolve::resolve_file(&root().join("tests/schema-fixtures").join(file))
+            .unwrap()
+            .value;
+    if list {
+        let definitions = schema
+            .as_object_mut()
+            .unwrap()
+            .remove("definitions")
+            .unwrap_or_default();
+        schema = serde_json::json!({
+            "title": name, "type": "array", "items": schema, "definitions": definitions
+        });
+    }
+    let value: Value = serde_json::from_slice(json).unwrap();
+    Schema::parse(&schema.to_string())
+        .unwrap()
+        .check(provider, &value)
+}
+
 fn places(findings: &[Finding]) -> Vec<(String, Kind)> {
     let mut places: Vec<_> = findings.iter().map(|f| (f.path.clone(), f.kind)).collect();
     places.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
@@ -123,13 +153,22 @@ fn every_fixture_decodes_with_no_drift_except_the_deliberate_ones() {
     let all = fixtures();
     assert!(all.len() > 30, "{}", all.len());
     for (name, provider, type_name) in all {
-        let found = registry::check(provider, &type_name, &read(&name))
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
         let expected: Vec<(String, Kind)> = expected_drift(&name)
             .unwrap_or_default()
             .into_iter()
             .map(|(p, k)| (p.to_owned(), k))
             .collect();
+        // The live types may have absorbed some of the deliberate drift
+        // (`schema update` folds it in); they never find anything else.
+        let live = registry::check(provider, &type_name, &read(&name))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        for place in places(&live) {
+            assert!(
+                expected.contains(&place),
+                "{name}: {place:?} is not deliberate"
+            );
+        }
+        let found = frozen_check(provider, &type_name, &read(&name));
         assert_eq!(
             places(&found),
             expected,
@@ -144,12 +183,11 @@ fn every_fixture_decodes_with_no_drift_except_the_deliberate_ones() {
 
 #[test]
 fn findings_say_what_was_seen_where() {
-    let found = registry::check(
+    let found = frozen_check(
         "memories",
         "ListVideosResponse",
         &read("memories/list-videos-drift.json"),
-    )
-    .unwrap();
+    );
     let page_size = found.iter().find(|f| f.path == "data.page_size").unwrap();
     assert_eq!(
         (page_size.seen.as_str(), page_size.expected.as_str()),
@@ -160,12 +198,11 @@ fn findings_say_what_was_seen_where() {
         page_size.to_string(),
         "memories ListVideosResponse data.page_size: type-mismatch: string where integer is declared; 1 time, e.g. \"20\""
     );
-    let status = registry::check(
+    let status = frozen_check(
         "minimax",
         "VideoList",
         &read("drift/minimax-videos-new-status.json"),
-    )
-    .unwrap();
+    );
     assert_eq!(status[0].example, "13");
     assert!(
         status[0].expected.starts_with("known: 0, 1, 2"),
@@ -173,12 +210,11 @@ fn findings_say_what_was_seen_where() {
         status[0].expected
     );
     // Counted per occurrence, listed once per place.
-    let later = registry::check(
+    let later = frozen_check(
         "minimax",
         "VideoList",
         &read("drift/minimax-videos-later.json"),
-    )
-    .unwrap();
+    );
     assert!(later.iter().all(|f| f.count == 2), "{later:?}");
 }
 
@@ -193,8 +229,9 @@ fn recording_while_decoding_sees_what_a_full_walk_sees() {
             continue;
         }
         let file = registry::schema_file(provider, &type_name).unwrap();
-        let text = std::fs::read_to_string(root().join("schemas").join(&file)).unwrap();
-        let schema = Schema::parse(&text).unwrap();
+        let resolved =
+            vidapi::schema::resolve::resolve_file(&root().join("schemas").join(&file)).unwrap();
+        let schema = Schema::parse(&resolved.value.to_string()).unwrap();
         let value: Value = serde_json::from_slice(&read(&name)).unwrap();
         let walked = schema.check(provider, &value);
         let decoded = registry::check(provider, &type_name, &read(&name)).unwrap();
@@ -211,13 +248,14 @@ fn recording_while_decoding_sees_what_a_full_walk_sees() {
 fn unknown_keys_inside_untagged_and_nested_types_are_seen() {
     // `queue_data` is an `anyOf` (an untagged enum in Rust): serde_ignored
     // would not see `eta` there.
-    let json = br#"{"data": [{"queue_data": {"queue_count": 1, "eta": 4, "deep": {"x": 1}}}]}"#;
+    let json =
+        br#"{"data": [{"queue_data": {"queue_count": 1, "eta_zq": 4, "deep_zq": {"x": 1}}}]}"#;
     let (_, found) = drift::decode::<vidapi::pixverse::VideoPage>(json, true).unwrap();
     assert_eq!(
         places(&found),
         [
-            ("data[].queue_data.deep".to_owned(), Kind::UnknownField),
-            ("data[].queue_data.eta".to_owned(), Kind::UnknownField)
+            ("data[].queue_data.deep_zq".to_owned(), Kind::UnknownField),
+            ("data[].queue_data.eta_zq".to_owned(), Kind::UnknownField)
         ]
     );
 }
@@ -241,6 +279,10 @@ fn every_root_type_of_every_schema_is_registered() {
     let mut on_disk = Vec::new();
     for provider in std::fs::read_dir(&dir).unwrap() {
         let provider = provider.unwrap().path();
+        // Files beside the provider folders hold shared definitions only.
+        if !provider.is_dir() {
+            continue;
+        }
         for file in std::fs::read_dir(&provider).unwrap() {
             let schema: Value =
                 serde_json::from_slice(&std::fs::read(file.unwrap().path()).unwrap()).unwrap();
@@ -265,9 +307,10 @@ fn known_status_values_match_the_status_enums() {
         // The frozen copy: `schema update` appends new values to the live
         // file's `x-known-values`, and the (non-exhaustive) enums meet them as
         // `Unknown(raw)` until someone adds the arm.
-        let text =
-            std::fs::read_to_string(root().join("tests/schema-fixtures").join(file)).unwrap();
-        let schema: Value = serde_json::from_str(&text).unwrap();
+        let schema =
+            vidapi::schema::resolve::resolve_file(&root().join("tests/schema-fixtures").join(file))
+                .unwrap()
+                .value;
         let owner = match definition {
             Some(d) => &schema["definitions"][d],
             None => &schema,
@@ -418,9 +461,9 @@ fn y_values() -> Vec<(String, String)> {
 }
 
 /// The JSON type of a value's text, worked out without the scan: by its
-/// first character, and for a number by how serde_json reads it (an integer
-/// literal that fits `i64` or `u64` is an `integer`; `-0`, which serde reads
-/// as `-0.0`, and longer integers are a `number`).
+/// first character, and for a number by what `FlexInt` holds (an integer
+/// literal that fits `i64` is an `integer`; `-0`, which serde reads as
+/// `-0.0`, and larger integers, `u64` range included, are a `number`).
 fn json_type_of(text: &str) -> &'static str {
     let text = text.trim();
     let kind = match text.as_bytes()[0] {
@@ -430,7 +473,7 @@ fn json_type_of(text: &str) -> &'static str {
         b't' | b'f' => "boolean",
         b'n' => "null",
         _ if text.contains(['.', 'e', 'E']) || text == "-0" => "number",
-        _ if text.parse::<i64>().is_ok() || text.parse::<u64>().is_ok() => "integer",
+        _ if text.parse::<i64>().is_ok() => "integer",
         _ => "number",
     };
     // Where serde can hold the value, it agrees.
@@ -450,20 +493,20 @@ fn y_values_as_undeclared_fields_are_one_finding_of_their_type() {
         let cases = [
             (
                 "VideoPage",
-                format!(r#"{{"data":[{{"video_id":"v","x_new":{text}}}],"total":1}}"#),
-                "data[].x_new",
+                format!(r#"{{"data":[{{"video_id":"v","x_new_zq":{text}}}],"total":1}}"#),
+                "data[].x_new_zq",
             ),
             (
                 "Video",
-                format!(r#"{{"video_id":"v","x_new":{text}}}"#),
-                "x_new",
+                format!(r#"{{"video_id":"v","x_new_zq":{text}}}"#),
+                "x_new_zq",
             ),
             // The same key twice: the value kept is the last, as the decode
             // keeps it.
             (
                 "Video",
-                format!(r#"{{"x_new":{{"first":1}},"video_id":"v","x_new":{text}}}"#),
-                "x_new",
+                format!(r#"{{"x_new_zq":{{"first":1}},"video_id":"v","x_new_zq":{text}}}"#),
+                "x_new_zq",
             ),
         ];
         for (type_name, json, path) in cases {
@@ -495,12 +538,12 @@ fn y_values_as_declared_fields_of_another_type_are_one_mismatch() {
         if expected == "null" {
             continue;
         }
-        // `prompt` is a string and `seed` an integer.
-        let field = if expected == "string" {
-            "seed"
-        } else {
-            "prompt"
+        // A declared field that does not take this JSON type, as the live
+        // schema stands (`schema update` may have widened any of them).
+        let Some(field) = field_not_taking(expected) else {
+            continue;
         };
+        let field = field.as_str();
         let json = format!(r#"{{"video_id":"v","{field}":{text}}}"#);
         match registry::check("pixverse", "Video", json.as_bytes()) {
             Ok(found) => {
@@ -518,6 +561,31 @@ fn y_values_as_declared_fields_of_another_type_are_one_mismatch() {
             }
         }
     }
+}
+
+/// A property of the live PixVerse `Video` that counts `json_type` as a
+/// type mismatch: a `FlexText` leaf for numbers and booleans, a numeric or
+/// flag leaf for strings, without that type in its `x-wire-types`.
+fn field_not_taking(json_type: &str) -> Option<String> {
+    let video = vidapi::schema::resolve::resolve_file(&root().join("schemas/pixverse/video.json"))
+        .unwrap()
+        .value;
+    let wanted = if json_type == "string" {
+        ["FlexInt", "FlexNumber", "FlexBool"].as_slice()
+    } else {
+        ["FlexText"].as_slice()
+    };
+    video["properties"]
+        .as_object()?
+        .iter()
+        .find_map(|(name, prop)| {
+            let flex = prop["$ref"].as_str()?.rsplit('/').next()?;
+            let takes = prop["x-wire-types"].as_array().is_some_and(|w| {
+                w.iter()
+                    .any(|t| t == json_type || (t == "number" && json_type == "integer"))
+            });
+            (name != "video_id" && wanted.contains(&flex) && !takes).then(|| name.clone())
+        })
 }
 
 /// The rule for `-0` is serde's: a number, in the scan, `schema infer` and
@@ -581,7 +649,7 @@ fn values_serde_cannot_hold_keep_their_type_and_source_text() {
 fn single_videos_have_their_own_types() {
     for provider in ["minimax", "pixverse"] {
         let t = registry::find(provider, "Video").unwrap_or_else(|e| panic!("{provider}: {e}"));
-        let found = t.check(br#"{"brand_new": 1}"#);
+        let found = t.check(br#"{"never_declared_zq": 1}"#);
         // Only an undeclared key: the root is not a video.
         assert!(
             matches!(found, Err(drift::CheckError::NotA { .. })),
@@ -592,11 +660,15 @@ fn single_videos_have_their_own_types() {
             Some(format!("{provider}/video.json").as_str())
         );
     }
-    let found =
-        registry::check("pixverse", "Video", br#"{"video_id":"v","brand_new":true}"#).unwrap();
+    let found = registry::check(
+        "pixverse",
+        "Video",
+        br#"{"video_id":"v","never_declared_zq":true}"#,
+    )
+    .unwrap();
     assert_eq!(
         places(&found),
-        [("brand_new".to_owned(), Kind::UnknownField)]
+        [("never_declared_zq".to_owned(), Kind::UnknownField)]
     );
     // The single video and the page's items are one Rust type.
     let page: vidapi::pixverse::VideoPage =
@@ -661,4 +733,60 @@ fn examples_are_redacted_before_they_are_cut() {
     assert!(echo.example.contains("[redacted"), "{}", echo.example);
     let via = found.iter().find(|f| f.path == "[].via").unwrap();
     assert_eq!(via.example, r#""http://[redacted]@proxy.lan:3128/""#);
+}
+
+/// An integer between 2⁶³ and 2⁶⁴−1 on a `FlexInt` field is a finding (a
+/// number where an integer is declared: `get()` answers `None` for it), in
+/// the schema walk and while decoding alike, with the bytes as sent.
+#[test]
+fn integers_beyond_i64_on_flexint_fields_are_findings() {
+    for big in ["9223372036854775808", "18446744073709551615"] {
+        let json = format!(r#"{{"video_id":"v","seed":{big}}}"#);
+        let walked = frozen_check("pixverse", "Video", json.as_bytes());
+        assert_eq!(places(&walked), [("seed".to_owned(), Kind::TypeMismatch)]);
+        assert_eq!(walked[0].seen, "number");
+        assert_eq!(walked[0].example, big);
+    }
+    // The live types, on a `FlexInt` field that takes no numbers (as the
+    // live schema stands: `schema update` may have widened any of them).
+    let video = vidapi::schema::resolve::resolve_file(&root().join("schemas/pixverse/video.json"))
+        .unwrap()
+        .value;
+    let flexint = video["properties"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(_, p)| {
+            p["$ref"].as_str().is_some_and(|r| r.ends_with("/FlexInt"))
+                && !p["x-wire-types"]
+                    .as_array()
+                    .is_some_and(|w| w.iter().any(|t| t == "number"))
+        })
+        .map(|(name, _)| name.clone());
+    if let Some(field) = flexint {
+        let json = format!(r#"{{"video_id":"v","{field}":18446744073709551615}}"#);
+        let found = registry::check("pixverse", "Video", json.as_bytes()).unwrap();
+        assert_eq!(places(&found), [(field.clone(), Kind::TypeMismatch)]);
+        assert_eq!(found[0].example, "18446744073709551615");
+    }
+}
+
+/// A key serde cannot read (a lone surrogate escape) and a declared key
+/// sent twice (once escaped) fail the decode with an error that names the
+/// key as sent, never a bare parse error.
+#[test]
+fn unreadable_and_duplicate_keys_are_named() {
+    let json = "{\"data\":[{\"video_id\":\"v\",\n \"\\ud800x\":1}]}";
+    let err = registry::check("pixverse", "VideoPage", json.as_bytes()).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains(r#"the key "\ud800x" cannot be read"#),
+        "{text}"
+    );
+    let json = r#"{"data":[{"video_id":"v","pr\u006fmpt":"a","prompt":"b"}]}"#;
+    let text = registry::check("pixverse", "VideoPage", json.as_bytes())
+        .unwrap_err()
+        .to_string();
+    assert!(text.contains("duplicate field `prompt`"), "{text}");
+    assert!(text.contains("data[0]"), "{text}");
 }

@@ -6,41 +6,20 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use vidapi::view::Stage;
+use vidapi::wire::Tolerant;
 use vidapi::{hourone, memories, minimax, pixverse};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
 }
 
-/// The number a tolerant leaf holds, whichever `Flex*` type its schema
-/// gives it today: `schema update` may widen `FlexInt` to `FlexNumber` (or
-/// `FlexText`), and this file must keep compiling when it does.
-trait Num {
-    fn number(&self) -> Option<f64>;
-}
-
-impl Num for vidapi::wire::FlexInt {
-    fn number(&self) -> Option<f64> {
-        self.get().map(|n| n as f64)
-    }
-}
-
-impl Num for vidapi::wire::FlexNumber {
-    fn number(&self) -> Option<f64> {
-        self.get()
-    }
-}
-
-impl Num for vidapi::wire::FlexText {
-    fn number(&self) -> Option<f64> {
-        self.as_str().trim().parse().ok()
-    }
-}
-
 /// The number in an optional tolerant leaf (`None` when absent or not a
 /// number).
-fn num<T: Num>(field: &Option<T>) -> Option<f64> {
-    field.as_ref().and_then(Num::number)
+/// Read through `wire::Tolerant`, whichever `Flex*` type the schema gives
+/// the field today: `schema update` may widen `FlexInt` to `FlexNumber` (or
+/// `FlexText`), and this file must keep compiling when it does.
+fn num<T: Tolerant>(field: &Option<T>) -> Option<f64> {
+    field.as_ref().and_then(Tolerant::number)
 }
 
 fn fixture_text(name: &str) -> String {
@@ -70,9 +49,11 @@ fn every_fixture_has_a_type_decodes_and_round_trips() {
     }
 }
 
+/// A live schema as every reader sees it: cross-file references resolved.
 fn schema(name: &str) -> Value {
-    let text = std::fs::read_to_string(root().join("schemas").join(name)).unwrap();
-    serde_json::from_str(&text).unwrap()
+    vidapi::schema::resolve::resolve_file(&root().join("schemas").join(name))
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+        .value
 }
 
 fn assert_valid(schema_name: &str, fixture_name: &str) {
@@ -124,10 +105,16 @@ fn documented_samples_validate_against_their_schemas() {
 #[test]
 fn every_schema_is_a_valid_draft_07_schema_with_a_title() {
     for provider in std::fs::read_dir(root().join("schemas")).unwrap() {
-        for file in std::fs::read_dir(provider.unwrap().path()).unwrap() {
+        let provider = provider.unwrap().path();
+        // Files beside the provider folders hold shared definitions only.
+        if !provider.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(provider).unwrap() {
             let path = file.unwrap().path();
-            let value: Value =
-                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let value: Value = vidapi::schema::resolve::resolve_file(&path)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .value;
             assert!(
                 jsonschema::validator_for(&value).is_ok(),
                 "{}",
@@ -175,8 +162,8 @@ fn minimax_documented_sample_and_statuses() {
         ]
     );
     assert_eq!(drift[0].id(), Some("1234567"), "numeric id read as text");
-    assert_eq!(drift[0].can_retry.as_ref().unwrap().get(), Some(false));
-    assert_eq!(drift[1].can_retry.as_ref().unwrap().get(), Some(true));
+    assert_eq!(drift[0].can_retry.as_ref().unwrap().flag(), Some(false));
+    assert_eq!(drift[1].can_retry.as_ref().unwrap().flag(), Some(true));
     assert_eq!(num(&drift[0].width), Some(1280.0));
     assert!(drift[1].is_failed() && drift[1].is_final());
     assert!(drift[2].is_failed() && drift[2].is_final());

@@ -1,7 +1,8 @@
 //! `vidapi drift`: saved payloads checked against their schemas, and the
 //! `--drift` report of what a command's responses showed.
 
-use std::path::PathBuf;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 
 use vidapi::drift::{self, Finding};
 use vidapi::registry;
@@ -25,7 +26,7 @@ pub fn files(
     let mut unreadable = 0;
     let limit = input::limit()?;
     for file in files {
-        let found = input::read(file, limit)
+        let found = read_input(file, limit)
             .and_then(|bytes| checked.check(&bytes).map_err(|e| e.to_string()));
         match found {
             Ok(found) => all.extend(found.into_iter().map(|mut finding| {
@@ -56,6 +57,26 @@ pub fn files(
     } else {
         Ok(())
     }
+}
+
+/// The bytes of `path`, or of standard input when `path` is `-` (as for
+/// every command that reads a file), bounded by `limit` either way.
+pub(crate) fn read_input(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    if path != Path::new("-") {
+        return input::read(path, limit);
+    }
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read standard input: {e}"))?;
+    if bytes.len() as u64 > limit {
+        return Err(format!(
+            "standard input: more than the input limit of {limit} bytes"
+        ));
+    }
+    Ok(bytes)
 }
 
 /// `--drift`: the findings of every client the command used, on stderr.

@@ -568,3 +568,47 @@ fn drift_flag_collects_findings_across_pages() {
         reported.stderr
     );
 }
+
+/// Runs the bare binary with `input` on standard input.
+fn with_stdin(args: &[&str], input: &[u8]) -> (i32, String, String) {
+    let out = bare()
+        .args(args)
+        .write_stdin(input.to_vec())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// `-` is standard input for `drift` and the `schema` commands, as for every
+/// command that reads a file; `schema update` refuses it as the schema file
+/// (it writes that file back) and takes it as a sample.
+#[test]
+fn a_dash_is_standard_input() {
+    let later = std::fs::read(fixture("drift/minimax-videos-later.json")).unwrap();
+    let (code, stdout, _) = with_stdin(&["drift", "minimax", "VideoList", "-"], &later);
+    assert_eq!(code, 4);
+    assert!(stdout.contains("[].originFiles: unknown-field"), "{stdout}");
+
+    let (code, stdout, stderr) =
+        with_stdin(&["schema", "infer", "-", "--title", "T"], br#"{"a": 1}"#);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("\"title\": \"T\""), "{stdout}");
+
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas/minimax/video.json");
+    let text = std::fs::read(&schema).unwrap();
+    let schema_arg = schema.to_string_lossy().into_owned();
+    let (code, stdout, stderr) = with_stdin(&["schema", "diff", "-", &schema_arg], &text);
+    assert_eq!((code, stdout.as_str()), (0, ""), "{stderr}");
+    let (code, _, stderr) = with_stdin(
+        &["schema", "update", "--check", &schema_arg, "-"],
+        br#"{"id": "1", "brandNewFieldZq": 1}"#,
+    );
+    assert_eq!(code, 4, "{stderr}");
+    let (code, _, stderr) = with_stdin(&["schema", "update", "-", &schema_arg], b"{}");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("cannot be `-`"), "{stderr}");
+}

@@ -93,7 +93,8 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn schema_source() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas/minimax/videos.json")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/schema-cases/standalone/minimax-videos.json")
 }
 
 /// A sample that changes `schemas/minimax/videos.json`.

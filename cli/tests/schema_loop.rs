@@ -134,6 +134,25 @@ fn schema(name: &str) -> PathBuf {
     root().join("tests/schema-fixtures").join(name)
 }
 
+/// A schema file as every tool reads it: its cross-file references
+/// (`../flex.json#/definitions/FlexText`, `video.json`) resolved into one
+/// self-contained document, as pretty text.
+fn resolved_text(path: &Path) -> String {
+    let resolved = vidapi::schema::resolve::resolve_file(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::to_string_pretty(&resolved.value).unwrap()
+}
+
+/// The files a schema file takes definitions from (other than itself).
+fn referred_files(path: &Path) -> Vec<PathBuf> {
+    let resolved = vidapi::schema::resolve::resolve_file(path).unwrap();
+    resolved
+        .imported
+        .iter()
+        .map(|(_, origin)| origin.file.clone())
+        .collect()
+}
+
 fn read_json(path: &Path) -> Value {
     serde_json::from_slice(&fs::read(path).unwrap())
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -189,11 +208,16 @@ fn schema_files() -> Vec<String> {
     out
 }
 
-/// A copy of the whole frozen schema tree in a new temporary directory.
+/// A copy of the whole frozen schema tree in a new temporary directory:
+/// the provider folders and the shared files beside them (`flex.json`).
 fn copy_schemas() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for provider in fs::read_dir(root().join("tests/schema-fixtures")).unwrap() {
         let provider = provider.unwrap().path();
+        if provider.is_file() && provider.extension().is_some_and(|e| e == "json") {
+            fs::copy(&provider, dir.path().join(provider.file_name().unwrap())).unwrap();
+            continue;
+        }
         // Provider folders only: `diff/` and `update/` hold other test data.
         let name = provider.file_name().unwrap();
         if !provider.is_dir() || !root().join("schemas").join(name).is_dir() {
@@ -293,7 +317,7 @@ fn drift_update_regenerate(case: &Case) {
     assert_eq!(found.code, 4, "{what}: {found:?}");
     let findings = lines(&found.stdout);
     assert!(!findings.is_empty(), "{what}");
-    let original_text = fs::read_to_string(schema(case.schema)).unwrap();
+    let original_text = resolved_text(&schema(case.schema));
     let before = vidapi::drift::Schema::parse(&original_text)
         .unwrap()
         .check(case.provider, &sample);
@@ -316,12 +340,18 @@ fn drift_update_regenerate(case: &Case) {
         assert!(change.contains(": "), "{what}: {change}");
         assert!(change.contains(" → "), "{what}: no Rust type in {change}");
     }
+    // stderr names each file written: the schema file or one holding a
+    // definition it uses.
     assert!(
-        updated.stderr.contains(&file.display().to_string()),
+        std::iter::once(file.clone())
+            .chain(referred_files(&file))
+            .any(|f| updated
+                .stderr
+                .contains(&format!("{}: written", f.display()))),
         "{what}: {}",
         updated.stderr
     );
-    let updated_text = fs::read_to_string(&file).unwrap();
+    let updated_text = resolved_text(&file);
     assert_ne!(updated_text, original_text, "{what}: nothing written");
     // Every place a finding names is a place the update changed.
     let changed: Vec<&str> = changes
@@ -337,9 +367,17 @@ fn drift_update_regenerate(case: &Case) {
             updated.stdout
         );
     }
-    // Only the one file changed.
+    // Only the file and the files holding the definitions it uses (a list's
+    // `Video` lives in video.json) changed; the shared leaves never do.
+    let may_change = referred_files(&file);
+    assert_eq!(
+        fs::read(tree.path().join("flex.json")).unwrap(),
+        fs::read(root().join("tests/schema-fixtures/flex.json")).unwrap(),
+        "{what}: flex.json changed"
+    );
     for other in schema_files() {
-        if other != case.schema {
+        let path = vidapi::schema::resolve::absolute(&tree.path().join(&other));
+        if other != case.schema && !may_change.contains(&path) {
             assert_eq!(
                 fs::read(tree.path().join(&other)).unwrap(),
                 fs::read(schema(&other)).unwrap(),
@@ -369,7 +407,7 @@ fn drift_update_regenerate(case: &Case) {
     assert_eq!(again.code, 0, "{what}: {again:?}");
     assert_eq!(again.stdout, "", "{what}: the second update changed more");
     assert_eq!(
-        fs::read_to_string(&file).unwrap(),
+        resolved_text(&file),
         updated_text,
         "{what}: the second update rewrote the file"
     );
@@ -490,11 +528,13 @@ fn update_check_on_an_untouched_copy_exits_4_and_writes_nothing() {
         let list = list.as_array().unwrap();
         assert_eq!(list.len(), lines(&check.stdout).len(), "{}", case.fixture);
         for change in list {
-            for field in ["at", "pointer", "change", "rust_type"] {
+            for field in ["at", "file", "pointer", "change", "rust_type"] {
                 assert!(change[field].is_string(), "{}: {change}", case.fixture);
             }
             let pointer = change["pointer"].as_str().unwrap();
-            let schema_value = read_json(&file);
+            // The file holding the node: the schema file, or the one that
+            // holds a definition it uses.
+            let schema_value = read_json(Path::new(change["file"].as_str().unwrap()));
             // The pointer names a node of the file (an added property's
             // parent exists before the update; the node itself after it).
             let parent = &pointer[..pointer.rfind('/').unwrap_or(0)];
@@ -515,10 +555,16 @@ fn update_check_on_an_untouched_copy_exits_4_and_writes_nothing() {
         );
     }
     let mut count = 0;
-    for provider in fs::read_dir(tree.path()).unwrap() {
-        count += fs::read_dir(provider.unwrap().path()).unwrap().count();
+    for entry in fs::read_dir(tree.path()).unwrap() {
+        let entry = entry.unwrap().path();
+        count += if entry.is_dir() {
+            fs::read_dir(entry).unwrap().count()
+        } else {
+            1
+        };
     }
-    assert_eq!(count, schema_files().len());
+    // The provider files and the shared flex.json.
+    assert_eq!(count, schema_files().len() + 1);
 }
 
 /// Runs `schema update` (and `--check`) with bad input: exit 1, stderr
@@ -612,10 +658,15 @@ fn bad_input_exits_1_names_the_file_and_leaves_the_schema_untouched() {
     assert!(!absent.exists());
 
     // A `$ref` to a definition the file does not have.
-    let original = fs::read_to_string(schema("minimax/videos.json")).unwrap();
-    let dangling = original.replacen("\"#/definitions/FlexBool\"", "\"#/definitions/Missing\"", 1);
-    assert_ne!(dangling, original);
-    let bad_ref = dir.path().join("dangling-ref.json");
+    let original = fs::read_to_string(&videos).unwrap();
+    let video = fs::read_to_string(schema("minimax/video.json")).unwrap();
+    let dangling = video.replacen(
+        "\"../flex.json#/definitions/FlexBool\"",
+        "\"#/definitions/Missing\"",
+        1,
+    );
+    assert_ne!(dangling, video);
+    let bad_ref = tree.path().join("minimax/dangling-ref.json");
     fs::write(&bad_ref, &dangling).unwrap();
     refused(&bad_ref, &later, &bad_ref, "dangling $ref");
     let out = vidapi(&[
@@ -768,16 +819,17 @@ fn diff_of_a_schema_with_itself_is_empty() {
 
 #[test]
 fn removing_a_property_is_breaking() {
-    let original = read_json(&schema("pixverse/videos.json"));
-    let mut edited = original.clone();
-    let properties = edited["definitions"]["Video"]["properties"]
-        .as_object_mut()
-        .unwrap();
+    // `Video` is written once, as the root of video.json: removed there, the
+    // property is gone from the list's items too.
+    let tree = copy_schemas();
+    let video = tree.path().join("pixverse/video.json");
+    let mut edited = read_json(&video);
+    let properties = edited["properties"].as_object_mut().unwrap();
     let removed = properties.keys().next().unwrap().clone();
     properties.remove(&removed);
+    fs::write(&video, serde_json::to_string_pretty(&edited).unwrap()).unwrap();
+    let file = tree.path().join("pixverse/videos.json");
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("videos.json");
-    fs::write(&file, serde_json::to_string_pretty(&edited).unwrap()).unwrap();
 
     let out = vidapi(&[
         "--json".as_ref(),
@@ -928,7 +980,7 @@ fn every_sample_of_a_schema_folded_in_at_once() {
         args.extend(paths.iter().map(|p| p.as_os_str()));
         let out = vidapi(&args);
         assert_eq!(out.code, 0, "{name}: {out:?}");
-        let text = fs::read_to_string(&file).unwrap();
+        let text = resolved_text(&file);
         let value: Value = serde_json::from_str(&text).unwrap();
         let compiled = vidapi::drift::Schema::parse(&text).unwrap();
         for ((sample_name, provider), path) in samples.iter().zip(&paths) {
@@ -941,7 +993,7 @@ fn every_sample_of_a_schema_folded_in_at_once() {
         args.insert(2, "--check".as_ref());
         let check = vidapi(&args);
         assert_eq!(check.code, 0, "{name}: {check:?}");
-        assert_eq!(fs::read_to_string(&file).unwrap(), text, "{name}");
+        assert_eq!(resolved_text(&file), text, "{name}");
     }
     assert!(folded > 30, "{folded}");
     codegen::generate(tree.path())
@@ -1024,4 +1076,137 @@ fn update_refuses_to_drop_structure_without_allow_breaking() {
         written["properties"]["data"].get("items").is_none(),
         "{written}"
     );
+}
+
+/// A sample `levels` objects deep: `{"d":{"d":…{"d":1}}}`.
+fn deep_sample(levels: usize) -> String {
+    format!("{}1{}", "{\"d\":".repeat(levels), "}".repeat(levels))
+}
+
+/// Every schema vidapi writes it can read back: a sample deep enough to
+/// make a schema past serde_json's nesting limit is refused (exit 1, naming
+/// the depth) by `infer` and by `update`, which then writes nothing; a
+/// shallower one is written and reads back.
+#[test]
+fn schemas_too_deep_to_read_back_are_never_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = dir.path().join("deep.json");
+    fs::write(&deep, deep_sample(64)).unwrap();
+    let out = vidapi(&[
+        "schema".as_ref(),
+        "infer".as_ref(),
+        deep.as_os_str(),
+        "--title".as_ref(),
+        "Deep".as_ref(),
+    ]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(out.stdout, "");
+    assert!(out.stderr.contains("levels deep"), "{}", out.stderr);
+
+    let tree = copy_schemas();
+    let file = tree.path().join("useapi/error.json");
+    let before = fs::read(&file).unwrap();
+    let sample = dir.path().join("error-deep.json");
+    fs::write(
+        &sample,
+        format!("{{\"error\":\"x\",\"nested\":{}}}", deep_sample(64)),
+    )
+    .unwrap();
+    let out = vidapi(&[
+        "schema".as_ref(),
+        "update".as_ref(),
+        file.as_os_str(),
+        sample.as_os_str(),
+    ]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("levels deep"), "{}", out.stderr);
+    assert_eq!(fs::read(&file).unwrap(), before);
+
+    // Shallow enough: written, and every reader takes it back.
+    fs::write(
+        &sample,
+        format!("{{\"error\":\"x\",\"nested\":{}}}", deep_sample(20)),
+    )
+    .unwrap();
+    let out = vidapi(&[
+        "schema".as_ref(),
+        "update".as_ref(),
+        file.as_os_str(),
+        sample.as_os_str(),
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let check = vidapi(&[
+        "schema".as_ref(),
+        "update".as_ref(),
+        "--check".as_ref(),
+        file.as_os_str(),
+        sample.as_os_str(),
+    ]);
+    assert_eq!(check.code, 0, "{check:?}");
+    codegen::generate(tree.path()).unwrap();
+}
+
+/// `update` and `diff` give one verdict: a change `diff` calls breaking for
+/// the Rust API (`null` for an array that may not be null: the field's
+/// `Vec` becomes `Option<Vec>`, though the old type reads a missing array
+/// already) is refused by `update` without `--allow-breaking` (exit 4,
+/// naming the change and the flag, nothing written), and written with it;
+/// `diff` of that write exits 4 too.
+#[test]
+fn update_refuses_what_diff_calls_breaking() {
+    let tree = copy_schemas();
+    let file = tree.path().join("useapi/things.json");
+    let original = r##"{
+  "$schema": "http://json-schema.org/draft-07/schema#",
+  "title": "Things",
+  "type": "object",
+  "properties": {
+    "tags": {
+      "type": "array",
+      "items": {
+        "$ref": "../flex.json#/definitions/FlexText"
+      }
+    }
+  }
+}
+"##;
+    fs::write(&file, original).unwrap();
+    let old = tree.path().join("useapi/things-old.json");
+    fs::write(&old, original).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let sample = dir.path().join("tags-null.json");
+    fs::write(&sample, r#"{"tags": null}"#).unwrap();
+    let refused = vidapi(&[
+        "schema".as_ref(),
+        "update".as_ref(),
+        file.as_os_str(),
+        sample.as_os_str(),
+    ]);
+    assert_eq!(refused.code, 4, "{refused:?}");
+    assert!(
+        refused.stderr.contains("refused: (root).tags"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused.stderr.contains("--allow-breaking"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        original,
+        "nothing written"
+    );
+
+    let forced = vidapi(&[
+        "schema".as_ref(),
+        "update".as_ref(),
+        "--allow-breaking".as_ref(),
+        file.as_os_str(),
+        sample.as_os_str(),
+    ]);
+    assert_eq!(forced.code, 0, "{forced:?}");
+    assert_ne!(fs::read_to_string(&file).unwrap(), original);
+    assert!(diff_is_consistent(&old, &file, "forced update"));
 }

@@ -469,6 +469,13 @@ fn decode_redacted<T: DeserializeOwned + Observed>(
 /// The error, with the JSON path where decoding failed. Only on failure is
 /// the body decoded a second time, to track the path.
 fn with_path<T: DeserializeOwned>(json: &[u8], error: serde_json::Error) -> String {
+    if error.is_syntax() {
+        // An object key serde cannot read (a lone surrogate escape such as
+        // `"\ud800"`; the JSON grammar allows it): named as sent.
+        if let Some(key) = key_at(json, error.line(), error.column()) {
+            return format!("the key {key} cannot be read as text: {error}");
+        }
+    }
     if !error.is_data() {
         return error.to_string();
     }
@@ -479,6 +486,49 @@ fn with_path<T: DeserializeOwned>(json: &[u8], error: serde_json::Error) -> Stri
         }
         _ => error.to_string(),
     }
+}
+
+/// The raw text of the object key whose string holds the 1-based `line`
+/// and `column` of `json`, if a key does.
+fn key_at(json: &[u8], line: usize, column: usize) -> Option<String> {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        json.iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .nth(line - 2)
+            .map(|(i, _)| i + 1)?
+    };
+    let at = (line_start + column).saturating_sub(1).min(json.len());
+    // The string literal around `at`: found by walking from the start,
+    // tracking quotes and escapes.
+    let (mut start, mut in_string, mut escaped) = (None, false, false);
+    for (i, &b) in json.iter().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => {
+                    in_string = false;
+                    let begin = start?;
+                    if (begin..=i).contains(&at) {
+                        let rest = json[i + 1..].iter().find(|c| !c.is_ascii_whitespace());
+                        return (rest == Some(&b':'))
+                            .then(|| String::from_utf8_lossy(&json[begin..=i]).into_owned());
+                    }
+                }
+                _ => {}
+            }
+        } else if b == b'"' {
+            in_string = true;
+            start = Some(i);
+        }
+        if i > at && !in_string {
+            return None;
+        }
+    }
+    None
 }
 
 /// Most distinct findings a client keeps, so that a provider sending a new

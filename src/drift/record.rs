@@ -339,13 +339,27 @@ fn value_example(value: &Value) -> String {
 /// hold the value, else the text as sent (a number beyond `f64`, nesting
 /// deeper than serde's limit, a lone surrogate), bounded.
 fn source_example(raw: &[u8]) -> String {
-    if raw.len() <= EXAMPLE_KEEP
-        && let Ok(value) = serde_json::from_slice::<Value>(raw)
-    {
-        return keep(&value.to_string());
-    }
+    // The bytes as sent, with only the whitespace between tokens taken out:
+    // never re-rendered through a parsed value, which would show `-0` as
+    // `-0.0`, `1e3` as `1000.0` and `"\u0041"` as `"A"`.
     let end = raw.len().min(EXAMPLE_KEEP);
-    keep(String::from_utf8_lossy(&raw[..end]).trim())
+    let mut out = Vec::with_capacity(end);
+    let (mut in_string, mut escaped) = (false, false);
+    for &b in &raw[..end] {
+        if in_string {
+            out.push(b);
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else if !b.is_ascii_whitespace() {
+            in_string = b == b'"';
+            out.push(b);
+        }
+    }
+    keep(String::from_utf8_lossy(&out).trim())
 }
 
 #[cfg(test)]

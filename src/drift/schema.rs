@@ -55,7 +55,8 @@ impl Types {
         match value {
             Value::Null => Types::NULL,
             Value::Bool(_) => Types::BOOLEAN,
-            Value::Number(n) if n.is_f64() => Types::NUMBER,
+            // An integer beyond `i64` is a number: `FlexInt` cannot hold it.
+            Value::Number(n) if !n.is_i64() => Types::NUMBER,
             Value::Number(_) => Types::INTEGER,
             Value::String(_) => Types::STRING,
             Value::Array(_) => Types::ARRAY,
@@ -290,6 +291,9 @@ impl Scalar<'_> {
     pub fn types(&self) -> Types {
         match self {
             Scalar::Bool(_) => Types::BOOLEAN,
+            // Beyond `i64` (up to `u64::MAX`): a number, as the scan says;
+            // `FlexInt` cannot hold it.
+            Scalar::Int(v) if i64::try_from(*v).is_err() => Types::NUMBER,
             Scalar::Int(_) => Types::INTEGER,
             Scalar::Float(_) => Types::NUMBER,
             Scalar::Text(_) => Types::STRING,

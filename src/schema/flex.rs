@@ -67,6 +67,25 @@ impl Flex {
         }
     }
 
+    /// Whether moving a field from `self` to `to` keeps every caller that
+    /// reads it through `vidapi::wire::Tolerant` compiling with the same
+    /// answers for the values both read: the widenings `schema update`
+    /// writes (`FlexBool` → `FlexInt` → `FlexNumber` → `FlexText`, and
+    /// `NullableText` → `FlexText`).
+    pub fn widens_to(self, to: Flex) -> bool {
+        let rank = |f: Flex| match f {
+            Flex::Bool => Some(0),
+            Flex::Int => Some(1),
+            Flex::Number => Some(2),
+            Flex::Text => Some(3),
+            Flex::NullableText => None,
+        };
+        match (self, to) {
+            (Flex::NullableText, Flex::Text) => true,
+            (a, b) => matches!((rank(a), rank(b)), (Some(x), Some(y)) if x < y),
+        }
+    }
+
     /// The tolerant definition called `name`, if it is one.
     pub fn from_name(name: &str) -> Option<Flex> {
         Flex::ALL.into_iter().find(|f| f.name() == name)

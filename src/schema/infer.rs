@@ -61,7 +61,107 @@ pub fn infer(samples: &[Value], title: &str) -> Value {
         }
     }
     root.insert("definitions".to_string(), Value::Object(defs));
-    Value::Object(root)
+    let mut root = Value::Object(root);
+    let mut taken: Vec<String> = std::iter::once(type_word(title))
+        .chain(Flex::ALL.iter().map(|f| f.name().to_string()))
+        .collect();
+    name_objects(&mut root, &type_word(title), &mut taken);
+    root
+}
+
+/// A name as typify spells a type: words (split at anything not a letter or
+/// digit, and where a lowercase letter meets an uppercase one), each
+/// capitalised, joined; `Field` for a key with no letter or digit, and an
+/// `X` before a leading digit.
+fn type_word(name: &str) -> String {
+    let mut words: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if !c.is_ascii_alphanumeric() {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            previous_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && previous_lower && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        current.push(c);
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    let mut out: String = words
+        .iter()
+        .map(|w| {
+            let mut chars = w.chars();
+            let first = chars.next().map(|c| c.to_ascii_uppercase());
+            first
+                .into_iter()
+                .chain(chars.map(|c| c.to_ascii_lowercase()))
+                .collect::<String>()
+        })
+        .collect();
+    if out.is_empty() {
+        out = "Field".to_string();
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, 'X');
+    }
+    out
+}
+
+/// Gives every object schema below `node` a `title` unique across the
+/// whole schema (compared without case, as typify may re-case it): its
+/// parent's type name and its own key (`RootAB`), with `2`, `3`, … appended
+/// when that is taken. typify names an inline object after its `title`, so
+/// keys that differ only in case or punctuation (`a-b`, `a_b`, `A B`), keys
+/// with no letters (`""`, `_`, `-`) and keys that repeat the root's name
+/// never collapse two objects into one struct.
+fn name_objects(node: &mut Value, parent: &str, taken: &mut Vec<String>) {
+    let Some(map) = node.as_object_mut() else {
+        return;
+    };
+    if let Some(Value::Object(props)) = map.get_mut("properties") {
+        for (key, child) in props.iter_mut() {
+            let base = format!("{parent}{}", type_word(key));
+            let name = claim(&base, child, taken);
+            name_objects(child, &name, taken);
+        }
+    }
+    if let Some(items) = map.get_mut("items") {
+        let base = format!("{parent}Item");
+        let name = claim(&base, items, taken);
+        name_objects(items, &name, taken);
+    }
+}
+
+/// Titles `node` with a free name built on `base` when it is an object
+/// schema with properties; returns the name its children build on.
+fn claim(base: &str, node: &mut Value, taken: &mut Vec<String>) -> String {
+    let is_object = node.get("properties").is_some_and(Value::is_object);
+    let name = (1..)
+        .map(|n| {
+            if n == 1 {
+                base.to_string()
+            } else {
+                format!("{base}{n}")
+            }
+        })
+        .find(|candidate| !taken.iter().any(|t| t.eq_ignore_ascii_case(candidate)))
+        .unwrap_or_else(|| unreachable!("an unbounded range always has a free name"));
+    if is_object {
+        taken.push(name.clone());
+        if let Some(map) = node.as_object_mut() {
+            let old = std::mem::take(map);
+            map.insert("title".to_string(), Value::from(name.clone()));
+            map.extend(old);
+        }
+    }
+    name
 }
 
 /// Everything seen at one place of the samples, merged.
@@ -495,7 +595,7 @@ mod tests {
         );
         assert_eq!(
             prop(&schema, "o"),
-            json!({"description": SEEN, "type": "array", "items": {"type": "object", "properties": {
+            json!({"description": SEEN, "type": "array", "items": {"title": "TOItem", "type": "object", "properties": {
                 "x": leaf("FlexInt"), "y": leaf("FlexText")}}})
         );
         assert_eq!(
@@ -509,8 +609,8 @@ mod tests {
         let schema = infer(&[json!({"a": {"b": {"c": 1}}, "empty": {}})], "T");
         assert_eq!(
             prop(&schema, "a"),
-            json!({"description": SEEN, "type": "object", "properties": {
-                "b": {"description": SEEN, "type": "object", "properties": {"c": leaf("FlexInt")}}}})
+            json!({"title": "TA", "description": SEEN, "type": "object", "properties": {
+                "b": {"title": "TAB", "description": SEEN, "type": "object", "properties": {"c": leaf("FlexInt")}}}})
         );
         assert_eq!(
             prop(&schema, "empty"),
@@ -612,6 +712,45 @@ mod tests {
         assert_eq!(json, keys);
         let n = fields.iter().find(|f| f.2 == "n").unwrap();
         assert_eq!(n.1, "::std::option::Option<crate::wire::FlexNumber>");
+    }
+
+    /// Inline objects under keys that typify would name alike get distinct
+    /// types, each with its own fields (issue 23's cases).
+    #[test]
+    fn inline_object_names_never_collide() {
+        let sample = json!({
+            "a-b": {"x": 1}, "a_b": {"y": "s"}, "A B": {"z": true},
+            "": {"empty": 1}, "_": {"under": 1}, "-": {"dash": 1},
+            "t": {"t": {"deep": 1}}, "T": {"upper": 1},
+            "list": [{"i": 1}], "list_item": {"j": 1}
+        });
+        let schema = infer(std::slice::from_ref(&sample), "T");
+        assert_eq!(check(&schema), Ok(()));
+        let file = crate::schema::tests::generated(&schema).unwrap();
+        let mut structs: Vec<String> = file
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                syn::Item::Struct(s) => Some(s.ident.to_string()),
+                _ => None,
+            })
+            .collect();
+        structs.sort();
+        let count = structs.len();
+        structs.dedup();
+        assert_eq!(structs.len(), count, "{structs:?}");
+        // The root and one struct per object in the sample.
+        assert_eq!(count, 1 + 11, "{structs:?}");
+        for field in [
+            "x", "y", "z", "empty", "under", "dash", "deep", "upper", "i", "j",
+        ] {
+            let holder = structs.iter().find(|name| {
+                crate::schema::tests::struct_fields(&file, name)
+                    .iter()
+                    .any(|f| f.2 == field)
+            });
+            assert!(holder.is_some(), "{field} lost: {structs:?}");
+        }
     }
 
     #[test]

@@ -30,6 +30,7 @@ mod flex;
 mod infer;
 mod node;
 mod request;
+pub mod resolve;
 mod rust_type;
 mod update;
 
@@ -309,13 +310,14 @@ pub fn to_file_text(schema: &Value) -> String {
 }
 
 /// The JSON type name of a value: `null`, `boolean`, `integer` (an integer
-/// literal), `number` (any other number, `12.0` included), `string`, `array`
-/// or `object`.
+/// literal in `i64` range, what `FlexInt` holds), `number` (any other
+/// number, `12.0` and integers up to `u64::MAX` included), `string`, `array`
+/// or `object`. `vidapi drift` names types the same way.
 pub fn json_type(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(n) if n.is_i64() => "integer",
         Value::Number(_) => "number",
         Value::String(_) => "string",
         Value::Array(_) => "array",

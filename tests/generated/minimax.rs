@@ -53,7 +53,7 @@ pub struct FilesQuery {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: ::std::option::Option<u32>,
 }
-///One video of a MiniMax (hailuoai.video) account as useapi.net lists it, and as `GET /v1/minimax/videos/{videoId}` answers it (later docs; `video.json` is that answer, with this definition as its root). The docs say every field is optional.
+///One video of a MiniMax (hailuoai.video) account as useapi.net lists it (each item of videos.json, which refers to this file's root), and as `GET /v1/minimax/videos/{videoId}` answers it (later docs). The docs say every field is optional.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct Video {
     ///Whether MiniMax allows retrying the generation.

@@ -53,7 +53,7 @@ pub struct SchedulerAvailable {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub executing: ::std::option::Option<::std::vec::Vec<ScheduledJob>>,
 }
-///One PixVerse video as useapi.net lists it, including those still queued or generating, and as `GET /v2/pixverse/videos/{video_id}` answers it once completed (later docs; `video.json` is that answer, with this definition as its root). Every field is optional.
+///One PixVerse video as useapi.net lists it (each item of videos.json, which refers to this file's root), including those still queued or generating, and as `GET /v2/pixverse/videos/{video_id}` answers it once completed (later docs). Every field is optional.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct Video {
     ///PixVerse account id.

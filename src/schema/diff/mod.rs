@@ -407,6 +407,34 @@ impl<'a> Differ<'a> {
             (Node::Flex(a), Node::Flex(b)) if a == b => {
                 self.wire_types(at, old_inner, new_inner, *a)
             }
+            // Every `Flex*` type implements `wire::Tolerant` and decodes
+            // every JSON value: code that reads the field through the trait
+            // (the crate's accessors do) keeps compiling and decoding keeps
+            // succeeding, so the widenings `schema update` writes are
+            // additive, not breaking.
+            (Node::Flex(a), Node::Flex(b)) if a.widens_to(*b) => {
+                self.nullability(at, old, new);
+                // Decoding as `type_change` judges it: by the JSON types
+                // each side takes without counting them as drift.
+                let before = accepted(old, self.old_root);
+                let after = accepted(new, self.new_root);
+                let decoding = if before.iter().all(|t| after.contains(t)) {
+                    Effect::Additive
+                } else {
+                    Effect::Breaking
+                };
+                self.report(
+                    at,
+                    "type-widened",
+                    Effect::Additive,
+                    decoding,
+                    format!(
+                        "{} → {}: the field's Rust type changes; code reading it through `vidapi::wire::Tolerant` keeps compiling",
+                        a.name(),
+                        b.name()
+                    ),
+                );
+            }
             (Node::Ref(a), Node::Ref(b)) => {
                 self.nullability(at, old, new);
                 if a != b {

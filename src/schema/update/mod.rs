@@ -66,8 +66,14 @@ impl Change {
     /// Whether the change alters the generated Rust API in a way callers
     /// must adapt to.
     pub fn is_breaking(&self) -> bool {
-        match self.kind {
-            ChangeKind::WidenedType { .. } => true,
+        match &self.kind {
+            // Between two `Flex*` types the accessors' trait keeps callers
+            // compiling (see `Flex::widens_to`); anything else changes the
+            // Rust type under them.
+            ChangeKind::WidenedType { from, to } => !matches!(
+                (Flex::from_name(from), Flex::from_name(to)),
+                (Some(a), Some(b)) if a.widens_to(b)
+            ),
             // typify writes a non-nullable optional array as a bare `Vec`.
             ChangeKind::MadeNullable => self.rust_type.starts_with("Option<Vec<"),
             _ => false,
@@ -86,6 +92,10 @@ impl fmt::Display for Change {
             ChangeKind::WidenedType { from, to } if to == ANY => write!(
                 f,
                 "{at}: {from} → any JSON value, because a sample has another shape (breaking: the Rust type changes) → {rust}"
+            ),
+            ChangeKind::WidenedType { from, to } if !self.is_breaking() => write!(
+                f,
+                "{at}: {from} → {to}, because {from} cannot read a sample (read it through `wire::Tolerant`) → {rust}"
             ),
             ChangeKind::WidenedType { from, to } => write!(
                 f,
