@@ -434,6 +434,72 @@ impl Error {
     }
 }
 
+/// What a refused or failed create call means for the job, from the
+/// statuses useapi.net documents for its create endpoints
+/// ([`Error::create_refusal`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateRefusal {
+    /// 412: the account is out of credits; another account may take the job.
+    OutOfCredits,
+    /// 422: the prompt was moderated; the job failed and must not be sent again.
+    Moderated,
+    /// 429: no free capacity right now; the same job may be sent again later.
+    NoCapacity,
+    /// 596: the account is on hold (possibly for hours); stop using it.
+    OnHold,
+    /// 502 or 504: upstream busy. The job may have been accepted all the
+    /// same (useapi.net warns of it), so it is not safe to send it again
+    /// before finding out ([`Error::is_ambiguous`]).
+    Busy,
+}
+
+impl std::fmt::Display for CreateRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            CreateRefusal::OutOfCredits => "out of credits",
+            CreateRefusal::Moderated => "moderated",
+            CreateRefusal::NoCapacity => "no free capacity",
+            CreateRefusal::OnHold => "account on hold",
+            CreateRefusal::Busy => "upstream busy",
+        })
+    }
+}
+
+impl Error {
+    /// What this error, the answer to a create call, means for the job
+    /// (412, 422, 429, 596, 502/504); `None` for any other error.
+    pub fn create_refusal(&self) -> Option<CreateRefusal> {
+        match self {
+            Error::RateLimited { .. } => Some(CreateRefusal::NoCapacity),
+            Error::Api { status, .. } => match status {
+                412 => Some(CreateRefusal::OutOfCredits),
+                422 => Some(CreateRefusal::Moderated),
+                429 => Some(CreateRefusal::NoCapacity),
+                596 => Some(CreateRefusal::OnHold),
+                502 | 504 => Some(CreateRefusal::Busy),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Whether a request that ended with this error may have been carried
+    /// out all the same: a 502 or 504 (upstream busy after it may have
+    /// accepted), a timeout, or a connection that failed once the request
+    /// could have been sent. A refusal with any other status, a failure to
+    /// connect and an error before any request are not ambiguous.
+    pub fn is_ambiguous(&self) -> bool {
+        match self {
+            Error::Api { status, .. } => matches!(status, 502 | 504),
+            Error::Timeout { .. } => true,
+            Error::Transport { connect, .. } => !connect,
+            Error::Decode { .. } | Error::BodyTooLarge { .. } => true,
+            _ => false,
+        }
+    }
+}
+
 /// A provider's failure answer before it is classified into an [`Error`].
 #[derive(Debug)]
 pub(crate) struct Failure {

@@ -257,6 +257,50 @@ impl MiniMax<'_> {
     }
 }
 
+impl MiniMax<'_> {
+    /// `POST /v1/minimax/videos/create`: starts one video. Never retried:
+    /// a create costs credits, and MiniMax may have accepted the job even
+    /// when it answers 502 or 504 ([`Error::create_refusal`](crate::Error::create_refusal)
+    /// and [`Error::is_ambiguous`](crate::Error::is_ambiguous) tell what an
+    /// error means for the job). The answer's id: [`CreatedVideo::video_id`].
+    pub fn create(&self, body: &CreateVideoRequest) -> Result<CreatedVideo> {
+        let request = Request::post(CREATE_VIDEO, "/v1/minimax/videos/create")
+            .json(body)?
+            .retried(false);
+        self.transport.send(request)
+    }
+
+    /// `GET /v1/minimax/scheduler/available`: the jobs running for the
+    /// token's MiniMax accounts (with the `replyRef` each was created with)
+    /// and each account's capacity.
+    pub fn scheduler_available(&self) -> Result<SchedulerAvailable> {
+        let request = Request::get(SCHEDULER_AVAILABLE, "/v1/minimax/scheduler/available");
+        self.transport.send(request)
+    }
+}
+
+const CREATE_VIDEO: Endpoint = Endpoint::new(Provider::MiniMax, "create video");
+const SCHEDULER_AVAILABLE: Endpoint = Endpoint::new(Provider::MiniMax, "scheduler available");
+
+impl CreatedVideo {
+    /// The new video's id: useapi.net's composite `videoId` when the answer
+    /// has one (what the lookup takes), else MiniMax's own `data.id`.
+    pub fn video_id(&self) -> Option<&str> {
+        wire::text(&self.video_id).or_else(|| self.data.as_ref().and_then(|d| wire::text(&d.id)))
+    }
+}
+
+impl AccountCapacity {
+    /// How many more videos the account can start now: `available`, else
+    /// `maxJobs - executing`; `None` when the answer says neither.
+    pub fn free(&self) -> Option<i64> {
+        wire::int(&self.available).or_else(|| {
+            let max = wire::int(&self.max_jobs)?;
+            Some(max - wire::int(&self.executing).unwrap_or(0))
+        })
+    }
+}
+
 /// Whether `id` is useapi.net's composite video id
 /// (`user:…-minimax:…-video:…`), the id [`MiniMax::video`] takes; MiniMax's
 /// own short id (`video_id_#2`, what a listed video's `id` holds) is not.

@@ -232,6 +232,38 @@ impl PixVerse<'_> {
     }
 }
 
+impl PixVerse<'_> {
+    /// `POST /v2/pixverse/videos/create` (the current path, revised May
+    /// 2026): starts one video. Never retried: a create costs credits
+    /// ([`Error::create_refusal`](crate::Error::create_refusal) tells what a
+    /// refusal means for the job). The answer's id: [`CreatedVideo::video_id`].
+    pub fn create(&self, body: &CreateVideoRequest) -> Result<CreatedVideo> {
+        let endpoint = Endpoint::new(Provider::PixVerse, "create video");
+        let request = Request::post(endpoint, "/v2/pixverse/videos/create")
+            .json(body)?
+            .retried(false);
+        self.transport.send(request)
+    }
+}
+
+impl CreatedVideo {
+    /// The new video's composite id, what [`PixVerse::video`] takes.
+    pub fn video_id(&self) -> Option<&str> {
+        wire::text(&self.video_id)
+    }
+}
+
+impl AccountCapacity {
+    /// How many more videos the account can start now: `available`, else
+    /// `maxJobs - executing`; `None` when the answer says neither.
+    pub fn free(&self) -> Option<i64> {
+        wire::int(&self.available).or_else(|| {
+            let max = wire::int(&self.max_jobs)?;
+            Some(max - wire::int(&self.executing).unwrap_or(0))
+        })
+    }
+}
+
 /// The account email inside a composite id
 /// (`user:<userid>-pixverse:<email>-video:<n>`), to page that account.
 fn email_in_id(id: &str) -> Option<&str> {
