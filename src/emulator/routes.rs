@@ -1,6 +1,8 @@
 //! The emulated endpoints: auth, parameters and answers as each provider's
 //! docs describe them.
 
+use std::time::Duration;
+
 use serde_json::{Value, json};
 
 use super::data::{Data, MemoriesVideo};
@@ -128,6 +130,9 @@ fn hourone_call(c: &Call<'_>) -> Answer {
 pub(crate) fn answer(data: &Data, base: &str, request: &RecordedRequest) -> Answer {
     let method = request.method.as_str();
     let path = request.path.as_str();
+    if let Some(what) = path.strip_prefix("/emulator/") {
+        return control(data, method, what, request);
+    }
     let hourone_path = hourone_path(path);
     for spec in ENDPOINTS.iter().filter(|spec| spec.method == method) {
         let local = match spec.provider {
@@ -477,5 +482,86 @@ fn hourone(data: &Data, base: &str, request: &RecordedRequest, method: &str, pat
             false => Answer::json(404, &json!({"detail": "Video not found"})),
         },
         _ => Answer::json(405, &json!({"detail": "Method Not Allowed"})),
+    }
+}
+
+/// The emulator's own controls, for shells and other processes (a test in
+/// the same process calls [`Emulator`](super::Emulator)'s methods):
+/// `POST /emulator/after-accept?status=502&times=1` (or `?cut=1`),
+/// `POST /emulator/generation?queued_ms=…&generating_ms=…`,
+/// `POST /emulator/account?provider=minimax&name=…&max_jobs=…&credits=…&hold=true`,
+/// and `GET /emulator/created` (every accepted create).
+fn control(data: &Data, method: &str, what: &str, request: &RecordedRequest) -> Answer {
+    use super::jobs::{Account, AfterAccept, Generation};
+    let number = |name: &str| {
+        request
+            .query_param(name)
+            .and_then(|v| v.parse::<u64>().ok())
+    };
+    let provider = match request.query_param("provider") {
+        Some("pixverse") => Provider::PixVerse,
+        _ => Provider::MiniMax,
+    };
+    match (method, what.trim_end_matches('/')) {
+        ("POST", "after-accept") => {
+            let times = number("times").unwrap_or(1) as usize;
+            let fault = match number("status") {
+                Some(status) => AfterAccept::Status(status as u16),
+                None if request.query_param("cut").is_some() => AfterAccept::Cut,
+                None => return bad_request("after-accept takes status=CODE or cut=1"),
+            };
+            data.jobs.after_accept(times, fault);
+            Answer::json(
+                200,
+                &json!({"after_accept": format!("{fault:?}"), "times": times}),
+            )
+        }
+        ("POST", "generation") => {
+            let ms =
+                |name: &str, default: Duration| number(name).map_or(default, Duration::from_millis);
+            let default = Generation::default();
+            let generation = Generation {
+                queued: ms("queued_ms", default.queued),
+                generating: ms("generating_ms", default.generating),
+            };
+            data.jobs.set_generation(generation);
+            Answer::json(
+                200,
+                &json!({"queued_ms": generation.queued.as_millis() as u64, "generating_ms": generation.generating.as_millis() as u64}),
+            )
+        }
+        ("POST", "account") => {
+            let Some(name) = request.query_param("name") else {
+                return bad_request("account takes name=…");
+            };
+            let account = Account {
+                max_jobs: number("max_jobs").map_or(Account::default().max_jobs, |n| n as u32),
+                credits: number("credits").map(|n| n as u32),
+                on_hold: request.query_param("hold") == Some("true"),
+            };
+            data.jobs.set_account(provider, name, account);
+            Answer::json(200, &json!({"account": name}))
+        }
+        ("GET", "created") => {
+            let created: Vec<Value> = data
+                .jobs
+                .created()
+                .iter()
+                .map(|c| {
+                    json!({
+                        "provider": c.provider.to_string(),
+                        "account": c.account,
+                        "video_id": c.video_id,
+                        "prompt": c.prompt,
+                        "replyRef": c.reply_ref,
+                    })
+                })
+                .collect();
+            Answer::json(200, &json!(created))
+        }
+        _ => Answer::json(
+            404,
+            &json!({"error": format!("no emulator control {method} /emulator/{what}"), "code": 404}),
+        ),
     }
 }
