@@ -277,6 +277,44 @@ impl MiniMax<'_> {
         let request = Request::get(SCHEDULER_AVAILABLE, "/v1/minimax/scheduler/available");
         self.transport.send(request)
     }
+
+    /// `POST /v1/minimax/files/?account=`: uploads a file's raw bytes
+    /// (`content_type` `image/png` or `image/jpeg`; webp may be sent as
+    /// `image/jpeg`). The answer's `fileID` belongs to that account: the
+    /// create that uses it must go there. `account` is required when
+    /// several accounts are configured.
+    pub fn upload(
+        &self,
+        account: Option<&str>,
+        bytes: Vec<u8>,
+        content_type: &'static str,
+    ) -> Result<UploadedFile> {
+        let query = FilesQuery {
+            account: optional_text("account", account)?.map(str::to_owned),
+            ..Default::default()
+        };
+        let request = Request::post(UPLOAD_FILE, "/v1/minimax/files/")
+            .query(&query)?
+            .bytes(bytes, content_type);
+        self.transport.send(request)
+    }
+}
+
+const UPLOAD_FILE: Endpoint = Endpoint::new(Provider::MiniMax, "upload file");
+
+impl UploadedFile {
+    /// The id a create's `fileID` takes.
+    pub fn file_id(&self) -> Option<&str> {
+        wire::text(&self.file_id)
+    }
+
+    /// The account a `fileID` (`user:<id>-minimax:<account>-file:<id>`)
+    /// belongs to.
+    pub fn account(&self) -> Option<&str> {
+        let (_, rest) = self.file_id()?.split_once("-minimax:")?;
+        let (account, _) = rest.rsplit_once("-file:")?;
+        (!account.is_empty()).then_some(account)
+    }
 }
 
 const CREATE_VIDEO: Endpoint = Endpoint::new(Provider::MiniMax, "create video");

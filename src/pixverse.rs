@@ -244,6 +244,38 @@ impl PixVerse<'_> {
             .retried(false);
         self.transport.send(request)
     }
+
+    /// `POST /v2/pixverse/files/?email=` (Dec 2024): uploads a file's raw
+    /// bytes as `content_type`. An upload is usable from any of the user's
+    /// PixVerse accounts; [`UploadedFiles::frame_path`] is what a create's
+    /// `first_frame_path` takes.
+    pub fn upload(
+        &self,
+        email: Option<&str>,
+        bytes: Vec<u8>,
+        content_type: &'static str,
+    ) -> Result<UploadedFiles> {
+        let endpoint = Endpoint::new(Provider::PixVerse, "upload file");
+        let mut request = Request::post(endpoint, "/v2/pixverse/files/");
+        if let Some(email) = optional_text("email", email)? {
+            request = request.query(&VideosQuery {
+                email: Some(email.to_owned()),
+                ..Default::default()
+            })?;
+        }
+        self.transport.send(request.bytes(bytes, content_type))
+    }
+}
+
+impl UploadedFiles {
+    /// The uploaded file's path: the first image's `path`, else the
+    /// top-level `path` (video or audio).
+    pub fn frame_path(&self) -> Option<&str> {
+        let image = self.result.as_ref().and_then(|r| r.first());
+        image
+            .and_then(|i| wire::text(&i.path))
+            .or_else(|| wire::text(&self.path))
+    }
 }
 
 impl CreatedVideo {

@@ -304,7 +304,7 @@ fn a_moderated_prompt_fails_the_job_without_a_retry() {
         .plan()
         .unwrap();
     let generator = Generator::new().useapi(&client);
-    let attempt = generator.create_once(&plan, None);
+    let attempt = generator.create_once(&plan, None, None);
     assert!(
         matches!(attempt, Attempt::Refused(CreateRefusal::Moderated, _)),
         "{attempt:?}"
@@ -394,4 +394,88 @@ fn bad_jobs_are_refused_before_anything_is_sent() {
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn png(name: &str) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("vidapi-gen-{name}-{}.png", std::process::id()));
+    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    bytes.extend_from_slice(name.as_bytes());
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn uploads(emulator: &Emulator) -> usize {
+    emulator
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with("/files/"))
+        .count()
+}
+
+#[test]
+fn an_image_is_uploaded_once_per_file_and_account() {
+    let emulator = Emulator::start().unwrap();
+    emulator.set_account(Provider::MiniMax, "second", Account::default());
+    let client = useapi(&emulator);
+    let image = png("once");
+    let mut generator = Generator::new().useapi(&client);
+    let job = |account: &str| Job {
+        image: Some(image.clone()),
+        account: Some(account.into()),
+        ..Job::new(Provider::MiniMax, "the picture, moving")
+    };
+    for account in [MINIMAX_ACCOUNT, MINIMAX_ACCOUNT, "second"] {
+        created(generator.submit(&job(account).plan().unwrap()).unwrap());
+    }
+    assert_eq!(emulator.uploads_on(Provider::MiniMax, MINIMAX_ACCOUNT), 1);
+    assert_eq!(emulator.uploads_on(Provider::MiniMax, "second"), 1);
+    let upload = emulator
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/v1/minimax/files/")
+        .unwrap();
+    assert_eq!(upload.header("content-type"), Some("image/png"));
+    assert_eq!(upload.body, std::fs::read(&image).unwrap(), "the raw bytes");
+    let creates: Vec<_> = emulator
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/videos/create"))
+        .map(|r| r.json().unwrap())
+        .collect();
+    assert!(
+        creates
+            .iter()
+            .all(|c| c["fileID"].as_str().unwrap().contains(&format!(
+                "-minimax:{}-file:",
+                c["account"].as_str().unwrap()
+            ))),
+        "each create uses its own account's file: {creates:?}"
+    );
+    let _ = std::fs::remove_file(image);
+}
+
+#[test]
+fn a_pixverse_upload_serves_every_account() {
+    let emulator = Emulator::start().unwrap();
+    emulator.set_account(Provider::PixVerse, "two@example.com", Account::default());
+    let client = useapi(&emulator);
+    let image = png("pix");
+    let mut generator = Generator::new().useapi(&client);
+    for email in [PIXVERSE_EMAIL, "two@example.com"] {
+        let job = Job {
+            image: Some(image.clone()),
+            account: Some(email.into()),
+            ..Job::new(Provider::PixVerse, "")
+        };
+        created(generator.submit(&job.plan().unwrap()).unwrap());
+    }
+    assert_eq!(uploads(&emulator), 1);
+    let create = emulator
+        .requests()
+        .into_iter()
+        .find(|r| r.path.ends_with("/videos/create"))
+        .unwrap();
+    assert_eq!(create.json().unwrap()["first_frame_path"], "upload/1.png");
+    assert!(create.json().unwrap().get("prompt").is_none(), "image only");
+    let _ = std::fs::remove_file(image);
 }

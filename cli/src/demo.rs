@@ -142,9 +142,18 @@ pub fn run() -> Result<(), Failure> {
     emulator.after_accept(1, vidapi::emulator::AfterAccept::Status(502));
     let mut generator = Generator::new().useapi(&useapi).hourone(&hour, None);
     let before = creates_sent(&emulator);
+    // A first frame for both, uploaded once to each (raw bytes, POST …/files/).
+    let frame = std::env::temp_dir().join(format!("vidapi-demo-{}.png", std::process::id()));
+    vidapi::fsio::write_atomic(&frame, b"\x89PNG\r\n\x1a\nvidapi demo frame")?;
     let jobs = [
-        Job::new(Provider::MiniMax, "a red kite over the sea"),
-        Job::new(Provider::PixVerse, "a lighthouse at dawn"),
+        Job {
+            image: Some(frame.clone()),
+            ..Job::new(Provider::MiniMax, "a red kite over the sea")
+        },
+        Job {
+            image: Some(frame.clone()),
+            ..Job::new(Provider::PixVerse, "a lighthouse at dawn")
+        },
         Job {
             fields: vec![("source_draft_id".into(), "draft_123".into())],
             ..Job::new(Provider::HourOne, "vidapi demo, generated")
@@ -181,6 +190,7 @@ pub fn run() -> Result<(), Failure> {
             }
         ))?;
     }
+    let _ = std::fs::remove_file(&frame);
     line(&format!(
         "the emulator received {} create calls for the 3 jobs",
         creates_sent(&emulator) - before

@@ -126,6 +126,8 @@ struct State {
     jobs: Vec<Job>,
     after_accept: VecDeque<AfterAccept>,
     generation: Generation,
+    /// Every upload: provider, account (empty when none was named), id.
+    uploads: Vec<(Provider, String, String)>,
 }
 
 /// The emulator's jobs and accounts.
@@ -152,6 +154,7 @@ impl Default for Jobs {
                 jobs: Vec::new(),
                 after_accept: VecDeque::new(),
                 generation: Generation::default(),
+                uploads: Vec::new(),
             }),
         }
     }
@@ -283,6 +286,28 @@ impl Jobs {
         if state.running(provider, &name, now) as u64 >= max_jobs {
             return error(429, "Too many requests: no free capacity, retry later");
         }
+        if let Some(file) = text("fileID") {
+            let known = state
+                .uploads
+                .iter()
+                .any(|(p, _, id)| *p == Provider::MiniMax && *id == file);
+            let theirs = file.contains(&format!("-minimax:{name}-file:"));
+            if !known || !theirs {
+                return error(
+                    400,
+                    &format!("fileID {file} is not a file of account {name}"),
+                );
+            }
+        }
+        if let Some(path) = text("first_frame_path") {
+            let known = state
+                .uploads
+                .iter()
+                .any(|(p, _, id)| *p == Provider::PixVerse && *id == path);
+            if !known {
+                return error(400, &format!("first_frame_path {path} was not uploaded"));
+            }
+        }
         if prompt.contains(MARK_REFUSED) {
             return error(422, "Prompt moderated");
         }
@@ -327,6 +352,79 @@ impl Jobs {
                 _ => Answer::json(200, &json!({ "videoId": video_id })),
             },
         }
+    }
+
+    /// `POST …/files/`: a raw image upload; MiniMax's `fileID` names the
+    /// account it went to, PixVerse's `path` serves every account.
+    pub fn upload(
+        &self,
+        provider: Provider,
+        account: Option<&str>,
+        content_type: Option<&str>,
+        size: usize,
+        base: &str,
+    ) -> Answer {
+        let allowed: &[&str] = match provider {
+            Provider::MiniMax => &["image/png", "image/jpeg"],
+            _ => &["image/png", "image/jpeg", "image/gif", "image/webp"],
+        };
+        let Some(content_type) = content_type.filter(|c| allowed.contains(c)) else {
+            return error(
+                400,
+                &format!("Content-Type must be one of {}", allowed.join(", ")),
+            );
+        };
+        if size == 0 {
+            return error(400, "the body holds no file");
+        }
+        let mut state = self.lock();
+        let mine: Vec<&String> = state
+            .accounts
+            .iter()
+            .filter(|(p, _, _)| *p == provider)
+            .map(|(_, n, _)| n)
+            .collect();
+        let account = match account {
+            Some(a) if mine.iter().any(|n| *n == a) => a.to_owned(),
+            Some(a) => return error(400, &format!("account {a} is not configured")),
+            None if provider == Provider::MiniMax && mine.len() > 1 => {
+                return error(
+                    400,
+                    "account is required when several accounts are configured",
+                );
+            }
+            None => mine.first().map(|n| n.to_string()).unwrap_or_default(),
+        };
+        let number = state.uploads.len() + 1;
+        let extension = content_type.trim_start_matches("image/");
+        let url = format!("{base}/media/uploads/{number}.{extension}");
+        let (id, answer) = match provider {
+            Provider::MiniMax => {
+                let id = format!("user:1-minimax:{account}-file:{number}");
+                let answer = json!({"ossPath": url, "fileID": id});
+                (id, answer)
+            }
+            _ => {
+                let path = format!("upload/{number}.{extension}");
+                let answer = json!({"result": [{
+                    "id": number, "url": url, "path": path, "size": size,
+                    "name": format!("{number}.{extension}"), "category": 0, "err_msg": ""
+                }]});
+                (path, answer)
+            }
+        };
+        state.uploads.push((provider, account, id));
+        Answer::json(200, &answer)
+    }
+
+    /// How many uploads of `provider` went to `account`.
+    pub fn uploads_on(&self, provider: Provider, account: &str) -> usize {
+        let state = self.lock();
+        let on = state
+            .uploads
+            .iter()
+            .filter(|(p, a, _)| *p == provider && a == account);
+        on.count()
     }
 
     /// `GET …/scheduler/available`: the running jobs with their

@@ -371,6 +371,11 @@ impl Emulator {
             .count()
     }
 
+    /// How many files were uploaded to `provider`'s `account`.
+    pub fn uploads_on(&self, provider: Provider, account: &str) -> usize {
+        self.shared.data.jobs.uploads_on(provider, account)
+    }
+
     /// How many creates the emulator accepted with this `replyRef`.
     pub fn creates_with_ref(&self, reply_ref: &str) -> usize {
         let created = self.created();

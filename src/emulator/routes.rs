@@ -93,6 +93,14 @@ const HANDLERS: &[(Provider, &str, Handler)] = &[
             c.data.jobs.scheduler(Provider::PixVerse)
         })
     }),
+    (Provider::MiniMax, "upload file", |c| {
+        useapi(c.data, c.request, || {
+            upload(c, Provider::MiniMax, "account")
+        })
+    }),
+    (Provider::PixVerse, "upload file", |c| {
+        useapi(c.data, c.request, || upload(c, Provider::PixVerse, "email"))
+    }),
     (Provider::HourOne, "list videos", hourone_call),
     (Provider::HourOne, "create video", hourone_call),
     (Provider::HourOne, "get video", hourone_call),
@@ -180,6 +188,16 @@ fn sample(call: &Call<'_>, provider: Provider, text: &str) -> Answer {
         }
         _ => body(),
     }
+}
+
+fn upload(c: &Call<'_>, provider: Provider, account: &str) -> Answer {
+    let request = c.request;
+    let content_type = request.header("content-type");
+    let size = request.body.len();
+    let account = request.query_param(account);
+    c.data
+        .jobs
+        .upload(provider, account, content_type, size, c.base)
 }
 
 /// useapi.net's 404, the same for a video it does not know and (PixVerse)

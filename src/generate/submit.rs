@@ -1,7 +1,7 @@
 //! Submitting a plan: account choice, one create at a time, and
 //! reconciliation before any resend.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant, SystemTime};
 
 use super::plan::{Plan, typed};
@@ -130,6 +130,9 @@ pub struct Generator<'a> {
     /// Accounts (provider, name) that answered 412 or 596.
     skipped: HashSet<(Provider, String)>,
     workspace_id: Option<String>,
+    /// Upload ids by provider, account ("" where an upload serves every
+    /// account) and the file's SHA-256.
+    uploads: HashMap<(Provider, String, String), String>,
 }
 
 impl<'a> Generator<'a> {
@@ -224,9 +227,76 @@ impl<'a> Generator<'a> {
         }
     }
 
-    /// Sends the create exactly once to `account`, and says what came of it.
-    pub fn create_once(&self, plan: &Plan, account: Option<&str>) -> Attempt {
-        let sent = self.send_create(plan, account);
+    /// The plan's image uploaded for a create on `account`, once per file
+    /// and account (PixVerse: once per file, its uploads serve every
+    /// account): the id the create takes (MiniMax `fileID`, PixVerse
+    /// `first_frame_path`) and the account the create must then go to
+    /// (MiniMax's `fileID` names it, which matters when `account` is
+    /// `None`). `None` when the plan has no image.
+    pub fn upload(
+        &mut self,
+        plan: &Plan,
+        account: Option<&str>,
+    ) -> Result<Option<(String, Option<String>)>> {
+        let Some(image) = plan.image() else {
+            return Ok(None);
+        };
+        let provider = plan.provider();
+        let scope = match provider {
+            Provider::PixVerse => String::new(),
+            _ => account.unwrap_or_default().to_owned(),
+        };
+        let key = (provider, scope, image.sha256.clone());
+        if let Some(id) = self.uploads.get(&key) {
+            return Ok(Some((id.clone(), account.map(str::to_owned))));
+        }
+        let useapi = self.useapi_client()?;
+        let bytes = image.bytes.clone();
+        let (id, owner) = match provider {
+            Provider::MiniMax => {
+                // MiniMax takes PNG and JPEG; the docs send webp as JPEG.
+                let content_type = match image.content_type {
+                    "image/png" => "image/png",
+                    _ => "image/jpeg",
+                };
+                let uploaded = useapi.minimax().upload(account, bytes, content_type)?;
+                let owner = uploaded.account().map(str::to_owned);
+                (
+                    uploaded.file_id().map(str::to_owned),
+                    owner.or(account.map(str::to_owned)),
+                )
+            }
+            _ => {
+                let uploaded = useapi
+                    .pixverse()
+                    .upload(account, bytes, image.content_type)?;
+                (
+                    uploaded.frame_path().map(str::to_owned),
+                    account.map(str::to_owned),
+                )
+            }
+        };
+        let id = id.ok_or_else(|| Error::Decode {
+            endpoint: crate::Endpoint::new(provider, "upload file"),
+            status: 200,
+            reason: "the answer holds no file id".into(),
+            snippet: String::new(),
+        })?;
+        self.uploads.insert(key, id.clone());
+        if provider == Provider::MiniMax && account.is_none() {
+            // Remembered under the account it went to as well.
+            if let Some(owner) = &owner {
+                let key = (provider, owner.clone(), image.sha256.clone());
+                self.uploads.insert(key, id.clone());
+            }
+        }
+        Ok(Some((id, owner)))
+    }
+
+    /// Sends the create exactly once to `account` (with the image's upload
+    /// id from [`upload`](Self::upload)), and says what came of it.
+    pub fn create_once(&self, plan: &Plan, account: Option<&str>, upload: Option<&str>) -> Attempt {
+        let sent = self.send_create(plan, account, upload);
         match sent {
             Ok(id) => Attempt::Created(id),
             Err(e) if e.is_ambiguous() => Attempt::Ambiguous(e),
@@ -237,14 +307,13 @@ impl<'a> Generator<'a> {
         }
     }
 
-    fn send_create(&self, plan: &Plan, account: Option<&str>) -> Result<String> {
-        if plan.image().is_some() {
-            return Err(Error::invalid(
-                "image",
-                "uploading an image is not supported yet: give a prompt only",
-            ));
-        }
-        let body = plan.body(account, None);
+    fn send_create(
+        &self,
+        plan: &Plan,
+        account: Option<&str>,
+        upload: Option<&str>,
+    ) -> Result<String> {
+        let body = plan.body(account, upload);
         let missing = |provider: Provider| Error::Decode {
             endpoint: crate::Endpoint::new(provider, "create video"),
             status: 200,
@@ -422,10 +491,27 @@ impl<'a> Generator<'a> {
         let mut waits = 0;
         let mut creates = 0;
         loop {
-            let account = self.choose_account(plan)?;
+            let mut account = self.choose_account(plan)?;
+            let upload = match self.upload(plan, account.as_deref()) {
+                Ok(Some((id, owner))) => {
+                    account = owner;
+                    Some(id)
+                }
+                Ok(None) => None,
+                Err(e) => match e.create_refusal() {
+                    // An account that cannot take the upload cannot take the job.
+                    Some(CreateRefusal::OutOfCredits | CreateRefusal::OnHold)
+                        if plan.account().is_none() && account.is_some() =>
+                    {
+                        self.skipped.insert((provider, account.unwrap_or_default()));
+                        continue;
+                    }
+                    _ => return Err(e),
+                },
+            };
             let sent = SystemTime::now();
             creates += 1;
-            let attempt = self.create_once(plan, account.as_deref());
+            let attempt = self.create_once(plan, account.as_deref(), upload.as_deref());
             let created = |id: String, reconciled: bool| {
                 Ok(Submitted::Created(Created {
                     provider,

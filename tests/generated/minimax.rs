@@ -171,6 +171,16 @@ pub struct SchedulerAvailable {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub executing: ::std::option::Option<::std::vec::Vec<ScheduledJob>>,
 }
+///Answer of `POST /v1/minimax/files/?account=` (raw file bytes as the body, `Content-Type: image/png` or `image/jpeg`): the uploaded file. The `fileID` belongs to the account it was uploaded to: a create that uses it must go to that account. All fields are optional.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct UploadedFile {
+    ///The file's id for a create's `fileID` (`user:<id>-minimax:<account>-file:<id>`).
+    #[serde(rename = "fileID", skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_id: ::std::option::Option<crate::wire::FlexText>,
+    ///Where MiniMax stored the file (a URL).
+    #[serde(rename = "ossPath", skip_serializing_if = "::std::option::Option::is_none")]
+    pub oss_path: ::std::option::Option<crate::wire::FlexText>,
+}
 ///One video of a MiniMax (hailuoai.video) account as useapi.net lists it, and as `GET /v1/minimax/videos/{videoId}` answers it (later docs; `video.json` is that answer, with this definition as its root). The docs say every field is optional.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct Video {

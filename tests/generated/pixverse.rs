@@ -115,6 +115,44 @@ pub struct SchedulerAvailable {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub executing: ::std::option::Option<::std::vec::Vec<ScheduledJob>>,
 }
+///Answer of `POST /v2/pixverse/files/?email=` (raw file bytes as the body): for an image, `result` with the uploaded image (its `path` is what a create's `first_frame_path` takes, its `id` the v3 `img_id`); for video or audio, `path` and `url` at the top. An upload is usable from any of the user's PixVerse accounts. All fields are optional.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct UploadedFiles {
+    ///The uploaded video's or audio's path.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub path: ::std::option::Option<crate::wire::FlexText>,
+    ///The uploaded images.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<::std::vec::Vec<UploadedImage>>,
+    ///The uploaded video's or audio's URL.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub url: ::std::option::Option<crate::wire::FlexText>,
+}
+///One uploaded image.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct UploadedImage {
+    ///PixVerse's category code.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub category: ::std::option::Option<crate::wire::FlexInt>,
+    ///PixVerse's message about it; empty when all is well.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub err_msg: ::std::option::Option<crate::wire::FlexText>,
+    ///Its id (the v3 create's `img_id`).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<crate::wire::FlexText>,
+    ///Its name.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<crate::wire::FlexText>,
+    ///Its path, what `first_frame_path` and `last_frame_path` take (v4 and later).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub path: ::std::option::Option<crate::wire::FlexText>,
+    ///Its size in bytes.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub size: ::std::option::Option<crate::wire::FlexInt>,
+    ///Its URL.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub url: ::std::option::Option<crate::wire::FlexText>,
+}
 ///One PixVerse video as useapi.net lists it, including those still queued or generating, and as `GET /v2/pixverse/videos/{video_id}` answers it once completed (later docs; `video.json` is that answer, with this definition as its root). Every field is optional.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct Video {
