@@ -553,6 +553,19 @@ pub static ENDPOINTS: &[Spec] = &[
         command: "generate minimax",
     },
     Spec {
+        provider: Provider::MiniMax,
+        name: "cancel video",
+        method: "POST",
+        path: "/v1/minimax/videos/cancel",
+        response: Payload::of::<minimax::Cancelled>(&["tests/fixtures/minimax/cancel.json"]),
+        request: Some(Payload::of::<minimax::CancelRequest>(&[
+            "tests/fixtures/minimax/cancel-request.json",
+        ])),
+        error: Some(USEAPI_ERROR),
+        emulated: Emulated::Handler,
+        command: "minimax cancel",
+    },
+    Spec {
         provider: Provider::PixVerse,
         name: "upload file",
         method: "POST",

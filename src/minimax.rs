@@ -300,6 +300,20 @@ impl MiniMax<'_> {
     }
 }
 
+impl MiniMax<'_> {
+    /// `POST /v1/minimax/videos/cancel` (Jan 2025): stops making the video
+    /// with that composite id (`user:…-minimax:…-video:…`). Not retried.
+    pub fn cancel(&self, video_id: &str) -> Result<Cancelled> {
+        segment("videoId", video_id)?;
+        let body = CancelRequest {
+            video_id: Some(video_id.to_owned()),
+        };
+        let endpoint = Endpoint::new(Provider::MiniMax, "cancel video");
+        let request = Request::post(endpoint, "/v1/minimax/videos/cancel").json(&body)?;
+        self.transport.send(request)
+    }
+}
+
 const UPLOAD_FILE: Endpoint = Endpoint::new(Provider::MiniMax, "upload file");
 
 impl UploadedFile {

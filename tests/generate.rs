@@ -140,6 +140,41 @@ fn a_cut_after_accept_is_reconciled_too_on_pixverse() {
 }
 
 #[test]
+fn a_timeout_after_sending_is_reconciled_not_resent() {
+    let emulator = Emulator::start().unwrap();
+    emulator.after_accept(1, AfterAccept::Stall(Duration::from_secs(2)));
+    emulator.set_generation(Generation {
+        queued: Duration::from_secs(5),
+        generating: Duration::from_secs(5),
+    });
+    let config = Config::new()
+        .base_url(emulator.base_url())
+        .timeout(Duration::from_millis(400))
+        .retry(RetryPolicy::none());
+    let client = UseApi::with_config(USEAPI_TOKEN, config).unwrap();
+    let plan = Job::new(Provider::MiniMax, "a slow answer").plan().unwrap();
+    let generator = Generator::new().useapi(&client);
+    let attempt = generator.create_once(&plan, None, None);
+    assert!(
+        matches!(attempt, Attempt::Ambiguous(Error::Timeout { .. })),
+        "{attempt:?}"
+    );
+    let made = created(
+        Generator::new()
+            .useapi(&client)
+            .submit(&Job::new(Provider::MiniMax, "b").plan().unwrap())
+            .unwrap(),
+    );
+    assert!(
+        !made.reconciled,
+        "the stall was used up by the first create"
+    );
+    let seen = generator.reconcile(&plan, None, std::time::SystemTime::now());
+    assert!(matches!(seen, Reconciled::Found { .. }), "{seen:?}");
+    assert_eq!(emulator.creates_with_ref(plan.key()), 1);
+}
+
+#[test]
 fn a_job_that_finished_before_reconciling_is_found_in_the_list() {
     let emulator = Emulator::start().unwrap();
     // Finished at once: the scheduler no longer lists it, the list does.
@@ -478,4 +513,33 @@ fn a_pixverse_upload_serves_every_account() {
     assert_eq!(create.json().unwrap()["first_frame_path"], "upload/1.png");
     assert!(create.json().unwrap().get("prompt").is_none(), "image only");
     let _ = std::fs::remove_file(image);
+}
+
+#[test]
+fn a_cancelled_minimax_video_ends_failed() {
+    let emulator = Emulator::start().unwrap();
+    let client = useapi(&emulator);
+    let plan = Job::new(Provider::MiniMax, "to be cancelled")
+        .plan()
+        .unwrap();
+    let made = created(Generator::new().useapi(&client).submit(&plan).unwrap());
+    client.minimax().cancel(&made.id).unwrap();
+    let sent = emulator
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/v1/minimax/videos/cancel")
+        .unwrap();
+    assert_eq!(
+        sent.json().unwrap(),
+        serde_json::json!({"videoId": made.id})
+    );
+    let video = client.minimax().video(&made.id).unwrap();
+    assert!(video.is_final() && video.is_failed(), "{video:?}");
+    let again = client.minimax().cancel(&made.id).unwrap_err();
+    assert_eq!(again.status(), Some(400), "no longer running");
+    let unknown = client
+        .minimax()
+        .cancel("user:1-minimax:account-video:1")
+        .unwrap_err();
+    assert!(unknown.is_not_found(), "{unknown}");
 }

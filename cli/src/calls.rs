@@ -19,11 +19,28 @@ pub enum MinimaxCalls {
     /// jobs, running, available), then the jobs running now with their
     /// replyRef.
     Capacity,
+    /// POST /v1/minimax/videos/cancel: stop making a video (its composite
+    /// id, user:…-minimax:…-video:…).
+    Cancel {
+        /// useapi.net's composite video id.
+        video_id: String,
+    },
 }
 
 impl MinimaxCalls {
     pub fn run(self, useapi: &UseApi, json: bool) -> Outcome {
         match self {
+            MinimaxCalls::Cancel { video_id } => {
+                let answer = useapi.minimax().cancel(&video_id)?;
+                if json {
+                    let shown = serde_json::to_string(&answer)
+                        .map_err(|e| crate::Failure::Api(e.to_string()))?;
+                    crate::output::line(&shown)?;
+                } else {
+                    crate::output::line(&format!("cancelled {video_id}"))?;
+                }
+                Ok(())
+            }
             MinimaxCalls::Capacity => {
                 let answer = useapi.minimax().scheduler_available()?;
                 let accounts = answer.available.unwrap_or_default();

@@ -191,8 +191,18 @@ pub fn run() -> Result<(), Failure> {
         ))?;
     }
     let _ = std::fs::remove_file(&frame);
+    let plan = Job::new(Provider::MiniMax, "a job to cancel").plan()?;
+    if let Submitted::Created(made) = generator.submit(&plan)? {
+        heading(&format!(
+            "MiniMax  POST /v1/minimax/videos/cancel {{\"videoId\": \"{}\"}}  (vidapi minimax cancel)",
+            made.id
+        ))?;
+        calls::parse(&format!("minimax cancel {}", made.id))
+            .ok_or_else(|| Failure::Api("`minimax cancel ID` does not parse".into()))?
+            .run(&useapi, false)?;
+    }
     line(&format!(
-        "the emulator received {} create calls for the 3 jobs",
+        "the emulator received {} create calls for the 4 jobs",
         creates_sent(&emulator) - before
     ))?;
 

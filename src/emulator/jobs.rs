@@ -61,6 +61,8 @@ pub enum AfterAccept {
     Status(u16),
     /// Close the connection without answering.
     Cut,
+    /// Hold the 200 back this long (past a client's timeout), then send it.
+    Stall(Duration),
 }
 
 /// How long a created video spends queued and then generating.
@@ -111,6 +113,8 @@ struct Job {
     started: String,
     ending: Ending,
     body: Map<String, Value>,
+    /// Cancelled: ended failed at once.
+    cancelled: bool,
 }
 
 /// Where a job is in its life.
@@ -166,6 +170,9 @@ fn error(status: u16, message: &str) -> Answer {
 
 impl State {
     fn phase(&self, job: &Job, now: Instant) -> Phase {
+        if job.cancelled {
+            return Phase::Done(Ending::Failed);
+        }
         let age = now.saturating_duration_since(job.at);
         let g = self.generation;
         if age < g.queued {
@@ -343,15 +350,53 @@ impl Jobs {
             started: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             ending,
             body,
+            cancelled: false,
         });
+        let ok = || match provider {
+            Provider::PixVerse => Answer::json(200, &json!({ "video_id": video_id })),
+            _ => Answer::json(200, &json!({ "videoId": video_id })),
+        };
         match state.after_accept.pop_front() {
             Some(AfterAccept::Status(status)) => error(status, "Bad gateway"),
             Some(AfterAccept::Cut) => Answer::hangup(),
-            None => match provider {
-                Provider::PixVerse => Answer::json(200, &json!({ "video_id": video_id })),
-                _ => Answer::json(200, &json!({ "videoId": video_id })),
-            },
+            Some(AfterAccept::Stall(delay)) => {
+                // Not holding the lock: other requests go on meanwhile.
+                drop(state);
+                std::thread::sleep(delay);
+                ok()
+            }
+            None => ok(),
         }
+    }
+
+    /// `POST /v1/minimax/videos/cancel`: a MiniMax job still being made
+    /// ends failed; anything else is 404, a finished one 400.
+    pub fn cancel(&self, body: Option<Value>) -> Answer {
+        let id = body
+            .as_ref()
+            .and_then(|b| b.get("videoId"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let Some(id) = id else {
+            return error(400, "videoId is required");
+        };
+        let now = Instant::now();
+        let mut state = self.lock();
+        let Some(at) = state
+            .jobs
+            .iter()
+            .position(|j| j.created.provider == Provider::MiniMax && j.created.video_id == id)
+        else {
+            return Answer::json(
+                404,
+                &json!({"error": format!("Unable to locate running {id}")}),
+            );
+        };
+        if matches!(state.phase(&state.jobs[at], now), Phase::Done(_)) {
+            return error(400, &format!("{id} is no longer running"));
+        }
+        state.jobs[at].cancelled = true;
+        Answer::json(200, &json!({}))
     }
 
     /// `POST …/files/`: a raw image upload; MiniMax's `fileID` names the

@@ -93,6 +93,9 @@ const HANDLERS: &[(Provider, &str, Handler)] = &[
             c.data.jobs.scheduler(Provider::PixVerse)
         })
     }),
+    (Provider::MiniMax, "cancel video", |c| {
+        useapi(c.data, c.request, || c.data.jobs.cancel(c.request.json()))
+    }),
     (Provider::MiniMax, "upload file", |c| {
         useapi(c.data, c.request, || {
             upload(c, Provider::MiniMax, "account")

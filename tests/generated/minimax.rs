@@ -14,6 +14,37 @@ pub struct AccountCapacity {
     #[serde(rename = "maxJobs", skip_serializing_if = "::std::option::Option::is_none")]
     pub max_jobs: ::std::option::Option<crate::wire::FlexInt>,
 }
+///Body of `POST /v1/minimax/videos/cancel` (Jan 9, 2025): stop making a video. (The docs' own sample has a trailing comma and an `account-file:` placeholder where a video id is meant.)
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct CancelRequest {
+    ///useapi.net's composite id of the video to cancel (`user:<id>-minimax:<account>-video:<id>`).
+    #[serde(rename = "videoId", skip_serializing_if = "::std::option::Option::is_none")]
+    pub video_id: ::std::option::Option<::std::string::String>,
+}
+///Answer of `POST /v1/minimax/videos/cancel`. Its success body is not documented: an object whose fields vidapi does not know (drift shows any it carries).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(transparent)]
+pub struct Cancelled(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
+impl ::std::ops::Deref for Cancelled {
+    type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+    fn deref(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.0
+    }
+}
+impl ::std::convert::From<Cancelled>
+for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+    fn from(value: Cancelled) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
+for Cancelled {
+    fn from(
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        Self(value)
+    }
+}
 ///Body of `POST /v1/minimax/videos/create`: make one video from a prompt, an uploaded image (`fileID`) or both. Every field is optional (`prompt` since Nov 2024); fields left out are not sent. A create costs credits: sent twice, it makes and bills two videos.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct CreateVideoRequest {
