@@ -6,7 +6,7 @@
 //! nothing sent: an empty prompt without an image, an over-long prompt, a
 //! model the provider's docs do not list, a missing file or an image type
 //! the docs do not take (by its magic bytes) are
-//! [`Error::InvalidArgument`]. The plan carries a stable idempotency key,
+//! [`Error::InvalidArgument`](crate::Error::InvalidArgument). The plan carries a stable idempotency key,
 //! sent as `replyRef`. A [`Generator`] then submits it:
 //!
 //! - [`choose_account`](Generator::choose_account): when the job names no
