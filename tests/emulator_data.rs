@@ -50,3 +50,65 @@ fn served_samples_hold_no_web_page_artefacts() {
     let fixture = include_str!("fixtures/memories/list-videos.json");
     assert!(fixture.contains("[email protected]"));
 }
+
+/// The emulator folder's modules form a tree: no module uses one that
+/// uses it back, directly or through others (`mod.rs`, the root, aside).
+#[test]
+fn the_emulator_modules_form_a_tree() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/emulator");
+    let mut uses: Vec<(String, Vec<String>)> = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        if name == "mod" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        let mut used: Vec<String> = code
+            .match_indices("super::")
+            .filter_map(|(at, _)| {
+                let rest = &code[at + "super::".len()..];
+                let end = rest.find(|c: char| !(c.is_alphanumeric() || c == '_'))?;
+                let word = &rest[..end];
+                // A module path segment (lowercase, followed by `::`).
+                (rest[end..].starts_with("::")
+                    && word.chars().all(|c| c.is_lowercase() || c == '_'))
+                .then(|| word.to_owned())
+            })
+            .collect();
+        // `use super::{a, b::X}`: the lowercase names inside the braces.
+        for (at, _) in code.match_indices("use super::{") {
+            let inner = &code[at + "use super::{".len()..];
+            let inner = &inner[..inner.find("};").unwrap_or(0)];
+            for item in inner.split(',') {
+                let head = item.trim().split("::").next().unwrap_or_default();
+                if !head.is_empty() && head.chars().all(|c| c.is_lowercase() || c == '_') {
+                    used.push(head.to_owned());
+                }
+            }
+        }
+        used.sort();
+        used.dedup();
+        uses.push((name, used));
+    }
+    assert!(uses.len() >= 6, "{uses:?}");
+    // Depth-first: a module met again on the current path is a circle.
+    fn visit(name: &str, uses: &[(String, Vec<String>)], path: &mut Vec<String>) {
+        assert!(
+            !path.iter().any(|p| p == name),
+            "circle: {path:?} -> {name}"
+        );
+        path.push(name.to_owned());
+        let next = uses.iter().find(|(n, _)| n == name).map(|(_, u)| u.clone());
+        for used in next.unwrap_or_default() {
+            visit(&used, uses, path);
+        }
+        path.pop();
+    }
+    for (name, _) in &uses {
+        visit(name, &uses, &mut Vec::new());
+    }
+    let data = uses.iter().find(|(n, _)| n == "data").unwrap();
+    assert!(!data.1.contains(&"routes".to_owned()), "{data:?}");
+}

@@ -137,9 +137,9 @@ pub struct UploadedImage {
     ///PixVerse's message about it; empty when all is well.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub err_msg: ::std::option::Option<crate::wire::FlexText>,
-    ///Its id (the v3 create's `img_id`).
+    ///Its id, a number (the v3 create's `img_id`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<crate::wire::FlexText>,
+    pub id: ::std::option::Option<crate::wire::FlexInt>,
     ///Its name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<crate::wire::FlexText>,
