@@ -564,4 +564,47 @@ mod tests {
             assert!(shown.contains("[redacted]"), "{shown}");
         }
     }
+
+    #[test]
+    fn create_errors_say_what_they_mean_for_the_job() {
+        let endpoint = Endpoint::new(Provider::MiniMax, "create video");
+        let api = |status| Error::Api {
+            endpoint,
+            status,
+            code: None,
+            message: String::new(),
+            hint: None,
+        };
+        let refusal = |status| api(status).create_refusal();
+        assert_eq!(refusal(412), Some(CreateRefusal::OutOfCredits));
+        assert_eq!(refusal(422), Some(CreateRefusal::Moderated));
+        assert_eq!(refusal(596), Some(CreateRefusal::OnHold));
+        assert_eq!(refusal(502), Some(CreateRefusal::Busy));
+        assert_eq!(refusal(504), Some(CreateRefusal::Busy));
+        assert_eq!(refusal(400), None);
+        let limited = Error::RateLimited {
+            endpoint,
+            status: 429,
+            code: None,
+            message: String::new(),
+            retry_after: None,
+        };
+        assert_eq!(limited.create_refusal(), Some(CreateRefusal::NoCapacity));
+        assert!(!limited.is_ambiguous());
+        assert!(api(502).is_ambiguous() && api(504).is_ambiguous());
+        assert!(!api(412).is_ambiguous() && !api(503).is_ambiguous());
+        let transport = |connect| Error::Transport {
+            endpoint,
+            message: String::new(),
+            connect,
+        };
+        assert!(transport(false).is_ambiguous(), "cut after sending");
+        assert!(!transport(true).is_ambiguous(), "never connected");
+        let timeout = Error::Timeout {
+            endpoint,
+            phase: "waiting for the answer".into(),
+        };
+        assert!(timeout.is_ambiguous());
+        assert!(!Error::invalid("prompt", "empty").is_ambiguous());
+    }
 }
