@@ -78,7 +78,9 @@ pub enum Emulated {
 }
 
 /// An endpoint's documented sample, served by the emulator: its path
-/// relative to the crate root and its text, compiled in.
+/// relative to the crate root and its text, compiled in. No endpoint is
+/// answered by its bare sample today; the declaration stays for the next.
+#[allow(unused_macros)]
 macro_rules! sample {
     ($path:literal) => {
         Emulated::Sample(
@@ -489,10 +491,92 @@ pub static ENDPOINTS: &[Spec] = &[
         name: "scheduler available",
         method: "GET",
         path: "/v2/pixverse/scheduler/available",
-        response: Payload::of::<pixverse::SchedulerAvailable>(&[]),
+        response: Payload::of::<pixverse::SchedulerAvailable>(&[
+            "tests/fixtures/pixverse/scheduler-available.json",
+        ]),
         request: None,
         error: Some(USEAPI_ERROR),
-        emulated: sample!("tests/fixtures/pixverse/scheduler-available.json"),
+        emulated: Emulated::Handler,
         command: "pixverse capacity",
+    },
+    Spec {
+        provider: Provider::MiniMax,
+        name: "create video",
+        method: "POST",
+        path: "/v1/minimax/videos/create",
+        response: Payload::of::<minimax::CreatedVideo>(&[
+            "tests/fixtures/minimax/create.json",
+            "tests/fixtures/minimax/create-oldest.json",
+        ]),
+        request: Some(Payload::of::<minimax::CreateVideoRequest>(&[
+            "tests/fixtures/minimax/create-request.json",
+        ])),
+        error: Some(USEAPI_ERROR),
+        emulated: Emulated::Handler,
+        command: "generate minimax",
+    },
+    Spec {
+        provider: Provider::MiniMax,
+        name: "scheduler available",
+        method: "GET",
+        path: "/v1/minimax/scheduler/available",
+        response: Payload::of::<minimax::SchedulerAvailable>(&[
+            "tests/fixtures/minimax/scheduler-available.json",
+        ]),
+        request: None,
+        error: Some(USEAPI_ERROR),
+        emulated: Emulated::Handler,
+        command: "minimax capacity",
+    },
+    Spec {
+        provider: Provider::PixVerse,
+        name: "create video",
+        method: "POST",
+        path: "/v2/pixverse/videos/create",
+        response: Payload::of::<pixverse::CreatedVideo>(&["tests/fixtures/pixverse/create.json"]),
+        request: Some(Payload::of::<pixverse::CreateVideoRequest>(&[
+            "tests/fixtures/pixverse/create-request.json",
+        ])),
+        error: Some(USEAPI_ERROR),
+        emulated: Emulated::Handler,
+        command: "generate pixverse",
+    },
+    Spec {
+        provider: Provider::MiniMax,
+        name: "upload file",
+        method: "POST",
+        path: "/v1/minimax/files/",
+        response: Payload::of::<minimax::UploadedFile>(&["tests/fixtures/minimax/upload.json"]),
+        request: None,
+        error: Some(USEAPI_ERROR),
+        emulated: Emulated::Handler,
+        command: "generate minimax",
+    },
+    Spec {
+        provider: Provider::MiniMax,
+        name: "cancel video",
+        method: "POST",
+        path: "/v1/minimax/videos/cancel",
+        response: Payload::of::<minimax::Cancelled>(&["tests/fixtures/minimax/cancel.json"]),
+        request: Some(Payload::of::<minimax::CancelRequest>(&[
+            "tests/fixtures/minimax/cancel-request.json",
+        ])),
+        error: Some(USEAPI_ERROR),
+        emulated: Emulated::Handler,
+        command: "minimax cancel",
+    },
+    Spec {
+        provider: Provider::PixVerse,
+        name: "upload file",
+        method: "POST",
+        path: "/v2/pixverse/files/",
+        response: Payload::of::<pixverse::UploadedFiles>(&[
+            "tests/fixtures/pixverse/upload.json",
+            "tests/fixtures/pixverse/upload-video.json",
+        ]),
+        request: None,
+        error: Some(USEAPI_ERROR),
+        emulated: Emulated::Handler,
+        command: "generate pixverse",
     },
 ];

@@ -434,6 +434,72 @@ impl Error {
     }
 }
 
+/// What a refused or failed create call means for the job, from the
+/// statuses useapi.net documents for its create endpoints
+/// ([`Error::create_refusal`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateRefusal {
+    /// 412: the account is out of credits; another account may take the job.
+    OutOfCredits,
+    /// 422: the prompt was moderated; the job failed and must not be sent again.
+    Moderated,
+    /// 429: no free capacity right now; the same job may be sent again later.
+    NoCapacity,
+    /// 596: the account is on hold (possibly for hours); stop using it.
+    OnHold,
+    /// 502 or 504: upstream busy. The job may have been accepted all the
+    /// same (useapi.net warns of it), so it is not safe to send it again
+    /// before finding out ([`Error::is_ambiguous`]).
+    Busy,
+}
+
+impl std::fmt::Display for CreateRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            CreateRefusal::OutOfCredits => "out of credits",
+            CreateRefusal::Moderated => "moderated",
+            CreateRefusal::NoCapacity => "no free capacity",
+            CreateRefusal::OnHold => "account on hold",
+            CreateRefusal::Busy => "upstream busy",
+        })
+    }
+}
+
+impl Error {
+    /// What this error, the answer to a create call, means for the job
+    /// (412, 422, 429, 596, 502/504); `None` for any other error.
+    pub fn create_refusal(&self) -> Option<CreateRefusal> {
+        match self {
+            Error::RateLimited { .. } => Some(CreateRefusal::NoCapacity),
+            Error::Api { status, .. } => match status {
+                412 => Some(CreateRefusal::OutOfCredits),
+                422 => Some(CreateRefusal::Moderated),
+                429 => Some(CreateRefusal::NoCapacity),
+                596 => Some(CreateRefusal::OnHold),
+                502 | 504 => Some(CreateRefusal::Busy),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Whether a request that ended with this error may have been carried
+    /// out all the same: a 502 or 504 (upstream busy after it may have
+    /// accepted), a timeout, or a connection that failed once the request
+    /// could have been sent. A refusal with any other status, a failure to
+    /// connect and an error before any request are not ambiguous.
+    pub fn is_ambiguous(&self) -> bool {
+        match self {
+            Error::Api { status, .. } => matches!(status, 502 | 504),
+            Error::Timeout { .. } => true,
+            Error::Transport { connect, .. } => !connect,
+            Error::Decode { .. } | Error::BodyTooLarge { .. } => true,
+            _ => false,
+        }
+    }
+}
+
 /// A provider's failure answer before it is classified into an [`Error`].
 #[derive(Debug)]
 pub(crate) struct Failure {
@@ -497,5 +563,48 @@ mod tests {
             assert!(!shown.contains(secret), "{shown}");
             assert!(shown.contains("[redacted]"), "{shown}");
         }
+    }
+
+    #[test]
+    fn create_errors_say_what_they_mean_for_the_job() {
+        let endpoint = Endpoint::new(Provider::MiniMax, "create video");
+        let api = |status| Error::Api {
+            endpoint,
+            status,
+            code: None,
+            message: String::new(),
+            hint: None,
+        };
+        let refusal = |status| api(status).create_refusal();
+        assert_eq!(refusal(412), Some(CreateRefusal::OutOfCredits));
+        assert_eq!(refusal(422), Some(CreateRefusal::Moderated));
+        assert_eq!(refusal(596), Some(CreateRefusal::OnHold));
+        assert_eq!(refusal(502), Some(CreateRefusal::Busy));
+        assert_eq!(refusal(504), Some(CreateRefusal::Busy));
+        assert_eq!(refusal(400), None);
+        let limited = Error::RateLimited {
+            endpoint,
+            status: 429,
+            code: None,
+            message: String::new(),
+            retry_after: None,
+        };
+        assert_eq!(limited.create_refusal(), Some(CreateRefusal::NoCapacity));
+        assert!(!limited.is_ambiguous());
+        assert!(api(502).is_ambiguous() && api(504).is_ambiguous());
+        assert!(!api(412).is_ambiguous() && !api(503).is_ambiguous());
+        let transport = |connect| Error::Transport {
+            endpoint,
+            message: String::new(),
+            connect,
+        };
+        assert!(transport(false).is_ambiguous(), "cut after sending");
+        assert!(!transport(true).is_ambiguous(), "never connected");
+        let timeout = Error::Timeout {
+            endpoint,
+            phase: "waiting for the answer".into(),
+        };
+        assert!(timeout.is_ambiguous());
+        assert!(!Error::invalid("prompt", "empty").is_ambiguous());
     }
 }

@@ -151,6 +151,7 @@ pub mod useapi;
 pub mod accounts;
 pub mod download;
 pub mod endpoints;
+pub mod generate;
 pub mod registry;
 pub mod view;
 
@@ -161,7 +162,7 @@ pub mod schema;
 
 pub use config::{Body, Config, RetryPolicy};
 pub use endpoint::Rate;
-pub use error::{Endpoint, Error, Provider, Result};
+pub use error::{CreateRefusal, Endpoint, Error, Provider, Result};
 pub use hourone::HourOne;
 pub use memories::Memories;
 pub use stage::Stage;

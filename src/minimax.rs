@@ -257,6 +257,102 @@ impl MiniMax<'_> {
     }
 }
 
+impl MiniMax<'_> {
+    /// `POST /v1/minimax/videos/create`: starts one video. Never retried:
+    /// a create costs credits, and MiniMax may have accepted the job even
+    /// when it answers 502 or 504 ([`Error::create_refusal`](crate::Error::create_refusal)
+    /// and [`Error::is_ambiguous`](crate::Error::is_ambiguous) tell what an
+    /// error means for the job). The answer's id: [`CreatedVideo::video_id`].
+    pub fn create(&self, body: &CreateVideoRequest) -> Result<CreatedVideo> {
+        let request = Request::post(CREATE_VIDEO, "/v1/minimax/videos/create")
+            .json(body)?
+            .retried(false);
+        self.transport.send(request)
+    }
+
+    /// `GET /v1/minimax/scheduler/available`: the jobs running for the
+    /// token's MiniMax accounts (with the `replyRef` each was created with)
+    /// and each account's capacity.
+    pub fn scheduler_available(&self) -> Result<SchedulerAvailable> {
+        let request = Request::get(SCHEDULER_AVAILABLE, "/v1/minimax/scheduler/available");
+        self.transport.send(request)
+    }
+
+    /// `POST /v1/minimax/files/?account=`: uploads a file's raw bytes
+    /// (`content_type` `image/png` or `image/jpeg`; webp may be sent as
+    /// `image/jpeg`). The answer's `fileID` belongs to that account: the
+    /// create that uses it must go there. `account` is required when
+    /// several accounts are configured.
+    pub fn upload(
+        &self,
+        account: Option<&str>,
+        bytes: Vec<u8>,
+        content_type: &'static str,
+    ) -> Result<UploadedFile> {
+        let query = FilesQuery {
+            account: optional_text("account", account)?.map(str::to_owned),
+            ..Default::default()
+        };
+        let request = Request::post(UPLOAD_FILE, "/v1/minimax/files/")
+            .query(&query)?
+            .bytes(bytes, content_type);
+        self.transport.send(request)
+    }
+}
+
+impl MiniMax<'_> {
+    /// `POST /v1/minimax/videos/cancel` (Jan 2025): stops making the video
+    /// with that composite id (`user:…-minimax:…-video:…`). Not retried.
+    pub fn cancel(&self, video_id: &str) -> Result<Cancelled> {
+        segment("videoId", video_id)?;
+        let body = CancelRequest {
+            video_id: Some(video_id.to_owned()),
+        };
+        let endpoint = Endpoint::new(Provider::MiniMax, "cancel video");
+        let request = Request::post(endpoint, "/v1/minimax/videos/cancel").json(&body)?;
+        self.transport.send(request)
+    }
+}
+
+const UPLOAD_FILE: Endpoint = Endpoint::new(Provider::MiniMax, "upload file");
+
+impl UploadedFile {
+    /// The id a create's `fileID` takes.
+    pub fn file_id(&self) -> Option<&str> {
+        wire::text(&self.file_id)
+    }
+
+    /// The account a `fileID` (`user:<id>-minimax:<account>-file:<id>`)
+    /// belongs to.
+    pub fn account(&self) -> Option<&str> {
+        let (_, rest) = self.file_id()?.split_once("-minimax:")?;
+        let (account, _) = rest.rsplit_once("-file:")?;
+        (!account.is_empty()).then_some(account)
+    }
+}
+
+const CREATE_VIDEO: Endpoint = Endpoint::new(Provider::MiniMax, "create video");
+const SCHEDULER_AVAILABLE: Endpoint = Endpoint::new(Provider::MiniMax, "scheduler available");
+
+impl CreatedVideo {
+    /// The new video's id: useapi.net's composite `videoId` when the answer
+    /// has one (what the lookup takes), else MiniMax's own `data.id`.
+    pub fn video_id(&self) -> Option<&str> {
+        wire::text(&self.video_id).or_else(|| self.data.as_ref().and_then(|d| wire::text(&d.id)))
+    }
+}
+
+impl AccountCapacity {
+    /// How many more videos the account can start now: `available`, else
+    /// `maxJobs - executing`; `None` when the answer says neither.
+    pub fn free(&self) -> Option<i64> {
+        wire::int(&self.available).or_else(|| {
+            let max = wire::int(&self.max_jobs)?;
+            Some(max - wire::int(&self.executing).unwrap_or(0))
+        })
+    }
+}
+
 /// Whether `id` is useapi.net's composite video id
 /// (`user:…-minimax:…-video:…`), the id [`MiniMax::video`] takes; MiniMax's
 /// own short id (`video_id_#2`, what a listed video's `id` holds) is not.

@@ -232,6 +232,70 @@ impl PixVerse<'_> {
     }
 }
 
+impl PixVerse<'_> {
+    /// `POST /v2/pixverse/videos/create` (the current path, revised May
+    /// 2026): starts one video. Never retried: a create costs credits
+    /// ([`Error::create_refusal`](crate::Error::create_refusal) tells what a
+    /// refusal means for the job). The answer's id: [`CreatedVideo::video_id`].
+    pub fn create(&self, body: &CreateVideoRequest) -> Result<CreatedVideo> {
+        let endpoint = Endpoint::new(Provider::PixVerse, "create video");
+        let request = Request::post(endpoint, "/v2/pixverse/videos/create")
+            .json(body)?
+            .retried(false);
+        self.transport.send(request)
+    }
+
+    /// `POST /v2/pixverse/files/?email=` (Dec 2024): uploads a file's raw
+    /// bytes as `content_type`. An upload is usable from any of the user's
+    /// PixVerse accounts; [`UploadedFiles::frame_path`] is what a create's
+    /// `first_frame_path` takes.
+    pub fn upload(
+        &self,
+        email: Option<&str>,
+        bytes: Vec<u8>,
+        content_type: &'static str,
+    ) -> Result<UploadedFiles> {
+        let endpoint = Endpoint::new(Provider::PixVerse, "upload file");
+        let mut request = Request::post(endpoint, "/v2/pixverse/files/");
+        if let Some(email) = optional_text("email", email)? {
+            request = request.query(&VideosQuery {
+                email: Some(email.to_owned()),
+                ..Default::default()
+            })?;
+        }
+        self.transport.send(request.bytes(bytes, content_type))
+    }
+}
+
+impl UploadedFiles {
+    /// The uploaded file's path: the first image's `path`, else the
+    /// top-level `path` (video or audio).
+    pub fn frame_path(&self) -> Option<&str> {
+        let image = self.result.as_ref().and_then(|r| r.first());
+        image
+            .and_then(|i| wire::text(&i.path))
+            .or_else(|| wire::text(&self.path))
+    }
+}
+
+impl CreatedVideo {
+    /// The new video's composite id, what [`PixVerse::video`] takes.
+    pub fn video_id(&self) -> Option<&str> {
+        wire::text(&self.video_id)
+    }
+}
+
+impl AccountCapacity {
+    /// How many more videos the account can start now: `available`, else
+    /// `maxJobs - executing`; `None` when the answer says neither.
+    pub fn free(&self) -> Option<i64> {
+        wire::int(&self.available).or_else(|| {
+            let max = wire::int(&self.max_jobs)?;
+            Some(max - wire::int(&self.executing).unwrap_or(0))
+        })
+    }
+}
+
 /// The account email inside a composite id
 /// (`user:<userid>-pixverse:<email>-video:<n>`), to page that account.
 fn email_in_id(id: &str) -> Option<&str> {

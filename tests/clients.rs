@@ -8,6 +8,10 @@ use vidapi::hourone::CreateVideoRequest;
 use vidapi::memories::ListVideosRequest;
 use vidapi::{Config, Error, HourOne, Memories, Provider, RetryPolicy, UseApi};
 
+/// What the emulator answers a MiniMax list request naming no `limit`:
+/// the first page (the server's default 30) of its one data set.
+const MINIMAX_FIRST_PAGE: usize = vidapi::minimax::DEFAULT_PAGE_SIZE as usize;
+
 /// Retries that wait milliseconds, so retry tests stay fast.
 fn quick_retries(max_retries: u32) -> RetryPolicy {
     RetryPolicy {
@@ -44,7 +48,7 @@ fn minimax_videos_sends_the_documented_request() {
         .minimax()
         .videos(Some("my account"))
         .unwrap();
-    assert_eq!(videos.len(), 2);
+    assert_eq!(videos.len(), MINIMAX_FIRST_PAGE);
     assert_eq!(videos[1].status(), Some(vidapi::minimax::Status::Completed));
 
     let seen = emulator.requests();
@@ -347,7 +351,10 @@ fn rate_limits_are_retried_honoring_retry_after() {
     let emulator = Emulator::start().unwrap();
     let client = useapi(&emulator);
     emulator.fail_next(2, Fault::rate_limited(Some("0")));
-    assert_eq!(client.minimax().videos(None).unwrap().len(), 2);
+    assert_eq!(
+        client.minimax().videos(None).unwrap().len(),
+        MINIMAX_FIRST_PAGE
+    );
     assert_eq!(emulator.requests().len(), 3, "two 429s, then success");
 
     emulator.reset_records();
@@ -530,7 +537,7 @@ fn every_error_variant_from_a_scripted_fault() {
 
     // Every fault was consumed by exactly one call, and the client still works.
     assert_eq!(emulator.pending_faults(), 0);
-    assert_eq!(minimax.videos(None).unwrap().len(), 2);
+    assert_eq!(minimax.videos(None).unwrap().len(), MINIMAX_FIRST_PAGE);
 }
 
 #[test]

@@ -34,7 +34,10 @@ fn worker(client: &UseApi, emulator: &Emulator, seed: u64) -> Tally {
             _ => {}
         }
         let outcome = match call % 3 {
-            0 => client.minimax().videos(None).map(|v| v.len() == 2),
+            0 => client
+                .minimax()
+                .videos(None)
+                .map(|v| v.len() == vidapi::minimax::DEFAULT_PAGE_SIZE as usize),
             1 => {
                 let limit = rng.u32(1..=10);
                 client

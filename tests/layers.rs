@@ -31,6 +31,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("accounts", 6),
     ("download", 6),
     ("env", 6),
+    ("generate", 6),
     ("emulator", 7),
     // The schema tools use no other module of the crate.
     ("schema", 0),
@@ -43,6 +44,7 @@ const ROOT_ITEMS: &[(&str, &str)] = &[
     ("RetryPolicy", "config"),
     ("Rate", "endpoint"),
     ("Endpoint", "error"),
+    ("CreateRefusal", "error"),
     ("Error", "error"),
     ("Provider", "error"),
     ("Result", "error"),

@@ -195,6 +195,8 @@ pub enum Command {
         #[command(flatten)]
         file: FileArgs,
     },
+    /// Make one video on MiniMax, PixVerse or Hour One, never paying twice.
+    Generate(crate::generate::GenerateArgs),
     /// Print a shell completion script on stdout. For example, bash:
     /// `vidapi completions bash > ~/.local/share/bash-completion/completions/vidapi`.
     #[command(arg = refused_json(), arg = refused_save_bodies())]

@@ -14,11 +14,70 @@ type Outcome = Result<(), Failure>;
 
 /// `vidapi minimax …` commands declared here.
 #[derive(Debug, Subcommand)]
-pub enum MinimaxCalls {}
+pub enum MinimaxCalls {
+    /// GET /v1/minimax/scheduler/available: each account's capacity (max
+    /// jobs, running, available), then the jobs running now with their
+    /// replyRef.
+    Capacity,
+    /// POST /v1/minimax/videos/cancel: stop making a video (its composite
+    /// id, user:…-minimax:…-video:…).
+    Cancel {
+        /// useapi.net's composite video id.
+        video_id: String,
+    },
+}
 
 impl MinimaxCalls {
-    pub fn run(self, _useapi: &UseApi, _json: bool) -> Outcome {
-        match self {}
+    pub fn run(self, useapi: &UseApi, json: bool) -> Outcome {
+        match self {
+            MinimaxCalls::Cancel { video_id } => {
+                let answer = useapi.minimax().cancel(&video_id)?;
+                if json {
+                    let shown = serde_json::to_string(&answer)
+                        .map_err(|e| crate::Failure::Api(e.to_string()))?;
+                    crate::output::line(&shown)?;
+                } else {
+                    crate::output::line(&format!("cancelled {video_id}"))?;
+                }
+                Ok(())
+            }
+            MinimaxCalls::Capacity => {
+                let answer = useapi.minimax().scheduler_available()?;
+                let accounts = answer.available.unwrap_or_default();
+                print(
+                    json,
+                    &accounts,
+                    &[
+                        Col::id("account"),
+                        Col::keep("max jobs", 0),
+                        Col::keep("executing", 0),
+                        Col::keep("available", 0),
+                    ],
+                    |a| {
+                        vec![
+                            text(&a.account),
+                            shown(&a.max_jobs),
+                            shown(&a.executing),
+                            shown(&a.available),
+                        ]
+                    },
+                )?;
+                if json {
+                    return Ok(());
+                }
+                let jobs = answer.executing.unwrap_or_default();
+                print(
+                    false,
+                    &jobs,
+                    &[
+                        Col::id("running video id"),
+                        Col::keep("elapsed", 2),
+                        Col::keep("replyRef", 1),
+                    ],
+                    |j| vec![text(&j.video_id), text(&j.elapsed), text(&j.reply_ref)],
+                )
+            }
+        }
     }
 }
 

@@ -5,6 +5,7 @@ use std::time::Duration;
 use vidapi::accounts::Accounts;
 use vidapi::download::Options;
 use vidapi::emulator::{Emulator, Fault, HOURONE_KEY, MEMORIES_KEY, USEAPI_TOKEN};
+use vidapi::generate::{Generator, Job, Submitted};
 use vidapi::hourone::CreateVideoRequest;
 use vidapi::memories::ListVideosRequest;
 use vidapi::{Config, HourOne, Memories, Provider, RetryPolicy, UseApi};
@@ -136,6 +137,75 @@ pub fn run() -> Result<(), Failure> {
     let _ = std::fs::remove_dir_all(&folder);
     waited?;
 
+    heading("Generate one video on each of MiniMax, PixVerse and Hour One (vidapi generate)")?;
+    // MiniMax answers 502 after accepting the first: reconciled, not resent.
+    emulator.after_accept(1, vidapi::emulator::AfterAccept::Status(502));
+    let mut generator = Generator::new().useapi(&useapi).hourone(&hour, None);
+    let before = creates_sent(&emulator);
+    // A first frame for both, uploaded once to each (raw bytes, POST …/files/).
+    let frame = std::env::temp_dir().join(format!("vidapi-demo-{}.png", std::process::id()));
+    vidapi::fsio::write_atomic(&frame, b"\x89PNG\r\n\x1a\nvidapi demo frame")?;
+    let jobs = [
+        Job {
+            image: Some(frame.clone()),
+            ..Job::new(Provider::MiniMax, "a red kite over the sea")
+        },
+        Job {
+            image: Some(frame.clone()),
+            ..Job::new(Provider::PixVerse, "a lighthouse at dawn")
+        },
+        Job {
+            fields: vec![("source_draft_id".into(), "draft_123".into())],
+            ..Job::new(Provider::HourOne, "vidapi demo, generated")
+        },
+    ];
+    for job in jobs {
+        let plan = job.plan()?;
+        let made = match generator.submit(&plan)? {
+            Submitted::Created(made) => made,
+            other => return Err(Failure::Api(format!("the demo's job ended {other:?}"))),
+        };
+        let done = accounts
+            .wait_for(
+                made.provider,
+                &made.id,
+                &Default::default(),
+                Duration::from_secs(10),
+                Duration::from_millis(50),
+                |_| {},
+            )
+            .map_err(|e| Failure::Api(e.to_string()))?;
+        line(&format!(
+            "{} {} on {}: {} ({} create call{}{})",
+            made.provider,
+            made.id,
+            made.account.as_deref().unwrap_or("-"),
+            done.status_text().unwrap_or_default(),
+            made.creates,
+            if made.creates == 1 { "" } else { "s" },
+            if made.reconciled {
+                ", found by reconciliation after a 502"
+            } else {
+                ""
+            }
+        ))?;
+    }
+    let _ = std::fs::remove_file(&frame);
+    let plan = Job::new(Provider::MiniMax, "a job to cancel").plan()?;
+    if let Submitted::Created(made) = generator.submit(&plan)? {
+        heading(&format!(
+            "MiniMax  POST /v1/minimax/videos/cancel {{\"videoId\": \"{}\"}}  (vidapi minimax cancel)",
+            made.id
+        ))?;
+        calls::parse(&format!("minimax cancel {}", made.id))
+            .ok_or_else(|| Failure::Api("`minimax cancel ID` does not parse".into()))?
+            .run(&useapi, false)?;
+    }
+    line(&format!(
+        "the emulator received {} create calls for the 4 jobs",
+        creates_sent(&emulator) - before
+    ))?;
+
     heading("Errors are values")?;
     emulator.fail_next(1, Fault::rate_limited(Some("0")));
     let videos = useapi.minimax().videos(None)?;
@@ -156,6 +226,17 @@ pub fn run() -> Result<(), Failure> {
         emulator.connections()
     ))?;
     Ok(())
+}
+
+/// How many create calls the emulator has received, on any provider.
+fn creates_sent(emulator: &Emulator) -> usize {
+    let requests = emulator.requests();
+    let creates = requests.iter().filter(|r| {
+        r.method == "POST"
+            && (r.path.ends_with("/videos/create")
+                || r.path.strip_prefix("/api/v1").unwrap_or(&r.path) == "/videos")
+    });
+    creates.count()
 }
 
 /// Checks that the demo called every endpoint of `vidapi::endpoints`, and

@@ -6,6 +6,7 @@ mod calls;
 mod commands;
 mod demo;
 mod drift;
+mod generate;
 mod input;
 mod output;
 mod raw;
@@ -167,6 +168,7 @@ fn command(cli: Cli) -> Result<(), Failure> {
     }
     match cli.command {
         Command::Demo => demo::run(),
+        Command::Generate(args) => generate::run(args, json),
         Command::Emulator { port } => serve_emulator(port),
         Command::Minimax(Minimax::Videos {
             account,

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{Value, json};
 
+use super::jobs::Jobs;
 use super::template::{Template, escaped, number};
 
 const MINIMAX_VIDEOS: &str = include_str!("../../tests/fixtures/minimax/videos.json");
@@ -64,9 +65,6 @@ const HOURONE_STAGES: [(&str, i64); 4] = [
 ];
 
 pub(crate) struct Data {
-    /// The documented sample, serialised: the answer to the seed request,
-    /// which names neither `limit` nor `lastVideoId`.
-    pub minimax_seed: Vec<u8>,
     /// What a paged request pages through, newest first: the documented
     /// videos, then more made from them.
     pub minimax_library: Vec<Value>,
@@ -87,6 +85,9 @@ pub(crate) struct Data {
     pub useapi_401: Vec<u8>,
     /// memories.ai's bad-key envelope, serialised.
     pub memories_0401: Vec<u8>,
+    /// The videos created through MiniMax's and PixVerse's create
+    /// endpoints, and the accounts that pay for them.
+    pub jobs: Jobs,
 }
 
 /// The holes of [`Data::memories_page`], in the order their fillers are
@@ -288,11 +289,15 @@ impl Data {
                     "user:user_id-minimax:account-file:file_id_#{}",
                     i + 1
                 ));
-                file["file_name"] = json!(format!(
+                let name = format!(
                     "image-{}.{}",
                     i + 1,
                     file["file_type"].as_str().unwrap_or("png")
-                ));
+                );
+                // The docs' placeholders (`<file ulr>`, a typo in the page)
+                // stay in the verbatim fixture; the emulator serves a URL.
+                file["cdn_url"] = json!(format!("https://cdn.hailuoai.example/files/{name}"));
+                file["file_name"] = json!(name);
                 file
             })
             .collect();
@@ -321,6 +326,12 @@ impl Data {
         let memories_videos = (0..MEMORIES_VIDEO_COUNT)
             .map(|i| {
                 let mut video = documented[i % documented.len()].clone();
+                // "[email protected]" is the docs web page's e-mail obfuscation
+                // of a name with an `@`; the verbatim fixture keeps it.
+                if let Some(name) = video["video_name"].as_str() {
+                    let name = name.replace("[email protected]", "clip@studio");
+                    video["video_name"] = json!(name);
+                }
                 if i >= documented.len() {
                     video["video_no"] = json!(format!("VI7000000000000{i:05}"));
                     video["video_name"] = json!(format!("upload-{i:02}"));
@@ -351,7 +362,6 @@ impl Data {
         });
 
         Data {
-            minimax_seed: serialised(&minimax_videos).into(),
             minimax_library_json: minimax_library.iter().map(serialised).collect(),
             minimax_library,
             minimax_files_json: minimax_files.iter().map(serialised).collect(),
@@ -366,6 +376,7 @@ impl Data {
             }),
             useapi_401: serialised(&parse(USEAPI_401)).into(),
             memories_0401: serialised(&parse(MEMORIES_0401)).into(),
+            jobs: Jobs::default(),
         }
     }
 }
@@ -422,7 +433,7 @@ impl HourOneStore {
             video["status"] = json!(status);
             video["progress"] = json!(progress);
             if status == "ready" {
-                let name = super::routes::media_segment(id);
+                let name = super::http::media_segment(id);
                 video["download_url"] = json!(format!("{base}/media/hourone/{name}.mp4"));
             }
         }

@@ -5,6 +5,8 @@
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+
 /// The most header bytes a request may have.
 const MAX_HEAD: usize = 64 * 1024;
 /// The largest request body accepted.
@@ -98,6 +100,26 @@ pub(crate) fn read_request(reader: &mut BufReader<TcpStream>) -> io::Result<Opti
     }))
 }
 
+/// The status of [`Answer::hangup`]: no HTTP status is 0.
+const HANGUP: u16 = 0;
+
+/// A path segment, percent-decoded.
+pub(crate) fn decoded(segment: &str) -> String {
+    percent_decode_str(segment).decode_utf8_lossy().into_owned()
+}
+
+/// Left as they are in a media URL's path segment: RFC 3986's unreserved set.
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// A name as one path segment of a media URL.
+pub(crate) fn media_segment(name: &str) -> String {
+    utf8_percent_encode(name, UNRESERVED).to_string()
+}
+
 /// A complete answer.
 #[derive(Debug)]
 pub(crate) struct Answer {
@@ -120,8 +142,23 @@ impl Answer {
         }
     }
 
-    /// Writes the answer with a correct `Content-Length`.
+    /// No answer at all: writing it closes the connection without a byte,
+    /// as a server that died after doing the work would.
+    pub fn hangup() -> Answer {
+        Answer {
+            status: HANGUP,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
+    /// Writes the answer with a correct `Content-Length`; a
+    /// [`hangup`](Self::hangup) writes nothing and fails, so the connection
+    /// is closed.
     pub fn write_to(&self, stream: &mut impl Write, close: bool) -> io::Result<()> {
+        if self.status == HANGUP {
+            return Err(io::Error::new(io::ErrorKind::ConnectionAborted, "hung up"));
+        }
         let mut head = format!("HTTP/1.1 {} {}\r\n", self.status, reason(self.status));
         for (name, value) in &self.headers {
             head.push_str(&format!("{name}: {value}\r\n"));

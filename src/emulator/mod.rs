@@ -37,6 +37,7 @@
 mod data;
 mod fault;
 mod http;
+mod jobs;
 mod media;
 mod routes;
 mod template;
@@ -49,8 +50,14 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use crate::Provider;
+
 pub use data::{MEDIA_SIZE, media_bytes};
 pub use fault::Fault;
+pub use jobs::{
+    Account, AfterAccept, CreatedJob, Generation, MARK_FAILED, MARK_MODERATED, MARK_REFUSED,
+    MINIMAX_ACCOUNT, PIXVERSE_EMAIL,
+};
 pub use media::MediaMode;
 
 /// The useapi.net token the emulator accepts (MiniMax and PixVerse).
@@ -305,6 +312,77 @@ impl Emulator {
     /// ```
     pub fn set_pixverse_video_count(&self, count: usize) {
         self.shared.data.pixverse.set_count(count);
+    }
+
+    /// Sets up (or replaces) a useapi.net account of `provider` (MiniMax
+    /// account name or PixVerse email): its capacity, credits and hold.
+    /// The emulator starts with [`MINIMAX_ACCOUNT`] and [`PIXVERSE_EMAIL`],
+    /// each with [`Account::default`].
+    ///
+    /// ```
+    /// use vidapi::emulator::{Account, Emulator};
+    /// use vidapi::{Config, Provider, UseApi};
+    /// let emulator = Emulator::start()?;
+    /// emulator.set_account(Provider::MiniMax, "spare", Account { max_jobs: 2, ..Account::default() });
+    /// let useapi = UseApi::with_config(vidapi::emulator::USEAPI_TOKEN, Config::new().base_url(emulator.base_url()))?;
+    /// let capacity = useapi.minimax().scheduler_available()?;
+    /// assert_eq!(capacity.available.unwrap().len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn set_account(&self, provider: Provider, name: &str, account: Account) {
+        self.shared.data.jobs.set_account(provider, name, account);
+    }
+
+    /// Removes every account of `provider` (then add others with
+    /// [`set_account`](Self::set_account)).
+    pub fn remove_accounts(&self, provider: Provider) {
+        self.shared.data.jobs.remove_accounts(provider);
+    }
+
+    /// The account of `provider` named `name` as it is now (credits spent).
+    pub fn account(&self, provider: Provider, name: &str) -> Option<Account> {
+        self.shared.data.jobs.account(provider, name)
+    }
+
+    /// How long created videos stay queued and generating from now on.
+    pub fn set_generation(&self, generation: Generation) {
+        self.shared.data.jobs.set_generation(generation);
+    }
+
+    /// Makes the next `times` creates that the emulator accepts end as
+    /// `what` says instead of with their 200: the job is made and counted,
+    /// as when MiniMax answers 502 after it has queued the video.
+    pub fn after_accept(&self, times: usize, what: AfterAccept) {
+        self.shared.data.jobs.after_accept(times, what);
+    }
+
+    /// Every create the emulator accepted, oldest first (whatever it then
+    /// answered).
+    pub fn created(&self) -> Vec<CreatedJob> {
+        self.shared.data.jobs.created()
+    }
+
+    /// How many creates of `provider` the emulator accepted on `account`.
+    pub fn creates_on(&self, provider: Provider, account: &str) -> usize {
+        let created = self.created();
+        created
+            .iter()
+            .filter(|c| c.provider == provider && c.account == account)
+            .count()
+    }
+
+    /// How many files were uploaded to `provider`'s `account`.
+    pub fn uploads_on(&self, provider: Provider, account: &str) -> usize {
+        self.shared.data.jobs.uploads_on(provider, account)
+    }
+
+    /// How many creates the emulator accepted with this `replyRef`.
+    pub fn creates_with_ref(&self, reply_ref: &str) -> usize {
+        let created = self.created();
+        created
+            .iter()
+            .filter(|c| c.reply_ref.as_deref() == Some(reply_ref))
+            .count()
     }
 
     /// Every request received so far, oldest first.

@@ -1,11 +1,14 @@
 //! The emulated endpoints: auth, parameters and answers as each provider's
 //! docs describe them.
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+use std::time::Duration;
+
 use serde_json::{Value, json};
 
 use super::data::{Data, MemoriesVideo};
-use super::http::Answer;
+pub(crate) use super::http::decoded;
+use super::http::{Answer, media_segment};
+use super::jobs::PIXVERSE_EMAIL;
 use super::template::{array, number};
 use super::{HOURONE_KEY, MEMORIES_KEY, RecordedRequest, USEAPI_TOKEN, lock};
 use crate::Provider;
@@ -48,7 +51,9 @@ type Handler = fn(&Call<'_>) -> Answer;
 /// is answered with its documented sample (`Emulated::Sample`).
 const HANDLERS: &[(Provider, &str, Handler)] = &[
     (Provider::MiniMax, "list videos", |c| {
-        useapi(c.data, c.request, || minimax_videos(c.data, c.request))
+        useapi(c.data, c.request, || {
+            minimax_videos(c.data, c.base, c.request)
+        })
     }),
     (Provider::MiniMax, "get video", |c| {
         useapi(c.data, c.request, || {
@@ -59,12 +64,45 @@ const HANDLERS: &[(Provider, &str, Handler)] = &[
         useapi(c.data, c.request, || minimax_files(c.data, c.request))
     }),
     (Provider::PixVerse, "list videos", |c| {
-        useapi(c.data, c.request, || pixverse_videos(c.data, c.request))
+        useapi(c.data, c.request, || {
+            pixverse_videos(c.data, c.base, c.request)
+        })
     }),
     (Provider::PixVerse, "get video", |c| {
         useapi(c.data, c.request, || {
             pixverse_video(c.data, c.base, &c.param("video_id"))
         })
+    }),
+    (Provider::MiniMax, "create video", |c| {
+        useapi(c.data, c.request, || {
+            c.data.jobs.create(Provider::MiniMax, c.request.json())
+        })
+    }),
+    (Provider::MiniMax, "scheduler available", |c| {
+        useapi(c.data, c.request, || {
+            c.data.jobs.scheduler(Provider::MiniMax)
+        })
+    }),
+    (Provider::PixVerse, "create video", |c| {
+        useapi(c.data, c.request, || {
+            c.data.jobs.create(Provider::PixVerse, c.request.json())
+        })
+    }),
+    (Provider::PixVerse, "scheduler available", |c| {
+        useapi(c.data, c.request, || {
+            c.data.jobs.scheduler(Provider::PixVerse)
+        })
+    }),
+    (Provider::MiniMax, "cancel video", |c| {
+        useapi(c.data, c.request, || c.data.jobs.cancel(c.request.json()))
+    }),
+    (Provider::MiniMax, "upload file", |c| {
+        useapi(c.data, c.request, || {
+            upload(c, Provider::MiniMax, "account")
+        })
+    }),
+    (Provider::PixVerse, "upload file", |c| {
+        useapi(c.data, c.request, || upload(c, Provider::PixVerse, "email"))
     }),
     (Provider::HourOne, "list videos", hourone_call),
     (Provider::HourOne, "create video", hourone_call),
@@ -103,6 +141,9 @@ fn hourone_call(c: &Call<'_>) -> Answer {
 pub(crate) fn answer(data: &Data, base: &str, request: &RecordedRequest) -> Answer {
     let method = request.method.as_str();
     let path = request.path.as_str();
+    if let Some(what) = path.strip_prefix("/emulator/") {
+        return control(data, method, what, request);
+    }
     let hourone_path = hourone_path(path);
     for spec in ENDPOINTS.iter().filter(|spec| spec.method == method) {
         let local = match spec.provider {
@@ -152,21 +193,14 @@ fn sample(call: &Call<'_>, provider: Provider, text: &str) -> Answer {
     }
 }
 
-/// A path segment, percent-decoded.
-pub(crate) fn decoded(segment: &str) -> String {
-    percent_decode_str(segment).decode_utf8_lossy().into_owned()
-}
-
-/// Left as they are in a media URL's path segment: RFC 3986's unreserved set.
-const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-
-/// A name as one path segment of a media URL.
-pub(crate) fn media_segment(name: &str) -> String {
-    utf8_percent_encode(name, UNRESERVED).to_string()
+fn upload(c: &Call<'_>, provider: Provider, account: &str) -> Answer {
+    let request = c.request;
+    let content_type = request.header("content-type");
+    let size = request.body.len();
+    let account = request.query_param(account);
+    c.data
+        .jobs
+        .upload(provider, account, content_type, size, c.base)
 }
 
 /// useapi.net's 404, the same for a video it does not know and (PixVerse)
@@ -179,6 +213,9 @@ fn useapi_not_found() -> Answer {
 /// `videoId`; a completed one with `downloadURL` on the emulator's media
 /// host. Any other id is 404 (removed or moderated, as the docs put it).
 fn minimax_video(data: &Data, base: &str, video_id: &str) -> Answer {
+    if let Some(video) = data.jobs.minimax_video(video_id, base) {
+        return Answer::json(200, &video);
+    }
     let Some(video) = data
         .minimax_library
         .iter()
@@ -198,6 +235,11 @@ fn minimax_video(data: &Data, base: &str, video_id: &str) -> Answer {
 /// the emulator's media host; 404 for one still queued or generating, as
 /// for an id the account does not have.
 fn pixverse_video(data: &Data, base: &str, video_id: &str) -> Answer {
+    match data.jobs.pixverse_video(video_id, base) {
+        Some(Some(video)) => return Answer::json(200, &video),
+        Some(None) => return useapi_not_found(),
+        None => {}
+    }
     // Listed ids hold `<email>`, filled in with the account asked for.
     let Some((_, mut video)) = data.pixverse.find(video_id) else {
         return useapi_not_found();
@@ -240,20 +282,38 @@ fn number_param(request: &RecordedRequest, name: &str, default: usize) -> Result
     }
 }
 
-/// The seed request (neither `limit` nor `lastVideoId`) gets the seed
-/// page's documented answer; a paged one pages through the larger library:
-/// `limit` videos (default 30) after the one named by `lastVideoId` (its
-/// `id` or its `videoId`).
-fn minimax_videos(data: &Data, request: &RecordedRequest) -> Answer {
+/// One data set, paged as later servers page it: the videos created on
+/// the account (newest first), then the library (the documented videos
+/// first, then more made from them); `limit` videos (default 30, which
+/// the seed request, naming neither `limit` nor `lastVideoId`, gets too)
+/// after the one named by `lastVideoId` (its `id` or its `videoId`).
+fn minimax_videos(data: &Data, base: &str, request: &RecordedRequest) -> Answer {
     let after = request.query_param("lastVideoId");
-    if after.is_none() && request.query_param("limit").is_none() {
-        return Answer::json_bytes(200, data.minimax_seed.clone());
-    }
     let limit = match number_param(request, "limit", 30) {
         Ok(0) => return bad_request("limit must be at least 1"),
         Ok(limit) => limit,
         Err(answer) => return answer,
     };
+    let created = data
+        .jobs
+        .minimax_videos(request.query_param("account"), base);
+    if !created.is_empty() {
+        let all: Vec<&Value> = created.iter().chain(&data.minimax_library).collect();
+        let start = match after {
+            None => 0,
+            Some(id) => match all.iter().position(|v| v["id"] == id || v["videoId"] == id) {
+                Some(at) => at + 1,
+                None => {
+                    return Answer::json(
+                        404,
+                        &json!({"error": format!("lastVideoId {id} not found"), "code": 404}),
+                    );
+                }
+            },
+        };
+        let page: Vec<&Value> = all.into_iter().skip(start).take(limit).collect();
+        return Answer::json(200, &json!(page));
+    }
     let all = &data.minimax_library;
     let start = match after {
         None => 0,
@@ -288,7 +348,7 @@ fn minimax_files(data: &Data, request: &RecordedRequest) -> Answer {
     }
 }
 
-fn pixverse_videos(data: &Data, request: &RecordedRequest) -> Answer {
+fn pixverse_videos(data: &Data, base: &str, request: &RecordedRequest) -> Answer {
     let (limit, offset) = match (
         number_param(request, "limit", 40),
         number_param(request, "offset", 0),
@@ -296,8 +356,26 @@ fn pixverse_videos(data: &Data, request: &RecordedRequest) -> Answer {
         (Ok(limit), Ok(offset)) => (limit, offset),
         (Err(answer), _) | (_, Err(answer)) => return answer,
     };
-    let email = request.query_param("email").unwrap_or("me@example.com");
-    Answer::json_bytes(200, data.pixverse.page(email, offset, limit))
+    let email = request.query_param("email").unwrap_or(PIXVERSE_EMAIL);
+    let created = data.jobs.pixverse_videos(email, base);
+    if created.is_empty() {
+        return Answer::json_bytes(200, data.pixverse.page(email, offset, limit));
+    }
+    // The created videos come first, newest first, then the library.
+    let made = created.len();
+    let mut videos: Vec<Value> = created.into_iter().skip(offset).take(limit).collect();
+    let rest = limit - videos.len();
+    let library = data.pixverse.page(email, offset.saturating_sub(made), rest);
+    let library: Value = serde_json::from_slice(&library).unwrap_or(Value::Null);
+    if rest > 0 {
+        videos.extend(library["data"].as_array().into_iter().flatten().cloned());
+    }
+    let total = made + data.pixverse.count();
+    let next = (offset + videos.len()).min(total);
+    Answer::json(
+        200,
+        &json!({"data": videos, "next_offset": next, "total": total}),
+    )
 }
 
 fn memories_error(code: &str, msg: &str) -> Answer {
@@ -425,5 +503,86 @@ fn hourone(data: &Data, base: &str, request: &RecordedRequest, method: &str, pat
             false => Answer::json(404, &json!({"detail": "Video not found"})),
         },
         _ => Answer::json(405, &json!({"detail": "Method Not Allowed"})),
+    }
+}
+
+/// The emulator's own controls, for shells and other processes (a test in
+/// the same process calls [`Emulator`](super::Emulator)'s methods):
+/// `POST /emulator/after-accept?status=502&times=1` (or `?cut=1`),
+/// `POST /emulator/generation?queued_ms=…&generating_ms=…`,
+/// `POST /emulator/account?provider=minimax&name=…&max_jobs=…&credits=…&hold=true`,
+/// and `GET /emulator/created` (every accepted create).
+fn control(data: &Data, method: &str, what: &str, request: &RecordedRequest) -> Answer {
+    use super::jobs::{Account, AfterAccept, Generation};
+    let number = |name: &str| {
+        request
+            .query_param(name)
+            .and_then(|v| v.parse::<u64>().ok())
+    };
+    let provider = match request.query_param("provider") {
+        Some("pixverse") => Provider::PixVerse,
+        _ => Provider::MiniMax,
+    };
+    match (method, what.trim_end_matches('/')) {
+        ("POST", "after-accept") => {
+            let times = number("times").unwrap_or(1) as usize;
+            let fault = match number("status") {
+                Some(status) => AfterAccept::Status(status as u16),
+                None if request.query_param("cut").is_some() => AfterAccept::Cut,
+                None => return bad_request("after-accept takes status=CODE or cut=1"),
+            };
+            data.jobs.after_accept(times, fault);
+            Answer::json(
+                200,
+                &json!({"after_accept": format!("{fault:?}"), "times": times}),
+            )
+        }
+        ("POST", "generation") => {
+            let ms =
+                |name: &str, default: Duration| number(name).map_or(default, Duration::from_millis);
+            let default = Generation::default();
+            let generation = Generation {
+                queued: ms("queued_ms", default.queued),
+                generating: ms("generating_ms", default.generating),
+            };
+            data.jobs.set_generation(generation);
+            Answer::json(
+                200,
+                &json!({"queued_ms": generation.queued.as_millis() as u64, "generating_ms": generation.generating.as_millis() as u64}),
+            )
+        }
+        ("POST", "account") => {
+            let Some(name) = request.query_param("name") else {
+                return bad_request("account takes name=…");
+            };
+            let account = Account {
+                max_jobs: number("max_jobs").map_or(Account::default().max_jobs, |n| n as u32),
+                credits: number("credits").map(|n| n as u32),
+                on_hold: request.query_param("hold") == Some("true"),
+            };
+            data.jobs.set_account(provider, name, account);
+            Answer::json(200, &json!({"account": name}))
+        }
+        ("GET", "created") => {
+            let created: Vec<Value> = data
+                .jobs
+                .created()
+                .iter()
+                .map(|c| {
+                    json!({
+                        "provider": c.provider.to_string(),
+                        "account": c.account,
+                        "video_id": c.video_id,
+                        "prompt": c.prompt,
+                        "replyRef": c.reply_ref,
+                    })
+                })
+                .collect();
+            Answer::json(200, &json!(created))
+        }
+        _ => Answer::json(
+            404,
+            &json!({"error": format!("no emulator control {method} /emulator/{what}"), "code": 404}),
+        ),
     }
 }

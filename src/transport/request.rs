@@ -48,6 +48,8 @@ pub(crate) struct Request {
     pub(super) query: Vec<(String, String)>,
     pub(super) headers: Vec<(&'static str, String)>,
     pub(super) body: Option<Vec<u8>>,
+    /// The body's type when it is not JSON (a raw file upload).
+    pub(super) content_type: Option<&'static str>,
     pub(super) retried: bool,
 }
 
@@ -62,6 +64,7 @@ impl Request {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
+            content_type: None,
             retried: method == Method::Get,
         }
     }
@@ -106,6 +109,13 @@ impl Request {
             .map_err(|e| Error::invalid("request body", format!("cannot serialize: {e}")))?;
         self.body = Some(bytes);
         Ok(self)
+    }
+
+    /// Sends `body` as is, as `content_type` (a file's raw bytes).
+    pub fn bytes(mut self, body: Vec<u8>, content_type: &'static str) -> Self {
+        self.body = Some(body);
+        self.content_type = Some(content_type);
+        self
     }
 
     /// Adds a header when `value` is given; a value that could split the

@@ -102,7 +102,9 @@ impl Transport {
         };
         let headers = Headers {
             auth: (auth_name, &auth_value),
-            json_body: request.method.has_body(),
+            content_type: request
+                .content_type
+                .or(request.method.has_body().then_some("application/json")),
             extra: &request.headers,
         };
         let body = request.body.as_deref().unwrap_or(b"{}");
@@ -125,7 +127,7 @@ impl Transport {
 /// the endpoint's own.
 struct Headers<'a> {
     auth: (&'static str, &'a str),
-    json_body: bool,
+    content_type: Option<&'static str>,
     extra: &'a [(&'static str, String)],
 }
 
@@ -134,8 +136,8 @@ impl Headers<'_> {
         let mut builder = builder
             .header(self.auth.0, self.auth.1)
             .header("accept", "application/json");
-        if self.json_body {
-            builder = builder.header("content-type", "application/json");
+        if let Some(content_type) = self.content_type {
+            builder = builder.header("content-type", content_type);
         }
         for (name, value) in self.extra {
             builder = builder.header(*name, value);

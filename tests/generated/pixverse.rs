@@ -14,6 +14,68 @@ pub struct AccountCapacity {
     #[serde(rename = "maxJobs", skip_serializing_if = "::std::option::Option::is_none")]
     pub max_jobs: ::std::option::Option<crate::wire::FlexInt>,
 }
+///Body of `POST /v2/pixverse/videos/create` (revised May 12, 2026): make one video from a prompt, frames uploaded with `POST /v2/pixverse/files/`, or a template. Every field is optional; fields left out are not sent. A create costs credits: sent twice, it makes and bills two videos.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct CreateVideoRequest {
+    ///`16:9` (default), `9:16`, `1:1`, `4:3` or `3:4`; text to video only.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub aspect_ratio: ::std::option::Option<::std::string::String>,
+    ///Whether the video gets sound (2026).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub audio: ::std::option::Option<bool>,
+    ///Seconds: `5` (default) or `8`; per-model later.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub duration: ::std::option::Option<u32>,
+    ///The PixVerse account to make the video on; left out, useapi.net picks at random an account with free capacity.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub email: ::std::option::Option<::std::string::String>,
+    ///The first frame: a `path` from the files upload.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub first_frame_path: ::std::option::Option<::std::string::String>,
+    ///The last frame: a `path` from the files upload.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub last_frame_path: ::std::option::Option<::std::string::String>,
+    ///How many videos the account may make at once for this call, overriding the account's setting.
+    #[serde(rename = "maxJobs", skip_serializing_if = "::std::option::Option::is_none")]
+    pub max_jobs: ::std::option::Option<u32>,
+    ///The model: `v6` (current default), `v5.6`, `v5.5`, `v5`, `v5-fast`, `pixverse-c1`, or a third-party model (`seedance-2.0`, `kling-v3`, `veo-3.1-fast`, `sora-2`, …).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub model: ::std::option::Option<::std::string::String>,
+    ///`normal` (default) or `fast`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub motion_mode: ::std::option::Option<::std::string::String>,
+    ///What the video should not show (at most 2048 characters).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub negative_prompt: ::std::option::Option<::std::string::String>,
+    ///What the video shows (at most 5,000 characters in 2026); required unless `template_id` is given.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub prompt: ::std::option::Option<::std::string::String>,
+    ///`360p`, `540p`, `720p` or `1080p` (defaults differ by model).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub quality: ::std::option::Option<::std::string::String>,
+    ///A reference of the caller's choosing (at most 1024 characters), kept with the job and listed with it by `scheduler/available`: vidapi sends its idempotency key here.
+    #[serde(rename = "replyRef", skip_serializing_if = "::std::option::Option::is_none")]
+    pub reply_ref: ::std::option::Option<::std::string::String>,
+    ///A URL useapi.net calls when the video completes or fails (at most 1024 characters).
+    #[serde(rename = "replyUrl", skip_serializing_if = "::std::option::Option::is_none")]
+    pub reply_url: ::std::option::Option<::std::string::String>,
+    ///1–2147483647.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub seed: ::std::option::Option<i64>,
+    ///`anime`, `3d_animation`, `clay`, `comic` or `cyberpunk`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub style: ::std::option::Option<::std::string::String>,
+    ///An effect template; the template decides the model.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub template_id: ::std::option::Option<i64>,
+}
+///Answer of `POST /v2/pixverse/videos/create` (useapi.net's 2026 article): the new video's composite id. All fields are optional.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct CreatedVideo {
+    ///useapi.net's composite id of the new video (`user:<id>-pixverse:<email>-video:<n>`), what `GET /v2/pixverse/videos/{video_id}` takes; it answers 404 until the video is done.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub video_id: ::std::option::Option<crate::wire::FlexText>,
+}
 ///Queue position of a PixVerse video.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct QueueData {
@@ -52,6 +114,44 @@ pub struct SchedulerAvailable {
     ///The jobs running now.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub executing: ::std::option::Option<::std::vec::Vec<ScheduledJob>>,
+}
+///Answer of `POST /v2/pixverse/files/?email=` (raw file bytes as the body): for an image, `result` with the uploaded image (its `path` is what a create's `first_frame_path` takes, its `id` the v3 `img_id`); for video or audio, `path` and `url` at the top. An upload is usable from any of the user's PixVerse accounts. All fields are optional.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct UploadedFiles {
+    ///The uploaded video's or audio's path.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub path: ::std::option::Option<crate::wire::FlexText>,
+    ///The uploaded images.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<::std::vec::Vec<UploadedImage>>,
+    ///The uploaded video's or audio's URL.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub url: ::std::option::Option<crate::wire::FlexText>,
+}
+///One uploaded image.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct UploadedImage {
+    ///PixVerse's category code.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub category: ::std::option::Option<crate::wire::FlexInt>,
+    ///PixVerse's message about it; empty when all is well.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub err_msg: ::std::option::Option<crate::wire::FlexText>,
+    ///Its id, a number (the v3 create's `img_id`).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<crate::wire::FlexInt>,
+    ///Its name.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<crate::wire::FlexText>,
+    ///Its path, what `first_frame_path` and `last_frame_path` take (v4 and later).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub path: ::std::option::Option<crate::wire::FlexText>,
+    ///Its size in bytes.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub size: ::std::option::Option<crate::wire::FlexInt>,
+    ///Its URL.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub url: ::std::option::Option<crate::wire::FlexText>,
 }
 ///One PixVerse video as useapi.net lists it (each item of videos.json, which refers to this file's root), including those still queued or generating, and as `GET /v2/pixverse/videos/{video_id}` answers it once completed (later docs). Every field is optional.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
