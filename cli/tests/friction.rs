@@ -13,12 +13,12 @@ use common::{bare, run, vidapi};
 const MINIMAX_COMPLETED: &str = "user:user_id-minimax:account-video:video_id_#2";
 const PIXVERSE_COMPLETED: &str = "user:<userid>-pixverse:me@example.com-video:1001";
 
-/// The README's row for an exit code.
+/// The guide's row for an exit code (docs/command-line.md, once README.md's).
 fn readme_exit_row(code: u8) -> String {
-    include_str!("../../README.md")
+    include_str!("../../docs/command-line.md")
         .lines()
         .find(|line| line.starts_with(&format!("| {code} |")))
-        .unwrap_or_else(|| panic!("README has no exit-code row for {code}"))
+        .unwrap_or_else(|| panic!("docs/command-line.md has no exit-code row for {code}"))
         .to_owned()
 }
 
