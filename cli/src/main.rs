@@ -15,7 +15,7 @@ mod settings;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{CommandFactory, Parser};
+use clap::FromArgMatches;
 
 use args::{Cli, Command, HourOne, Memories, MemoriesApi, Minimax, Pixverse};
 
@@ -57,7 +57,7 @@ impl From<std::io::Error> for Failure {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::from_arg_matches(&args::parser().get_matches()).unwrap_or_else(|e| e.exit());
     if cli.verbose {
         verbose();
     }
@@ -243,7 +243,7 @@ fn command(cli: Cli) -> Result<(), Failure> {
             // Generated whole, then written: a closed pipe is an output
             // error (not a panic inside the generator).
             let mut script = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "vidapi", &mut script);
+            clap_complete::generate(shell, &mut args::offered(), "vidapi", &mut script);
             std::io::Write::write_all(&mut std::io::stdout().lock(), &script)?;
             Ok(())
         }
