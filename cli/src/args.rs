@@ -129,8 +129,10 @@ pub fn parser() -> clap::Command {
         cli = cli.mut_subcommand(name, |c| c.arg(hidden_json()).arg(hidden_save_bodies()));
     }
     cli.mut_subcommand("drift", |c| {
-        c.arg(own_json("Print the findings as one JSON array, each naming its file"))
-            .arg(hidden_save_bodies())
+        c.arg(own_json(
+            "Print the findings as one JSON array, each naming its file",
+        ))
+        .arg(hidden_save_bodies())
     })
     .mut_subcommand("schema", |c| {
         c.arg(hidden_save_bodies())
@@ -155,8 +157,14 @@ pub fn offered() -> clap::Command {
     use clap::CommandFactory;
     let cli = Cli::command();
     let json = cli.get_arguments().find(|a| a.get_id() == "json").cloned();
-    let save = cli.get_arguments().find(|a| a.get_id() == "save_bodies").cloned();
-    let (json, save) = (json.expect("--json").global(false), save.expect("--save-bodies").global(false));
+    let save = cli
+        .get_arguments()
+        .find(|a| a.get_id() == "save_bodies")
+        .cloned();
+    let (json, save) = (
+        json.expect("--json").global(false),
+        save.expect("--save-bodies").global(false),
+    );
     let cli = cli
         .mut_arg("json", |a| a.global(false))
         .mut_arg("save_bodies", |a| a.global(false));
@@ -166,13 +174,18 @@ pub fn offered() -> clap::Command {
 /// Adds `--json` and `--save-bodies` to each command below `cmd` (at
 /// `path`, e.g. "schema update") that takes them.
 fn offer(cmd: clap::Command, path: &str, json: &clap::Arg, save: &clap::Arg) -> clap::Command {
-    let names: Vec<String> = cmd.get_subcommands().map(|c| c.get_name().to_owned()).collect();
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .collect();
     names.into_iter().fold(cmd, |cmd, name| {
         let path = format!("{path} {name}").trim_start().to_owned();
         cmd.mut_subcommand(&name, |sub| {
             let root = path.split(' ').next().unwrap_or_default();
             let mut sub = match path.as_str() {
-                "drift" => sub.arg(own_json("Print the findings as one JSON array, each naming its file")),
+                "drift" => sub.arg(own_json(
+                    "Print the findings as one JSON array, each naming its file",
+                )),
                 "schema update" => sub.arg(own_json("Print the changes as one JSON array")),
                 "schema diff" => sub.arg(own_json("Print the differences as one JSON array")),
                 _ if NO_JSON.contains(&root) || root == "schema" || root == "help" => sub,
@@ -730,6 +743,17 @@ impl From<ProviderArg> for vidapi::Provider {
             ProviderArg::Hourone => vidapi::Provider::HourOne,
             ProviderArg::Memories => vidapi::Provider::Memories,
         }
+    }
+}
+
+/// The provider as `wait`, `download` and the provider commands name it
+/// (`minimax`, `hourone`, …).
+pub fn provider_word(provider: vidapi::Provider) -> &'static str {
+    match provider {
+        vidapi::Provider::MiniMax => "minimax",
+        vidapi::Provider::PixVerse => "pixverse",
+        vidapi::Provider::HourOne => "hourone",
+        vidapi::Provider::Memories => "memories",
     }
 }
 

@@ -492,18 +492,20 @@ pub fn memories_all_v1(
     )
 }
 
+/// The provider outlasts titles and dates when room runs out: `wait` and
+/// `download` need it next to the id. It is shown as those commands take it.
 const VIEW_COLUMNS: &[Col] = &[
-    Col::keep("provider", 2),
+    Col::keep("provider", 1),
     Col::id("id"),
     Col::keep("status", 0),
-    Col::text("title / prompt", 1, 1),
+    Col::text("title / prompt", 1, 2),
     Col::keep("created", 3),
     Col::url("url"),
 ];
 
 fn view_row(v: &Video) -> Vec<String> {
     vec![
-        v.provider.to_string(),
+        crate::args::provider_word(v.provider).to_owned(),
         v.id.clone(),
         v.stage.to_string(),
         cell(v.title.as_deref()),

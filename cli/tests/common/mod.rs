@@ -15,6 +15,7 @@ pub const COMMAND_VARS: &[&str] = &[
     "VIDAPI_COLUMNS",
     "VIDAPI_MAX_INPUT_BYTES",
     "VIDAPI_SHARED_PACING",
+    "COLUMNS",
 ];
 
 /// The binary with no provider configured, and no pacing shared with other
