@@ -501,9 +501,13 @@ pub enum Minimax {
     },
     /// GET /v1/minimax/videos/{videoId}: one video (404: removed or moderated).
     Video {
-        /// useapi.net's videoId (user:…-minimax:…-video:…), as `minimax videos
-        /// --json` shows it.
+        /// useapi.net's videoId (user:…-minimax:…-video:…), or the short id
+        /// a table shows (video_id_#2), looked up in the account's list
         video_id: String,
+        /// The MiniMax account whose list a short id is looked up in
+        /// (default: useapi.net's default account).
+        #[arg(long)]
+        account: Option<String>,
     },
     /// GET /v1/minimax/files/: images used for generation.
     Files {

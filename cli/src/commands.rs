@@ -75,13 +75,15 @@ const MINIMAX_VIDEO_COLUMNS: &[Col] = &[
     Col::url("url"),
 ];
 
+/// The URL shown is the file `download` fetches (`downloadURL`, later
+/// docs) once there is one, else what plays (`videoURL`).
 fn minimax_video_row(v: &minimax::Video) -> Vec<String> {
     vec![
         cell(v.id()),
         status_cell(v.status()),
         v.is_final().to_string(),
         cell(v.title()),
-        cell(v.playable_url()),
+        cell(v.file_url().or_else(|| v.playable_url())),
     ]
 }
 
@@ -143,18 +145,32 @@ pub fn minimax_all(
 
 /// `GET /v1/minimax/videos/{videoId}`: one video, as a table row or JSON.
 /// A MiniMax short id (what tables show, `video_id_#2`) is looked for in
-/// the default account's list first ([`minimax::MiniMax::find`]), which
-/// then looks its composite id up.
-pub fn minimax_video(useapi: &UseApi, as_json: bool, video_id: &str) -> Outcome {
+/// the list of `account` (else the default account) first
+/// ([`minimax::MiniMax::find`]), which then looks its composite id up.
+pub fn minimax_video(
+    useapi: &UseApi,
+    as_json: bool,
+    video_id: &str,
+    account: Option<&str>,
+) -> Outcome {
+    if account.is_some_and(|a| a.trim().is_empty()) {
+        return Err(Failure::Usage(
+            "--account must not be empty when given".into(),
+        ));
+    }
     if minimax::is_composite_id(video_id) {
         let video = useapi.minimax().video(video_id)?;
         return print_one(as_json, &video, MINIMAX_VIDEO_COLUMNS, minimax_video_row);
     }
-    let video = useapi.minimax().find(video_id, None)?.ok_or_else(|| {
+    let video = useapi.minimax().find(video_id, account)?.ok_or_else(|| {
+        let list = match account {
+            Some(account) => format!("account {account:?}'s list"),
+            None => "the default account's list".to_owned(),
+        };
         Failure::Api(format!(
-            "MiniMax has no video {video_id:?} in the default account's list (a short id is \
-             looked for there; for another account use `wait minimax {video_id} --account A` \
-             or the composite id user:…-minimax:…-video:…)"
+            "MiniMax has no video {video_id:?} in {list} (a short id is looked for there; \
+             for another account add --account A, or give the composite id \
+             user:…-minimax:…-video:…)"
         ))
     })?;
     if as_json {

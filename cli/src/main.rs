@@ -186,8 +186,8 @@ fn command(cli: Cli) -> Result<(), Failure> {
                 commands::minimax_videos_page(&useapi, json, &query)
             }
         }
-        Command::Minimax(Minimax::Video { video_id }) => {
-            commands::minimax_video(&settings::useapi()?, json, &video_id)
+        Command::Minimax(Minimax::Video { video_id, account }) => {
+            commands::minimax_video(&settings::useapi()?, json, &video_id, account.as_deref())
         }
         Command::Minimax(Minimax::Calls(call)) => call.run(&settings::useapi()?, json),
         Command::Pixverse(Pixverse::Calls(call)) => call.run(&settings::useapi()?, json),

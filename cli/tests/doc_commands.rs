@@ -223,7 +223,10 @@ fn every_shell_command_in_the_readme_and_the_guide_runs_against_the_emulator() {
                     .unwrap()
                     .success();
                 if !ready {
-                    println!("{}: skipped until `{needs}` succeeds: {}", line.at, line.command);
+                    println!(
+                        "{}: skipped until `{needs}` succeeds: {}",
+                        line.at, line.command
+                    );
                     continue;
                 }
             }

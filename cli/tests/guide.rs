@@ -178,3 +178,35 @@ fn columns_is_honoured_like_vidapi_columns_which_wins() {
         both.stderr
     );
 }
+
+#[test]
+fn minimax_video_shows_the_url_that_downloads_and_takes_an_account() {
+    let emulator = Emulator::start().unwrap();
+    let shown = run(
+        &mut vidapi(&emulator),
+        &["minimax", "video", "video_id_#2", "--account", "second"],
+    );
+    assert_eq!(shown.code, 0, "{}", shown.stderr);
+    // The list's videoURL is a placeholder; the lookup's downloadURL is
+    // the emulator's media host, which `download` fetches.
+    assert!(shown.stdout.contains("/media/minimax/"), "{}", shown.stdout);
+    assert!(!shown.stdout.contains("<generated video url>"), "{}", shown.stdout);
+    let listed_in = emulator
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/v1/minimax/videos/")
+        .map(|r| r.query.clone())
+        .collect::<Vec<_>>();
+    assert!(
+        listed_in
+            .iter()
+            .all(|q| q.contains(&("account".to_owned(), "second".to_owned()))),
+        "{listed_in:?}"
+    );
+    assert!(!listed_in.is_empty());
+    let blank = run(
+        &mut vidapi(&emulator),
+        &["minimax", "video", "video_id_#2", "--account", " "],
+    );
+    assert_eq!(blank.code, 2, "{}", blank.stderr);
+}
