@@ -168,7 +168,8 @@ pub fn minimax_video(
             None => "the default account's list".to_owned(),
         };
         Failure::Api(format!(
-            "MiniMax has no video {video_id:?} in {list} (a short id is looked for there; \
+            "MiniMax video {video_id:?}: the provider has no such video in {list} (a short \
+             id is looked for there; \
              for another account add --account A, or give the composite id \
              user:…-minimax:…-video:…)"
         ))
@@ -663,7 +664,10 @@ pub fn wait(
             Ok(())
         }
         Err(WaitError::Api(e)) => Err(e.into()),
-        Err(WaitError::NotFound) => Err(Failure::Api(format!("{provider} has no video {id:?}"))),
+        // The words `download` uses for the same fact (`Error::NoMedia`).
+        Err(WaitError::NotFound) => Err(Failure::Api(format!(
+            "{provider} video {id:?}: the provider has no such video"
+        ))),
         Err(WaitError::Timeout(last)) => Err(Failure::WaitTimeout(format!(
             "{provider} video {id:?} still {} after {}s",
             status_and_stage(&last),

@@ -57,7 +57,24 @@ impl From<std::io::Error> for Failure {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::from_arg_matches(&args::parser().get_matches()).unwrap_or_else(|e| e.exit());
+    let parsed = args::parser()
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
+        Ok(cli) => cli,
+        // Usage errors carry the same `vidapi: error:` prefix as every
+        // other error (clap's own starts at `error:`).
+        Err(e) if e.use_stderr() => {
+            let text = e.render().to_string();
+            match text.strip_prefix("error: ") {
+                Some(rest) => eprint!("vidapi: error: {rest}"),
+                None => eprint!("{text}"),
+            }
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+        // --help, --version.
+        Err(e) => e.exit(),
+    };
     if cli.verbose {
         verbose();
     }

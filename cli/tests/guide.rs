@@ -190,7 +190,11 @@ fn minimax_video_shows_the_url_that_downloads_and_takes_an_account() {
     // The list's videoURL is a placeholder; the lookup's downloadURL is
     // the emulator's media host, which `download` fetches.
     assert!(shown.stdout.contains("/media/minimax/"), "{}", shown.stdout);
-    assert!(!shown.stdout.contains("<generated video url>"), "{}", shown.stdout);
+    assert!(
+        !shown.stdout.contains("<generated video url>"),
+        "{}",
+        shown.stdout
+    );
     let listed_in = emulator
         .requests()
         .iter()
@@ -209,4 +213,49 @@ fn minimax_video_shows_the_url_that_downloads_and_takes_an_account() {
         &["minimax", "video", "video_id_#2", "--account", " "],
     );
     assert_eq!(blank.code, 2, "{}", blank.stderr);
+}
+
+#[test]
+fn one_fact_is_said_in_one_way() {
+    let emulator = Emulator::start().unwrap();
+    // An id that is not there: `wait` and `download` use the same words.
+    let waited = run(
+        &mut vidapi(&emulator),
+        &["wait", "hourone", "nope", "--timeout", "5"],
+    );
+    let fetched = run(&mut vidapi(&emulator), &["download", "hourone", "nope"]);
+    for out in [&waited, &fetched] {
+        assert_eq!(out.code, 1, "{}", out.stderr);
+        assert!(
+            out.stderr.contains("the provider has no such video"),
+            "{}",
+            out.stderr
+        );
+    }
+    // A bad id is "invalid video id" whichever provider's path it was for.
+    for args in [
+        &["hourone", "video", " "][..],
+        &["hourone", "metadata", " "],
+        &["pixverse", "video", " "],
+        &["minimax", "video", ".."],
+    ] {
+        let out = run(&mut vidapi(&emulator), args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr.starts_with("vidapi: error: invalid video id: "),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+    // clap's usage errors carry the same prefix as every other error.
+    for args in [&["--bogus"][..], &["download", "nowhere", "x"], &["wait"]] {
+        let out = run(&mut bare(), args);
+        assert_eq!(out.code, 2, "{args:?}");
+        assert!(
+            out.stderr.starts_with("vidapi: error: "),
+            "{args:?}: {}",
+            out.stderr
+        );
+        assert_eq!(out.stderr.matches("error:").count(), 1, "{}", out.stderr);
+    }
 }
