@@ -101,3 +101,11 @@ pub fn fast_retry_config(
             ..vidapi::RetryPolicy::default()
         })
 }
+
+/// Says on the terminal what a slow test is doing, while `cargo test`
+/// captures everything else: written to stderr's handle, which the test
+/// harness does not capture (it captures `print!` and `eprint!`).
+pub fn say(what: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "    (slow test) {what}");
+}
