@@ -259,3 +259,31 @@ fn one_fact_is_said_in_one_way() {
         assert_eq!(out.stderr.matches("error:").count(), 1, "{}", out.stderr);
     }
 }
+
+#[test]
+fn the_guide_names_the_log_target_that_dash_v_prints() {
+    let emulator = Emulator::start().unwrap();
+    let out = run(&mut vidapi(&emulator), &["-v", "hourone", "videos"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // `2026-…Z DEBUG vidapi::transport::log: attempt …`: the word before the first `: `.
+    let line = out
+        .stderr
+        .lines()
+        .find(|l| l.contains(" attempt"))
+        .unwrap_or_else(|| panic!("no attempt line:\n{}", out.stderr));
+    let target = line
+        .split(": ")
+        .next()
+        .and_then(|head| head.split_whitespace().last())
+        .unwrap();
+    assert!(target.starts_with("vidapi::"), "{line}");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for page in ["docs/reliability.md", "docs/command-line.md"] {
+        let text = std::fs::read_to_string(root.join(page)).unwrap();
+        assert!(
+            text.contains(&format!("target `{target}`"))
+                || text.contains(&format!("{target}: attempt")),
+            "{page} does not name the log target {target}"
+        );
+    }
+}
