@@ -3,12 +3,12 @@
 //! Each entry names the provider, the endpoint's name (the one errors and
 //! logs carry), its HTTP method and path, the generated types of its
 //! response, request and error bodies with the fixtures each is tested on,
-//! how the [`emulator`](crate::emulator) answers it, and the `vidapi`
+//! how the emulator (`vidapi::emulator`, feature `emulator`) answers it, and the `vidapi`
 //! command that calls it. Everything else reads the table instead of keeping
 //! a list of its own: the tests' fixture → type tables, the emulator's
 //! routing (a path pattern here, a handler there only where the answer needs
 //! logic), the demo, and the checklist test that tells a contributor the next
-//! step of "Adding an endpoint" (README.md).
+//! step of "Adding an endpoint" (docs/architecture.md).
 //!
 //! The table sits above the providers (it names their generated types) and
 //! below the emulator and the command line; the providers do not read it.
@@ -65,7 +65,7 @@ pub struct Spec {
     pub command: &'static str,
 }
 
-/// How the [`emulator`](crate::emulator) answers an endpoint.
+/// How the emulator (`vidapi::emulator`, feature `emulator`) answers an endpoint.
 #[derive(Clone, Copy, Debug)]
 pub enum Emulated {
     /// A handler of its own in the emulator (paging, lookups, state): for

@@ -73,13 +73,13 @@ impl HourOne {
 
     /// `GET /videos/{video_id}`: one video.
     pub fn video(&self, video_id: &str) -> Result<Video> {
-        let path = format!("/videos/{}", segment("video_id", video_id)?);
+        let path = format!("/videos/{}", segment("video id", video_id)?);
         self.transport.send(Request::get(GET_VIDEO, path))
     }
 
     /// `GET /videos/{video_id}/metadata`: the video's metadata, an open object.
     pub fn video_metadata(&self, video_id: &str) -> Result<VideoMetadata> {
-        let path = format!("/videos/{}/metadata", segment("video_id", video_id)?);
+        let path = format!("/videos/{}/metadata", segment("video id", video_id)?);
         self.transport.send(Request::get(GET_METADATA, path))
     }
 }

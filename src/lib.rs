@@ -22,7 +22,7 @@
 //! ([`pace`]: memories.ai's list, 5 requests per second, spaced evenly and
 //! shared by every clone and thread of a client), and report every HTTP
 //! attempt as a [`tracing`](https://docs.rs/tracing) event (target
-//! `vidapi::transport`; DEBUG, INFO for a failure about to be retried) with
+//! `vidapi::transport::log`, as `vidapi -v` prints it; DEBUG, INFO for a failure about to be retried) with
 //! the fields `provider`, `endpoint`, `method`, `path` (query values other
 //! than plain numbers, and path segments holding an `@`, redacted),
 //! `status`, `bytes`, `ms`, `retry`, `paced_ms`, `wait_ms`, `error` (the
@@ -32,12 +32,40 @@
 //! [`accounts::Scope`] picks the MiniMax account and PixVerse email that
 //! [`accounts::Accounts`] lists and waits in.
 //!
+//! # Features
+//!
+//! The default build is the clients alone. Two features add to it; items
+//! they add are marked so on docs.rs, which documents every feature:
+//!
+//! - `emulator`: `vidapi::emulator`, an in-process HTTP emulator of every
+//!   provider, for demos and your own tests (one more crate);
+//! - `schema-tools`: `vidapi::schema`, which infers, updates and diffs the
+//!   JSON Schemas the types are generated from (keeps JSON keys in file order).
+//!
+//! (`bench-strict` is for this crate's own benchmarks only.)
+//!
+//! # Examples
+//!
+//! In your program, build clients with `from_env()` ([`env`](mod@env): the
+//! credentials, base URLs, proxy and timeouts the `vidapi` command reads,
+//! so the emulator's exported variables point them at the emulator), or
+//! `with_config(credential, Config::new()…)` to set everything by hand;
+//! `new(credential)` always reaches the production host. The guide
+//! (`docs/library.md` in the repository) has a tour of every client.
+//!
+//! ```no_run
+//! let accounts = vidapi::accounts::Accounts::from_env()?; // every provider whose credential is set
+//! for video in accounts.list().videos {
+//!     println!("{} {} {}", video.provider, video.id, video.stage);
+//! }
+//! # Ok::<(), vidapi::Error>(())
+//! ```
+//!
 //! One example per provider follows, each run against the built-in
-//! [`emulator`] so it needs no network: each starts it and builds the
-//! [`Config`] that points the client at it. Against the real services,
-//! build the client with `new(credential)` (the production host, default
-//! settings), `with_config(credential, Config::new()…)` for other settings,
-//! or `from_env()` ([`env`](mod@env): the variables the `vidapi` command reads).
+//! emulator (feature `emulator`) so it needs no network: each starts it and
+//! builds the [`Config`] that points the client at it, not `from_env()`, so
+//! that the environment cannot send it elsewhere. Without the feature they
+//! compile to nothing.
 //!
 //! MiniMax and PixVerse share one useapi.net token:
 //!
@@ -114,6 +142,9 @@
 //! ```
 
 #![warn(missing_docs)]
+// docs.rs builds with every feature and `--cfg docsrs` on nightly: there,
+// items behind a feature are labelled with it. Stable never sets `docsrs`.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 /// Declares a provider's generated types (from `OUT_DIR/<provider>.rs`)
 /// inside the current module.
@@ -156,8 +187,10 @@ pub mod registry;
 pub mod view;
 
 #[cfg(feature = "emulator")]
+#[cfg_attr(docsrs, doc(cfg(feature = "emulator")))]
 pub mod emulator;
 #[cfg(feature = "schema-tools")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schema-tools")))]
 pub mod schema;
 
 pub use config::{Body, Config, RetryPolicy};
@@ -168,7 +201,10 @@ pub use memories::Memories;
 pub use stage::Stage;
 pub use useapi::UseApi;
 
-// The README's examples compile as doctests.
+// The README's and the guide's examples compile as doctests.
 #[cfg(all(doctest, feature = "emulator"))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
+#[cfg(all(doctest, feature = "emulator"))]
+#[doc = include_str!("../docs/library.md")]
+struct LibraryGuideDoctests;

@@ -165,7 +165,7 @@ impl<'a> MiniMax<'a> {
     /// lookup takes the composite id and [`find`](Self::find) looks a short
     /// id up; for a composite id, that the video was removed or moderated.
     pub fn video(&self, video_id: &str) -> Result<Video> {
-        let path = format!("/v1/minimax/videos/{}", segment("videoId", video_id)?);
+        let path = format!("/v1/minimax/videos/{}", segment("video id", video_id)?);
         self.transport
             .send(Request::get(GET_VIDEO, path))
             .map_err(|e| {

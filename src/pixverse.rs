@@ -92,7 +92,7 @@ impl<'a> PixVerse<'a> {
     /// two apart ([`Accounts::find`](crate::accounts::Accounts::find) does).
     /// A 404 carries a [hint](crate::Error::hint) saying so.
     pub fn video(&self, video_id: &str) -> Result<Video> {
-        let path = format!("/v2/pixverse/videos/{}", segment("video_id", video_id)?);
+        let path = format!("/v2/pixverse/videos/{}", segment("video id", video_id)?);
         self.transport
             .send(Request::get(GET_VIDEO, path))
             .map_err(|e| {

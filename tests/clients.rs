@@ -656,7 +656,7 @@ fn hostile_emails_accounts_and_ids_arrive_exactly() {
             matches!(
                 err,
                 Error::InvalidArgument {
-                    name: "video_id",
+                    name: "video id",
                     ..
                 }
             ),

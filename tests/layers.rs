@@ -1,11 +1,11 @@
-//! The library's modules only point down: README.md's Layout table, checked
+//! The library's modules only point down: docs/architecture.md's Layout table, checked
 //! against the `crate::` paths in each module's code (its tests aside).
 
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// Each module's layer, as README.md's Layout section lists them. A module
+/// Each module's layer, as docs/architecture.md's Layout section lists them. A module
 /// may use its own layer and the ones below.
 const LAYERS: &[(&str, u8)] = &[
     ("wire", 1),
@@ -138,7 +138,7 @@ fn modules_only_use_their_layer_and_below() {
             continue;
         }
         let own = layer(&name).unwrap_or_else(|| {
-            panic!("src/{name}: a module README.md's Layout table (and LAYERS here) does not place")
+            panic!("src/{name}: a module docs/architecture.md's Layout table (and LAYERS here) does not place")
         });
         checked += 1;
         let mut used = BTreeSet::new();

@@ -10,13 +10,15 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Credentials come from the environment: USEAPI_TOKEN (MiniMax and PixVerse),
 /// HOURONE_API_KEY, MEMORIES_API_KEY. Base URLs default to the production
 /// hosts and can be changed with USEAPI_BASE_URL, HOURONE_BASE_URL and
-/// MEMORIES_BASE_URL (for a proxy, or the emulator); plain http on a host
-/// other than loopback needs VIDAPI_ALLOW_HTTP=1. A proxy for every
-/// request: VIDAPI_PROXY (http, https, socks4, socks4a, socks5, socks5h).
-/// Files read by `drift` and `schema`: at most VIDAPI_MAX_INPUT_BYTES
-/// (64 MiB by default). Processes pace memories.ai's list together
-/// (see --no-shared-pacing). Request timeouts: VIDAPI_REQUEST_TIMEOUT and
-/// VIDAPI_CONNECT_TIMEOUT, in seconds (see --request-timeout).
+/// MEMORIES_BASE_URL (for a proxy, or the emulator: `vidapi emulator` prints
+/// the lines to export); plain http on a host other than loopback needs
+/// VIDAPI_ALLOW_HTTP=1. A proxy for every request: VIDAPI_PROXY (http,
+/// https, socks4, socks4a, socks5, socks5h). Files read by `drift` and
+/// `schema`: at most VIDAPI_MAX_INPUT_BYTES (64 MiB by default). Table
+/// width: the terminal's, or COLUMNS / VIDAPI_COLUMNS. Processes pace
+/// memories.ai's list together (see --no-shared-pacing). Request timeouts:
+/// VIDAPI_REQUEST_TIMEOUT and VIDAPI_CONNECT_TIMEOUT, in seconds (see
+/// --request-timeout).
 ///
 /// Exit codes: 0 success; 1 an API, network, decoding or download error (or,
 /// for `list`, any provider failing; for `download`, a video with no
@@ -27,48 +29,63 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// drift, `schema update --check` would change the file, or `schema diff`
 /// found a breaking change; 5 `wait` saw the video end failed, moderated,
 /// stopped or cancelled.
+///
+/// `-h` is this summary; `--help` says everything, for every command.
 #[derive(Debug, Parser)]
 #[command(name = "vidapi", version, max_term_width = 100)]
 pub struct Cli {
-    /// Print the payload as JSON on stdout, exactly as the provider sent it
-    /// (its own envelope, field names, values and key order), instead of a
-    /// table. `--all` prints a JSON array of the videos as sent; `list` its
-    /// own cross-provider records.
+    /// Print JSON on stdout: the payload exactly as the provider sent it
+    ///
+    /// Instead of a table: the response body byte for byte (its own
+    /// envelope, field names, values and key order). `--all` prints a JSON
+    /// array of the videos as sent; `list` and `download` print their own
+    /// records.
     #[arg(long, global = true, help_heading = GLOBAL)]
     pub json: bool,
 
-    /// Save every 2xx response body verbatim in DIR (created if missing),
-    /// as PROVIDER-TYPE-NNNN.json, never replacing a file: check them with
-    /// `vidapi drift PROVIDER TYPE DIR/PROVIDER-TYPE-*`.
+    /// Also save every response body verbatim in DIR
+    ///
+    /// Every 2xx body, as DIR/PROVIDER-TYPE-NNNN.json (DIR is created if
+    /// missing; a file is never replaced: the next number is taken), for
+    /// `vidapi drift PROVIDER TYPE DIR/PROVIDER-TYPE-*`. Only for commands
+    /// that call a provider.
     #[arg(long, global = true, help_heading = GLOBAL, value_name = "DIR")]
     pub save_bodies: Option<std::path::PathBuf>,
 
-    /// Also print, on stderr, the drift the responses showed: fields their
-    /// schemas do not declare, values of another type, unknown statuses.
-    /// Stdout and the exit code stay as they are.
+    /// Also print, on stderr, the drift the responses showed
+    ///
+    /// Fields their schemas do not declare, values of another type, unknown
+    /// statuses. Stdout and the exit code stay as they are.
     #[arg(long, global = true, help_heading = GLOBAL)]
     pub drift: bool,
 
-    /// Print a line on stderr for every HTTP attempt: provider, endpoint,
-    /// method, path (query values and account-carrying ids redacted), status, bytes,
-    /// duration, retry number, the pacing wait before it and the wait before
-    /// the next one. Never a credential or a body; stdout stays as it is.
+    /// Print a line on stderr for every HTTP attempt
+    ///
+    /// Provider, endpoint, method, path (query values and account-carrying
+    /// ids redacted), status, bytes, duration, retry number, the pacing wait
+    /// before it and the wait before the next one, as `tracing` events of
+    /// target vidapi::transport::log. Never a credential or a body; stdout
+    /// stays as it is.
     #[arg(short, long, global = true, help_heading = GLOBAL)]
     pub verbose: bool,
 
-    /// Keep memories.ai's rate (5 list requests per second) within this
-    /// process only. By default every vidapi process on this machine using
-    /// the same key and host shares it, through a small state file in
-    /// $XDG_CACHE_HOME/vidapi/pace (else ~/.cache/vidapi/pace; VIDAPI_PACE_DIR
-    /// names another folder). VIDAPI_SHARED_PACING=0 does the same as this flag.
+    /// Pace memories.ai's list within this process only
+    ///
+    /// memories.ai allows 5 list requests per second. By default every
+    /// vidapi process on this machine using the same key and host shares
+    /// that rate, through a small state file in $XDG_CACHE_HOME/vidapi/pace
+    /// (else ~/.cache/vidapi/pace; VIDAPI_PACE_DIR names another folder).
+    /// VIDAPI_SHARED_PACING=0 does the same as this flag.
     #[arg(long, global = true, help_heading = GLOBAL)]
     pub no_shared_pacing: bool,
 
-    /// Give each HTTP attempt at most this many seconds (fractions allowed,
-    /// at most 86400) to send the request, get the answer's head and read
-    /// its body, each phase; default 60. A timed-out attempt is not retried
-    /// (exit 1). Also VIDAPI_REQUEST_TIMEOUT, which this flag overrides.
-    /// (`wait --timeout` is the whole wait's deadline, not this.)
+    /// Each HTTP attempt's limit, in seconds [default: 60]
+    ///
+    /// At most this many seconds (fractions allowed, at most 86400) for
+    /// each of sending the request, getting the answer's head and reading
+    /// its body. A timed-out attempt is not retried (exit 1). Also
+    /// VIDAPI_REQUEST_TIMEOUT, which this flag overrides. (`wait --timeout`
+    /// is the whole wait's deadline, not this.)
     #[arg(
         long,
         global = true,
@@ -79,9 +96,10 @@ pub struct Cli {
     )]
     pub request_timeout: Option<f64>,
 
-    /// Give connecting (DNS, TCP, TLS) at most this many seconds (fractions
-    /// allowed, at most 86400); default 10. Also VIDAPI_CONNECT_TIMEOUT,
-    /// which this flag overrides.
+    /// Connecting's limit, in seconds [default: 10]
+    ///
+    /// At most this many seconds (fractions allowed, at most 86400) for DNS,
+    /// TCP and TLS. Also VIDAPI_CONNECT_TIMEOUT, which this flag overrides.
     #[arg(
         long,
         global = true,
@@ -100,19 +118,113 @@ pub struct Cli {
 /// from each command's own.
 const GLOBAL: &str = "Global options";
 
+/// The grammar the command line is parsed with: [`Cli`], plus, on the
+/// commands that refuse `--json` or `--save-bodies`, those flags hidden (so
+/// that the command can say why it refuses them, exit 2) and, where
+/// `--json` means something else, that meaning in the command's help.
+pub fn parser() -> clap::Command {
+    use clap::CommandFactory;
+    let mut cli = Cli::command();
+    for name in NO_JSON {
+        cli = cli.mut_subcommand(name, |c| c.arg(hidden_json()).arg(hidden_save_bodies()));
+    }
+    cli.mut_subcommand("drift", |c| {
+        c.arg(own_json(
+            "Print the findings as one JSON array, each naming its file",
+        ))
+        .arg(hidden_save_bodies())
+    })
+    .mut_subcommand("schema", |c| {
+        c.arg(hidden_save_bodies())
+            .mut_subcommand("update", |c| {
+                c.arg(own_json("Print the changes as one JSON array"))
+                    .arg(hidden_save_bodies())
+            })
+            .mut_subcommand("diff", |c| {
+                c.arg(own_json("Print the differences as one JSON array"))
+                    .arg(hidden_save_bodies())
+            })
+            // Its output is a schema, JSON already: the flag changes nothing.
+            .mut_subcommand("infer", |c| c.arg(hidden_json()).arg(hidden_save_bodies()))
+    })
+}
+
+/// The grammar as completion scripts offer it: no command is offered a flag
+/// it refuses. Completion generators list hidden flags too, so here
+/// `--json` and `--save-bodies` are not global: each is added to exactly
+/// the commands that take it.
+pub fn offered() -> clap::Command {
+    use clap::CommandFactory;
+    let cli = Cli::command();
+    let json = cli.get_arguments().find(|a| a.get_id() == "json").cloned();
+    let save = cli
+        .get_arguments()
+        .find(|a| a.get_id() == "save_bodies")
+        .cloned();
+    let (json, save) = (
+        json.expect("--json").global(false),
+        save.expect("--save-bodies").global(false),
+    );
+    let cli = cli
+        .mut_arg("json", |a| a.global(false))
+        .mut_arg("save_bodies", |a| a.global(false));
+    offer(cli, "", &json, &save)
+}
+
+/// Adds `--json` and `--save-bodies` to each command below `cmd` (at
+/// `path`, e.g. "schema update") that takes them.
+fn offer(cmd: clap::Command, path: &str, json: &clap::Arg, save: &clap::Arg) -> clap::Command {
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .collect();
+    names.into_iter().fold(cmd, |cmd, name| {
+        let path = format!("{path} {name}").trim_start().to_owned();
+        cmd.mut_subcommand(&name, |sub| {
+            let root = path.split(' ').next().unwrap_or_default();
+            let mut sub = match path.as_str() {
+                "drift" => sub.arg(own_json(
+                    "Print the findings as one JSON array, each naming its file",
+                )),
+                "schema update" => sub.arg(own_json("Print the changes as one JSON array")),
+                "schema diff" => sub.arg(own_json("Print the differences as one JSON array")),
+                _ if NO_JSON.contains(&root) || root == "schema" || root == "help" => sub,
+                _ => sub.arg(json.clone()),
+            };
+            if !(NO_JSON.contains(&root) || NO_PROVIDER.contains(&root) || root == "help") {
+                sub = sub.arg(save.clone());
+            }
+            offer(sub, &path, json, save)
+        })
+    })
+}
+
+/// Commands whose output has no JSON form (and that call no provider).
+pub const NO_JSON: [&str; 3] = ["demo", "emulator", "completions"];
+/// Commands that read files and call no provider: no `--save-bodies`.
+const NO_PROVIDER: [&str; 2] = ["drift", "schema"];
+
 /// `--json` on a command with no JSON output: accepted by the parser (so
 /// that the command says why it is refused, exit 2) but not offered in its
-/// help or completions.
-fn refused_json() -> clap::Arg {
+/// help.
+fn hidden_json() -> clap::Arg {
     clap::Arg::new("json")
         .long("json")
         .action(clap::ArgAction::SetTrue)
         .hide(true)
 }
 
+/// `--json` where it means something else than the payload as sent.
+fn own_json(help: &'static str) -> clap::Arg {
+    clap::Arg::new("json")
+        .long("json")
+        .action(clap::ArgAction::SetTrue)
+        .help(help)
+}
+
 /// `--save-bodies` on a command that calls no provider: accepted, refused
 /// by the command (exit 2), not offered.
-fn refused_save_bodies() -> clap::Arg {
+fn hidden_save_bodies() -> clap::Arg {
     clap::Arg::new("save_bodies")
         .long("save-bodies")
         .value_name("DIR")
@@ -122,12 +234,15 @@ fn refused_save_bodies() -> clap::Arg {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Start the built-in emulator, call every endpoint through the real
-    /// client, and print what came back. Needs no network and no credentials.
-    #[command(arg = refused_json(), arg = refused_save_bodies())]
+    /// Call every endpoint against the built-in emulator and show the answers
+    ///
+    /// Starts the emulator, calls every endpoint through the real client and
+    /// prints what came back. Needs no network and no credentials.
     Demo,
-    /// Run the provider emulator in the foreground and print its base URL.
-    #[command(arg = refused_json(), arg = refused_save_bodies())]
+    /// Run the provider emulator in the foreground and print its base URL
+    ///
+    /// On stderr it prints the `export` lines that point vidapi (and
+    /// `from_env()` in the library) at it. Stop it with Ctrl-C.
     Emulator {
         /// Port on 127.0.0.1 (0 picks a free one).
         #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
@@ -145,21 +260,30 @@ pub enum Command {
     /// memories.ai (needs MEMORIES_API_KEY).
     #[command(subcommand)]
     Memories(Memories),
-    /// Every configured provider's videos in one table: provider, id,
-    /// status (queued, processing, completed, failed or unknown), title or
-    /// prompt, created, URL. A provider that fails is
-    /// reported on stderr; the others are still listed.
+    /// Every configured provider's videos in one table
+    ///
+    /// Provider, id, status (queued, processing, completed, failed or
+    /// unknown), title or prompt, created, URL; each provider paged in full.
+    /// A provider that fails is reported on stderr (exit 1); the others are
+    /// still listed. Providers without a credential are named on stderr.
     List {
         #[command(flatten)]
         scope: ScopeArgs,
     },
-    /// Decode saved JSON files as a generated type and print, one line each,
-    /// the drift they show (exit 4 if any, 1 if a file cannot be decoded).
+    /// Check saved JSON files for drift from a generated type
+    ///
+    /// Decodes each file as TYPE and prints, one line each, the drift it
+    /// shows: undeclared fields, values of another JSON type, unknown
+    /// statuses. Exit 4 if any, 1 if a file is not JSON, does not decode or
+    /// is not a TYPE.
     Drift {
         /// The schema folder: minimax, pixverse, hourone, memories, useapi.
         provider: String,
-        /// The root type (the schema's title), e.g. VideoList, VideoPage,
-        /// ListVideosResponse; `Video[]` for a bare array of Video.
+        /// The root type (a schema's title): VideoList, VideoPage, Video[], …
+        ///
+        /// Any schema's title, e.g. VideoList, VideoPage,
+        /// ListVideosResponse; `Video[]` for a bare array of Video. An
+        /// unknown name lists the valid ones.
         #[arg(value_name = "TYPE")]
         type_name: String,
         /// Saved JSON files.
@@ -169,10 +293,11 @@ pub enum Command {
     /// Keep the schemas in step with what providers send.
     #[command(subcommand)]
     Schema(Schema),
-    /// Poll a video until its status is final, then print it (one request
-    /// per poll where the provider can look a video up; --json: the
-    /// provider's own video object). Exit 0 when it completed, 5 when it
-    /// ended failed, moderated, stopped or cancelled, 3 on timeout.
+    /// Poll a video until its status is final, then print it
+    ///
+    /// One request per poll where the provider can look a video up; --json
+    /// prints the provider's own video object. Exit 0 when it completed, 5
+    /// when it ended failed, moderated, stopped or cancelled, 3 on timeout.
     Wait {
         /// The provider the video is on.
         provider: ProviderArg,
@@ -186,8 +311,9 @@ pub enum Command {
         interval: f64,
         #[command(flatten)]
         scope: ScopeArgs,
-        /// Then download the finished file to PATH (a file or a folder;
-        /// default: a name made from the id, in the current folder). Where
+        /// Then download the finished file to PATH (a file or a folder)
+        ///
+        /// Default: a name made from the id, in the current folder. Where
         /// it went is printed on stderr. A missing folder is refused before
         /// waiting (exit 2).
         #[arg(long, value_name = "PATH", num_args = 0..=1)]
@@ -195,33 +321,42 @@ pub enum Command {
         #[command(flatten)]
         file: FileArgs,
     },
-    /// Make one video on MiniMax, PixVerse or Hour One, never paying twice.
+    /// Make one video on MiniMax, PixVerse or Hour One, never paying twice
     Generate(crate::generate::GenerateArgs),
-    /// Print a shell completion script on stdout. For example, bash:
+    /// Print a shell completion script on stdout
+    ///
+    /// For example, bash:
     /// `vidapi completions bash > ~/.local/share/bash-completion/completions/vidapi`.
-    #[command(arg = refused_json(), arg = refused_save_bodies())]
     Completions {
         /// The shell.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Download a finished video's file: the provider's download link where
-    /// it has one (MiniMax downloadURL, Hour One download_url), else its
-    /// playable URL (MiniMax videoURL, PixVerse url). The provider's
-    /// credential is never sent to the media host. Prints where the file
-    /// went. A video still processing or failed, or a memories.ai video
-    /// (no media URL), is an error (exit 1) and no file is created.
+    /// Download a finished video's file and print where it went
+    ///
+    /// The provider's download link where it has one (MiniMax downloadURL,
+    /// Hour One download_url), else its playable URL (MiniMax videoURL,
+    /// PixVerse url). The provider's credential is never sent to the media
+    /// host. A video still processing or failed, or a memories.ai video (no
+    /// media URL), is an error (exit 1) and no file is created. The file is
+    /// written to PATH.part and renamed when whole; an interrupted download
+    /// resumes when run again.
     Download {
         /// The provider the video is on.
         provider: ProviderArg,
-        /// The video's id as the provider gives it (for MiniMax and PixVerse,
-        /// useapi.net's videoId / video_id is looked up directly).
+        /// The video's id, as a table or the provider shows it
+        ///
+        /// For MiniMax and PixVerse, useapi.net's videoId / video_id is
+        /// looked up directly; a MiniMax short id (video_id_#2) is found in
+        /// the account's list first.
         video_id: String,
-        /// Where to put the file: a file, or a folder (an existing one, or
-        /// DIR/) to put the default name in (default: a name made from the
-        /// id, in the current folder). A missing folder is refused before
-        /// any request (exit 2). An interrupted download of the same file
-        /// to the same PATH is resumed from its PATH.part.
+        /// Where to put the file: a file, or a folder (DIR/)
+        ///
+        /// A file, or a folder (an existing one, or DIR/) to put the default
+        /// name in (default: a name made from the id, in the current
+        /// folder). A missing folder is refused before any request (exit 2).
+        /// An interrupted download of the same file to the same PATH is
+        /// resumed from its PATH.part.
         #[arg(short, long, value_name = "PATH")]
         output: Option<PathBuf>,
         #[command(flatten)]
@@ -260,15 +395,17 @@ impl ScopeArgs {
 /// How a download treats the file system.
 #[derive(Debug, Args)]
 pub struct FileArgs {
-    /// Replace a file already at PATH (atomically, when the download is
-    /// complete) if it is a regular file or a symbolic link (the link, never
-    /// its target); anything else there is refused. Also replaces a
-    /// PATH.part that is not a vidapi partial download. Without it an
-    /// existing file is an error (exit 1).
+    /// Replace a file already at PATH
+    ///
+    /// Atomically, when the download is complete, if it is a regular file or
+    /// a symbolic link (the link, never its target); anything else there is
+    /// refused. Also replaces a PATH.part that is not a vidapi partial
+    /// download. Without it an existing file is an error (exit 1).
     #[arg(long)]
     pub force: bool,
-    /// Refuse a file larger than this many bytes, announced or not
-    /// (default: 4294967296, 4 GiB).
+    /// Refuse a file larger than this, announced or not [default: 4 GiB]
+    ///
+    /// In bytes; the default is 4294967296 (4 GiB).
     #[arg(
         long,
         value_name = "BYTES",
@@ -276,10 +413,12 @@ pub struct FileArgs {
         allow_negative_numbers = true
     )]
     pub max_bytes: Option<u64>,
-    /// Give up after this many seconds of downloading, keeping PATH.part for
-    /// a later run to resume (default: no deadline). It bounds the wall
-    /// time: a stalled read is cut when it passes, not after the request
-    /// timeout; apart from it a download sends at most 256 requests.
+    /// Give up after this many seconds of downloading, keeping PATH.part
+    ///
+    /// A later run of the same command resumes from PATH.part. Default: no
+    /// deadline. It bounds the wall time: a stalled read is cut when it
+    /// passes, not after the request timeout; apart from it a download sends
+    /// at most 256 requests.
     #[arg(long, value_name = "SECS", value_parser = positive_seconds, allow_negative_numbers = true)]
     pub deadline: Option<f64>,
 }
@@ -300,9 +439,12 @@ impl FileArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Schema {
-    /// Fold saved samples into a schema file, in place: add the properties
-    /// the samples have and the schema lacks, widen types they contradict.
-    /// Prints each change and the Rust type it generates.
+    /// Fold saved samples into a schema file, in place
+    ///
+    /// Adds the properties the samples have and the schema lacks, widens
+    /// types they contradict, and prints each change and the Rust type it
+    /// generates. A change that drops structure or narrows decoding is
+    /// refused (exit 4) unless --allow-breaking.
     Update {
         /// The schema file (e.g. schemas/minimax/videos.json).
         schema_file: PathBuf,
@@ -312,13 +454,15 @@ pub enum Schema {
         /// Write nothing; exit 4 if the file would change.
         #[arg(long)]
         check: bool,
-        /// Write even when a change destroys structure (an object or array
-        /// typing replaced by "anything") or narrows what decodes; without
-        /// it such an update is refused with exit 4 and nothing is written.
+        /// Write even a change that drops structure or narrows decoding
+        ///
+        /// An object or array typing replaced by "anything", or a type that
+        /// decodes less; without this flag such an update is refused with
+        /// exit 4 and nothing is written.
         #[arg(long)]
         allow_breaking: bool,
     },
-    /// Print a new schema, in the project's conventions, that every sample fits.
+    /// Print a new schema, in the project's conventions, that every sample fits
     Infer {
         /// Saved JSON responses.
         #[arg(required = true)]
@@ -327,9 +471,10 @@ pub enum Schema {
         #[arg(long)]
         title: String,
     },
-    /// List the changes between two versions of a schema, each classified by
-    /// its effect on the generated Rust API and on decoding; exit 4 if any
-    /// is breaking.
+    /// List the changes between two versions of a schema
+    ///
+    /// Each is classified by its effect on the generated Rust API and on
+    /// decoding; exit 4 if any is breaking.
     Diff {
         /// The old version.
         old: PathBuf,
@@ -340,8 +485,10 @@ pub enum Schema {
 
 #[derive(Debug, Subcommand)]
 pub enum Minimax {
-    /// GET /v1/minimax/videos/: the account's videos (one page with --limit
-    /// or --last-video-id, all of them with --all).
+    /// GET /v1/minimax/videos/: the account's videos
+    ///
+    /// One page (with --limit or --last-video-id: the next page's id is
+    /// printed on stderr), or all of them with --all.
     Videos {
         /// The MiniMax account (needed when several are configured at useapi.net).
         #[arg(long)]
@@ -353,24 +500,28 @@ pub enum Minimax {
         /// Start after this video: the id of the previous page's last video.
         #[arg(long, conflicts_with = "all")]
         last_video_id: Option<String>,
-        /// Page through every video (limit and lastVideoId), streaming rows
-        /// as pages arrive.
+        /// Page through every video, streaming rows as pages arrive
         #[arg(long)]
         all: bool,
     },
     /// GET /v1/minimax/videos/{videoId}: one video (404: removed or moderated).
     Video {
-        /// useapi.net's videoId (user:…-minimax:…-video:…), as `minimax videos
-        /// --json` shows it.
+        /// useapi.net's videoId (user:…-minimax:…-video:…), or the short id
+        /// a table shows (video_id_#2), looked up in the account's list
         video_id: String,
+        /// The MiniMax account whose list a short id is looked up in
+        /// (default: useapi.net's default account).
+        #[arg(long)]
+        account: Option<String>,
     },
     /// GET /v1/minimax/files/: images used for generation.
     Files {
         /// The MiniMax account (needed when several are configured at useapi.net).
         #[arg(long)]
         account: Option<String>,
-        /// How many files, at least 1 (server default 10). When as many come
-        /// back, a line on stderr says there may be more.
+        /// How many files, at least 1 (server default 10)
+        ///
+        /// When as many come back, a line on stderr says there may be more.
         #[arg(long, value_parser = at_least_one, allow_negative_numbers = true)]
         limit: Option<u32>,
     },
@@ -396,8 +547,10 @@ pub enum Pixverse {
         #[arg(long)]
         all: bool,
     },
-    /// GET /v2/pixverse/videos/{video_id}: one video (404 while it is still
-    /// queued or generating, as for an unknown id).
+    /// GET /v2/pixverse/videos/{video_id}: one video
+    ///
+    /// useapi.net answers 404 while it is still queued or generating, as for
+    /// an unknown id.
     Video {
         /// useapi.net's video_id (user:…-pixverse:<email>-video:…).
         video_id: String,
@@ -480,14 +633,17 @@ impl From<CreateBody> for vidapi::hourone::CreateVideoRequest {
 
 #[derive(Debug, Subcommand)]
 pub enum Memories {
-    /// POST /serve/api/video/list_videos (or /serve/api/v1/list_videos with
-    /// --api v1): one page of videos, or all with --all.
+    /// POST /serve/api/video/list_videos: one page of videos, or all with --all
+    ///
+    /// With --api v1: POST /serve/api/v1/list_videos (newer docs).
     Videos {
         #[command(flatten)]
         filter: MemoriesFilter,
-        /// The list endpoint: `original` (/serve/api/video/list_videos,
-        /// filters by --folder-id) or `v1` (/serve/api/v1/list_videos, newer
-        /// docs, filters by --unique-id).
+        /// The list endpoint: original (--folder-id) or v1 (--unique-id)
+        ///
+        /// `original` is /serve/api/video/list_videos, which filters by
+        /// --folder-id; `v1` is /serve/api/v1/list_videos (newer docs), which
+        /// filters by --unique-id.
         #[arg(long, value_enum, default_value_t = MemoriesApi::Original)]
         api: MemoriesApi,
         /// Page through every matching video, streaming rows as pages arrive.
@@ -517,8 +673,9 @@ pub struct MemoriesFilter {
     /// Only videos uploaded under this unique_id (with --api v1 only).
     #[arg(long)]
     pub unique_id: Option<String>,
-    /// Only videos with this status, as memories.ai spells it (the table's
-    /// status column shows the same words; any case is accepted).
+    /// Only videos with this status, as memories.ai spells it
+    ///
+    /// The table's status column shows the same words; any case is accepted.
     #[arg(long, value_parser = memories_status(), ignore_case = true)]
     pub status: Option<String>,
 }
@@ -595,6 +752,17 @@ impl From<ProviderArg> for vidapi::Provider {
             ProviderArg::Hourone => vidapi::Provider::HourOne,
             ProviderArg::Memories => vidapi::Provider::Memories,
         }
+    }
+}
+
+/// The provider as `wait`, `download` and the provider commands name it
+/// (`minimax`, `hourone`, …).
+pub fn provider_word(provider: vidapi::Provider) -> &'static str {
+    match provider {
+        vidapi::Provider::MiniMax => "minimax",
+        vidapi::Provider::PixVerse => "pixverse",
+        vidapi::Provider::HourOne => "hourone",
+        vidapi::Provider::Memories => "memories",
     }
 }
 

@@ -75,13 +75,15 @@ const MINIMAX_VIDEO_COLUMNS: &[Col] = &[
     Col::url("url"),
 ];
 
+/// The URL shown is the file `download` fetches (`downloadURL`, later
+/// docs) once there is one, else what plays (`videoURL`).
 fn minimax_video_row(v: &minimax::Video) -> Vec<String> {
     vec![
         cell(v.id()),
         status_cell(v.status()),
         v.is_final().to_string(),
         cell(v.title()),
-        cell(v.playable_url()),
+        cell(v.file_url().or_else(|| v.playable_url())),
     ]
 }
 
@@ -143,18 +145,33 @@ pub fn minimax_all(
 
 /// `GET /v1/minimax/videos/{videoId}`: one video, as a table row or JSON.
 /// A MiniMax short id (what tables show, `video_id_#2`) is looked for in
-/// the default account's list first ([`minimax::MiniMax::find`]), which
-/// then looks its composite id up.
-pub fn minimax_video(useapi: &UseApi, as_json: bool, video_id: &str) -> Outcome {
+/// the list of `account` (else the default account) first
+/// ([`minimax::MiniMax::find`]), which then looks its composite id up.
+pub fn minimax_video(
+    useapi: &UseApi,
+    as_json: bool,
+    video_id: &str,
+    account: Option<&str>,
+) -> Outcome {
+    if account.is_some_and(|a| a.trim().is_empty()) {
+        return Err(Failure::Usage(
+            "--account must not be empty when given".into(),
+        ));
+    }
     if minimax::is_composite_id(video_id) {
         let video = useapi.minimax().video(video_id)?;
         return print_one(as_json, &video, MINIMAX_VIDEO_COLUMNS, minimax_video_row);
     }
-    let video = useapi.minimax().find(video_id, None)?.ok_or_else(|| {
+    let video = useapi.minimax().find(video_id, account)?.ok_or_else(|| {
+        let list = match account {
+            Some(account) => format!("account {account:?}'s list"),
+            None => "the default account's list".to_owned(),
+        };
         Failure::Api(format!(
-            "MiniMax has no video {video_id:?} in the default account's list (a short id is \
-             looked for there; for another account use `wait minimax {video_id} --account A` \
-             or the composite id user:…-minimax:…-video:…)"
+            "MiniMax video {video_id:?}: the provider has no such video in {list} (a short \
+             id is looked for there; \
+             for another account add --account A, or give the composite id \
+             user:…-minimax:…-video:…)"
         ))
     })?;
     if as_json {
@@ -492,18 +509,20 @@ pub fn memories_all_v1(
     )
 }
 
+/// The provider outlasts titles and dates when room runs out: `wait` and
+/// `download` need it next to the id. It is shown as those commands take it.
 const VIEW_COLUMNS: &[Col] = &[
-    Col::keep("provider", 2),
+    Col::keep("provider", 1),
     Col::id("id"),
     Col::keep("status", 0),
-    Col::text("title / prompt", 1, 1),
+    Col::text("title / prompt", 1, 2),
     Col::keep("created", 3),
     Col::url("url"),
 ];
 
 fn view_row(v: &Video) -> Vec<String> {
     vec![
-        v.provider.to_string(),
+        crate::args::provider_word(v.provider).to_owned(),
         v.id.clone(),
         v.stage.to_string(),
         cell(v.title.as_deref()),
@@ -646,7 +665,10 @@ pub fn wait(
             Ok(())
         }
         Err(WaitError::Api(e)) => Err(e.into()),
-        Err(WaitError::NotFound) => Err(Failure::Api(format!("{provider} has no video {id:?}"))),
+        // The words `download` uses for the same fact (`Error::NoMedia`).
+        Err(WaitError::NotFound) => Err(Failure::Api(format!(
+            "{provider} video {id:?}: the provider has no such video"
+        ))),
         Err(WaitError::Timeout(last)) => Err(Failure::WaitTimeout(format!(
             "{provider} video {id:?} still {} after {}s",
             status_and_stage(&last),

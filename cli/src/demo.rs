@@ -44,7 +44,7 @@ pub fn run() -> Result<(), Failure> {
 
     let minimax_id = "user:user_id-minimax:account-video:video_id_#2";
     heading(&format!("MiniMax  GET /v1/minimax/videos/{minimax_id}"))?;
-    commands::minimax_video(&useapi, false, minimax_id)?;
+    commands::minimax_video(&useapi, false, minimax_id, None)?;
 
     heading("PixVerse  GET /v2/pixverse/videos/?email=me+demo@example.com&limit=5")?;
     commands::pixverse_videos(&useapi, false, Some("me+demo@example.com"), Some(5), None)?;

@@ -17,7 +17,7 @@ mod signals;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{CommandFactory, Parser};
+use clap::FromArgMatches;
 
 use args::{Cli, Command, HourOne, Memories, MemoriesApi, Minimax, Pixverse};
 
@@ -59,7 +59,24 @@ impl From<std::io::Error> for Failure {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let parsed = args::parser()
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
+        Ok(cli) => cli,
+        // Usage errors carry the same `vidapi: error:` prefix as every
+        // other error (clap's own starts at `error:`).
+        Err(e) if e.use_stderr() => {
+            let text = e.render().to_string();
+            match text.strip_prefix("error: ") {
+                Some(rest) => eprint!("vidapi: error: {rest}"),
+                None => eprint!("{text}"),
+            }
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+        // --help, --version.
+        Err(e) => e.exit(),
+    };
     if cli.verbose {
         verbose();
     }
@@ -189,8 +206,8 @@ fn command(cli: Cli) -> Result<(), Failure> {
                 commands::minimax_videos_page(&useapi, json, &query)
             }
         }
-        Command::Minimax(Minimax::Video { video_id }) => {
-            commands::minimax_video(&settings::useapi()?, json, &video_id)
+        Command::Minimax(Minimax::Video { video_id, account }) => {
+            commands::minimax_video(&settings::useapi()?, json, &video_id, account.as_deref())
         }
         Command::Minimax(Minimax::Calls(call)) => call.run(&settings::useapi()?, json),
         Command::Pixverse(Pixverse::Calls(call)) => call.run(&settings::useapi()?, json),
@@ -246,7 +263,7 @@ fn command(cli: Cli) -> Result<(), Failure> {
             // Generated whole, then written: a closed pipe is an output
             // error (not a panic inside the generator).
             let mut script = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "vidapi", &mut script);
+            clap_complete::generate(shell, &mut args::offered(), "vidapi", &mut script);
             std::io::Write::write_all(&mut std::io::stdout().lock(), &script)?;
             Ok(())
         }

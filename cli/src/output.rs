@@ -110,12 +110,16 @@ pub struct Rows {
     hint_given: bool,
 }
 
-/// The width tables fit: `VIDAPI_COLUMNS` when set; else the terminal's
-/// width when stdout is one (80 when it cannot be read); `None` otherwise
-/// (a pipe gets every cell whole, no column hidden).
+/// The width tables fit: `VIDAPI_COLUMNS` when set, else `COLUMNS` (the
+/// shell's name for it, honoured the same way); else the terminal's width
+/// when stdout is one (80 when it cannot be read); `None` otherwise (a pipe
+/// gets every cell whole, no column hidden).
 fn terminal_width() -> Option<u16> {
     use std::io::IsTerminal;
-    if let Some(value) = std::env::var_os(WIDTH_VAR).filter(|v| !v.is_empty()) {
+    for var in [WIDTH_VAR, "COLUMNS"] {
+        let Some(value) = std::env::var_os(var).filter(|v| !v.is_empty()) else {
+            continue;
+        };
         match value
             .to_str()
             .and_then(|v| v.trim().parse::<u16>().ok())
@@ -123,7 +127,7 @@ fn terminal_width() -> Option<u16> {
         {
             Some(width) => return Some(width),
             None => eprintln!(
-                "vidapi: warning: {WIDTH_VAR}={value:?} is not a number of columns (1 to \
+                "vidapi: warning: {var}={value:?} is not a number of columns (1 to \
                  65535); ignored"
             ),
         }

@@ -1,5 +1,5 @@
 //! The endpoint table (`vidapi::endpoints`) against the files it describes:
-//! every failure names the next step of "Adding an endpoint" in README.md.
+//! every failure names the next step of "Adding an endpoint" in docs/architecture.md.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -13,7 +13,7 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-const CHECKLIST: &str = "of 'Adding an endpoint' in README.md";
+const CHECKLIST: &str = "of 'Adding an endpoint' in docs/architecture.md";
 
 /// Every `*.json` below `dir` (relative to the crate root), one folder deep.
 fn json_files(dir: &str) -> Vec<String> {
@@ -200,15 +200,15 @@ fn the_emulator_answers_every_endpoint() {
     }
 }
 
-/// The command line knows every endpoint's command, and the README lists it.
+/// The command line knows every endpoint's command, and the guide lists it.
 #[test]
-fn every_endpoint_has_a_command_listed_in_the_readme() {
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    let list = readme
-        .split("## The command line")
+fn every_endpoint_has_a_command_listed_in_the_guide() {
+    let guide = std::fs::read_to_string(root().join("docs/command-line.md")).unwrap();
+    let list = guide
+        .split("\n## Commands\n")
         .nth(1)
         .and_then(|rest| rest.split("```").nth(1))
-        .expect("README.md has a command list under ## The command line");
+        .expect("docs/command-line.md has a command list under ## Commands");
     for spec in ENDPOINTS {
         let mut words: Vec<&str> = spec.command.split_whitespace().collect();
         words.push("--help");
@@ -231,7 +231,7 @@ fn every_endpoint_has_a_command_listed_in_the_readme() {
         });
         assert!(
             listed,
-            "`vidapi {}` is not in README.md's command list: step 6 {CHECKLIST}: add its line",
+            "`vidapi {}` is not in docs/command-line.md's command list: step 6 {CHECKLIST}: add its line",
             spec.command
         );
     }

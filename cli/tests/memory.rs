@@ -33,6 +33,9 @@ fn peak_rss(pid: u32) -> Option<u64> {
 
 #[test]
 fn paging_100_000_pixverse_videos_stays_under_64_mib() {
+    common::say(
+        "memory.rs: paging 100,000 PixVerse videos (2,500 pages) through `vidapi --all`, watching its memory: about 20 s",
+    );
     let emulator = Emulator::start().unwrap();
     emulator.set_pixverse_video_count(VIDEOS);
     let email = "memory@example.com";

@@ -86,6 +86,9 @@ fn shared_in(dir: &Path, cmd: &mut assert_cmd::Command) {
 
 #[test]
 fn four_processes_share_the_rate_and_draw_no_0429() {
+    common::say(
+        "shared_pacing.rs: four `vidapi memories videos --all` at once, sharing 5 requests/s: several seconds",
+    );
     let emulator = Emulator::start().unwrap();
     emulator.rate_limit(LIST_PATH, 5, WINDOW);
     let dir = tempfile::tempdir().unwrap();
@@ -133,6 +136,9 @@ fn four_processes_share_the_rate_and_draw_no_0429() {
 
 #[test]
 fn without_shared_pacing_four_processes_exceed_the_rate() {
+    common::say(
+        "shared_pacing.rs: four `vidapi memories videos --all` at once, each paced alone: several seconds",
+    );
     let emulator = Emulator::start().unwrap();
     emulator.rate_limit(LIST_PATH, 5, WINDOW);
     let dir = tempfile::tempdir().unwrap();

@@ -147,15 +147,30 @@ fn hidden_columns_are_named_in_one_line_and_pipes_are_untouched() {
     assert_eq!(
         found,
         [
-            "vidapi: 2 columns hidden to fit 80 columns: provider, created (widen the terminal or use --json)"
+            "vidapi: 2 columns hidden to fit 80 columns: title / prompt, created (widen the terminal or use --json)"
         ],
         "{}",
         fitted.stderr
     );
-    let (header, _) = cells(&fitted.stdout);
+    let (header, rows) = cells(&fitted.stdout);
     assert!(
-        !header.iter().any(|h| h == "provider" || h == "created"),
+        !header
+            .iter()
+            .any(|h| h == "title / prompt" || h == "created"),
         "{header:?}"
+    );
+    // The provider stays (issue 27): `wait PROVIDER ID` needs it, in the
+    // words `wait` takes.
+    assert_eq!(
+        header.first().map(String::as_str),
+        Some("provider"),
+        "{header:?}"
+    );
+    assert!(
+        rows.iter()
+            .any(|row| row.first().map(String::as_str) == Some("minimax")),
+        "{}",
+        fitted.stdout
     );
     // At 80 columns a PixVerse id and a URL do not fit side by side: the
     // URL goes under the id, in its cell.

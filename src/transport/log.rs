@@ -1,4 +1,4 @@
-//! The log events of the transport (target `vidapi::transport`): one per
+//! The log events of the transport (target `vidapi::transport::log`, this module's path): one per
 //! API attempt and one per media request. What they show of a path is
 //! [`redact::LogPath`](crate::redact::LogPath)'s business; no event ever
 //! carries a credential, a proxy URL, a header, a body or an error's text.

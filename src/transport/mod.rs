@@ -9,7 +9,7 @@
 //! and call [`Transport::send`]; the errors they get back are final (a
 //! transport failure already names where it was going).
 //!
-//! Each attempt is one `tracing` event (target `vidapi::transport`): at
+//! Each attempt is one `tracing` event (target `vidapi::transport::log`): at
 //! DEBUG, or INFO when it failed and is retried. Its fields: `provider`,
 //! `endpoint`, `method`, `path` (query values other than plain numbers,
 //! and path segments holding an `@`, are redacted), `status`, `bytes` (of the

@@ -15,6 +15,7 @@ pub const COMMAND_VARS: &[&str] = &[
     "VIDAPI_COLUMNS",
     "VIDAPI_MAX_INPUT_BYTES",
     "VIDAPI_SHARED_PACING",
+    "COLUMNS",
 ];
 
 /// The binary with no provider configured, and no pacing shared with other
@@ -99,4 +100,12 @@ pub fn fast_retry_config(
             max_backoff: std::time::Duration::from_millis(5),
             ..vidapi::RetryPolicy::default()
         })
+}
+
+/// Says on the terminal what a slow test is doing, while `cargo test`
+/// captures everything else: written to stderr's handle, which the test
+/// harness does not capture (it captures `print!` and `eprint!`).
+pub fn say(what: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "    (slow test) {what}");
 }
