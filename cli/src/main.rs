@@ -7,6 +7,7 @@ mod commands;
 mod demo;
 mod drift;
 mod input;
+mod ledger;
 mod output;
 mod raw;
 mod schema;
