@@ -9,6 +9,12 @@ use crate::Failure;
 use crate::ledger::{Filter, Job, Ledger, SqliteLedger, State};
 use crate::output::{Col, Rows, count, json};
 
+impl From<crate::ledger::LedgerError> for Failure {
+    fn from(e: crate::ledger::LedgerError) -> Self {
+        Failure::Api(e.to_string())
+    }
+}
+
 /// The ledger's place under a folder: `DIR/.vidapi/ledger.sqlite`.
 pub fn default_ledger(dir: &Path) -> PathBuf {
     dir.join(".vidapi").join("ledger.sqlite")
@@ -96,7 +102,10 @@ fn row(job: &Job) -> Vec<String> {
         or_empty(&job.video_id),
         job.line.map(|l| l.to_string()).unwrap_or_default(),
         job.attempts.to_string(),
-        job.updated_at.get(..19).unwrap_or(&job.updated_at).replace('T', " "),
+        job.updated_at
+            .get(..19)
+            .unwrap_or(&job.updated_at)
+            .replace('T', " "),
         detail,
     ]
 }

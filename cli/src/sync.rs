@@ -268,15 +268,16 @@ pub fn run(args: SyncArgs, as_json: bool) -> Result<(), Failure> {
     } else {
         providers
     };
-    std::fs::create_dir_all(&args.dir).map_err(|e| {
-        Failure::Usage(format!("cannot create {}: {e}", args.dir.display()))
-    })?;
+    std::fs::create_dir_all(&args.dir)
+        .map_err(|e| Failure::Usage(format!("cannot create {}: {e}", args.dir.display())))?;
     // Absolute, so the paths in the ledger hold from any folder.
     let mut args = args;
-    args.dir = std::fs::canonicalize(&args.dir).map_err(|e| {
-        Failure::Usage(format!("cannot resolve {}: {e}", args.dir.display()))
-    })?;
-    let ledger_path = args.ledger.clone().unwrap_or_else(|| default_ledger(&args.dir));
+    args.dir = std::fs::canonicalize(&args.dir)
+        .map_err(|e| Failure::Usage(format!("cannot resolve {}: {e}", args.dir.display())))?;
+    let ledger_path = args
+        .ledger
+        .clone()
+        .unwrap_or_else(|| default_ledger(&args.dir));
     let ledger = SqliteLedger::open(&ledger_path)?;
     let summary = sync(&accounts, &ledger, &providers, &args)?;
     print(&summary, as_json)?;
@@ -347,13 +348,16 @@ pub fn sync(
                 let account = composite(provider, &lookup).map_or_else(
                     || {
                         let named = scope.minimax_account.as_deref();
-                        named.or(scope.pixverse_email.as_deref()).unwrap_or("default")
+                        named
+                            .or(scope.pixverse_email.as_deref())
+                            .unwrap_or("default")
                     },
                     |(account, _)| account,
                 );
                 // The file is named by the video's own id in its account's
                 // folder (the account part of a composite id left out).
-                let short = composite(provider, &video.id).map_or(video.id.as_str(), |(_, own)| own);
+                let short =
+                    composite(provider, &video.id).map_or(video.id.as_str(), |(_, own)| own);
                 let (account, short) = (account.to_owned(), short.to_owned());
                 let tally = match tallies
                     .iter()
@@ -394,7 +398,14 @@ pub fn sync(
             }
         }
     }
-    fetch_all(accounts, ledger, tasks, &mut tallies, &mut summary, args.concurrency);
+    fetch_all(
+        accounts,
+        ledger,
+        tasks,
+        &mut tallies,
+        &mut summary,
+        args.concurrency,
+    );
     summary.new = tallies.iter().map(|t| t.new).sum();
     summary.already = tallies.iter().map(|t| t.already).sum();
     summary.failed = tallies.iter().map(|t| t.failed).sum();
@@ -491,7 +502,13 @@ fn fetch_all(
 fn fetch(accounts: &Accounts, ledger: &dyn Ledger, task: &Task) -> Result<(), String> {
     let provider = task.video.provider;
     accounts
-        .download(provider, &task.lookup, Some(&task.path), &Options::default(), |_| {})
+        .download(
+            provider,
+            &task.lookup,
+            Some(&task.path),
+            &Options::default(),
+            |_| {},
+        )
         .map_err(|e| format!("{} {}: {e}", task.video.provider.slug(), task.video.id))?;
     record(ledger, task)
 }

@@ -35,7 +35,10 @@ fn finished_pixverse(emulator: &Emulator) -> Vec<(PathBuf, String)> {
             )
         })
         .collect();
-    assert!(finished.len() > 10, "the emulator lists too few finished videos");
+    assert!(
+        finished.len() > 10,
+        "the emulator lists too few finished videos"
+    );
     finished
 }
 
@@ -58,9 +61,13 @@ fn summary(stdout: &str) -> serde_json::Value {
 /// it beside it, and nothing half-written anywhere.
 fn assert_mirrored(emulator: &Emulator, dir: &Path, finished: &[(PathBuf, String)]) {
     for (path, media) in finished {
-        let bytes = std::fs::read(dir.join(path))
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        assert!(bytes == emulator.media_file(media), "{} is not whole", path.display());
+        let bytes =
+            std::fs::read(dir.join(path)).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(
+            bytes == emulator.media_file(media),
+            "{} is not whole",
+            path.display()
+        );
         let meta: serde_json::Value =
             serde_json::from_slice(&std::fs::read(dir.join(path).with_extension("json")).unwrap())
                 .unwrap();
@@ -108,12 +115,21 @@ fn sync_mirrors_every_finished_video_and_a_second_sync_fetches_nothing() {
     let finished = finished_pixverse(&emulator);
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("videos");
-    let args = ["--json", "sync", out.to_str().unwrap(), "--provider", "pixverse"];
+    let args = [
+        "--json",
+        "sync",
+        out.to_str().unwrap(),
+        "--provider",
+        "pixverse",
+    ];
     let first = run(&mut vidapi(&emulator), &args);
     assert_eq!(first.code, 0, "{}", first.stderr);
     let counted = summary(&first.stdout);
     assert_eq!(counted["new"], finished.len());
-    assert_eq!((counted["already"].as_u64(), counted["failed"].as_u64()), (Some(0), Some(0)));
+    assert_eq!(
+        (counted["already"].as_u64(), counted["failed"].as_u64()),
+        (Some(0), Some(0))
+    );
     assert_mirrored(&emulator, &out, &finished);
     let fetched = media_requests(&emulator);
     assert_eq!(fetched.len(), finished.len());
@@ -127,9 +143,15 @@ fn sync_mirrors_every_finished_video_and_a_second_sync_fetches_nothing() {
         (counted["new"].as_u64(), counted["already"].as_u64()),
         (Some(0), Some(finished.len() as u64))
     );
-    assert!(media_requests(&emulator).is_empty(), "a second sync fetched media");
     assert!(
-        emulator.requests().iter().all(|r| r.path.starts_with("/v2/pixverse/videos")),
+        media_requests(&emulator).is_empty(),
+        "a second sync fetched media"
+    );
+    assert!(
+        emulator
+            .requests()
+            .iter()
+            .all(|r| r.path.starts_with("/v2/pixverse/videos")),
         "a second sync sent more than list requests"
     );
 
@@ -140,7 +162,10 @@ fn sync_mirrors_every_finished_video_and_a_second_sync_fetches_nothing() {
     let third = run(&mut vidapi(&emulator), &args);
     assert_eq!(third.code, 0, "{}", third.stderr);
     assert_eq!(summary(&third.stdout)["new"], 1);
-    assert_eq!(media_requests(&emulator), HashMap::from([(media.clone(), 1)]));
+    assert_eq!(
+        media_requests(&emulator),
+        HashMap::from([(media.clone(), 1)])
+    );
     assert_mirrored(&emulator, &out, &finished);
 }
 
@@ -150,10 +175,17 @@ fn the_ledger_records_each_file_by_size_and_sha256() {
     let finished = finished_pixverse(&emulator);
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_str().unwrap();
-    let synced = run(&mut vidapi(&emulator), &["sync", out, "--provider", "pixverse"]);
+    let synced = run(
+        &mut vidapi(&emulator),
+        &["sync", out, "--provider", "pixverse"],
+    );
     assert_eq!(synced.code, 0, "{}", synced.stderr);
     // The table: one row per account with its counts.
-    assert!(synced.stdout.contains("me@example.com"), "{}", synced.stdout);
+    assert!(
+        synced.stdout.contains("me@example.com"),
+        "{}",
+        synced.stdout
+    );
     let ledger = dir.path().join(".vidapi/ledger.sqlite");
     let listed = run(
         &mut vidapi(&emulator),
@@ -188,7 +220,10 @@ fn jobs_retry_requeues_failed_jobs_and_unknown_ones_only_when_asked() {
     let emulator = Emulator::start().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_str().unwrap();
-    let synced = run(&mut vidapi(&emulator), &["sync", out, "--provider", "pixverse"]);
+    let synced = run(
+        &mut vidapi(&emulator),
+        &["sync", out, "--provider", "pixverse"],
+    );
     assert_eq!(synced.code, 0, "{}", synced.stderr);
     let ledger = dir.path().join(".vidapi/ledger.sqlite");
     {
@@ -206,21 +241,38 @@ fn jobs_retry_requeues_failed_jobs_and_unknown_ones_only_when_asked() {
     );
     assert_eq!(retried.code, 0, "{}", retried.stderr);
     assert_eq!(retried.stdout.trim(), "requeued 1 job");
-    assert!(retried.stderr.contains("--include-unknown"), "{}", retried.stderr);
+    assert!(
+        retried.stderr.contains("--include-unknown"),
+        "{}",
+        retried.stderr
+    );
     let state = |state: &str| {
         let listed = run(
             &mut vidapi(&emulator),
             &["--json", "jobs", "--ledger", ledger, "--state", state],
         );
         let jobs: Vec<serde_json::Value> = serde_json::from_str(&listed.stdout).unwrap();
-        jobs.iter().map(|j| j["id"].as_i64().unwrap()).collect::<Vec<_>>()
+        jobs.iter()
+            .map(|j| j["id"].as_i64().unwrap())
+            .collect::<Vec<_>>()
     };
     assert_eq!((state("planned"), state("unknown")), (vec![1], vec![2]));
     let all = run(
         &mut vidapi(&emulator),
-        &["--json", "jobs", "retry", "--failed", "--include-unknown", "--ledger", ledger],
+        &[
+            "--json",
+            "jobs",
+            "retry",
+            "--failed",
+            "--include-unknown",
+            "--ledger",
+            ledger,
+        ],
     );
-    assert_eq!(summary(&all.stdout), serde_json::json!({"requeued": 1, "unknown_left": 0}));
+    assert_eq!(
+        summary(&all.stdout),
+        serde_json::json!({"requeued": 1, "unknown_left": 0})
+    );
     assert_eq!(state("planned"), vec![1, 2]);
 }
 
@@ -248,7 +300,15 @@ fn sync_killed_at_20_random_moments_then_rerun_leaves_every_file_whole() {
     emulator.set_media_latency(Duration::from_millis(200));
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_str().unwrap();
-    let args = ["--json", "sync", out, "--provider", "pixverse", "--concurrency", "2"];
+    let args = [
+        "--json",
+        "sync",
+        out,
+        "--provider",
+        "pixverse",
+        "--concurrency",
+        "2",
+    ];
     let mut completed_runs = 0;
     for round in 0..20 {
         let mut child = vidapi_process(&emulator)
@@ -333,7 +393,10 @@ fn concurrent_sync_is_faster_than_one_file_at_a_time() {
         })
         .max()
         .unwrap();
-    assert!(most_at_once >= 4, "at most {most_at_once} media requests overlapped");
+    assert!(
+        most_at_once >= 4,
+        "at most {most_at_once} media requests overlapped"
+    );
 }
 
 #[test]
@@ -374,13 +437,29 @@ fn since_keeps_only_the_newer_videos() {
     let out = dir.path().to_str().unwrap();
     let future = run(
         &mut vidapi(&emulator),
-        &["--json", "sync", out, "--provider", "pixverse", "--since", "2999-01-01"],
+        &[
+            "--json",
+            "sync",
+            out,
+            "--provider",
+            "pixverse",
+            "--since",
+            "2999-01-01",
+        ],
     );
     assert_eq!(future.code, 0, "{}", future.stderr);
     assert_eq!(summary(&future.stdout)["new"], 0);
     let past = run(
         &mut vidapi(&emulator),
-        &["--json", "sync", out, "--provider", "pixverse", "--since", "2000-01-01T00:00:00Z"],
+        &[
+            "--json",
+            "sync",
+            out,
+            "--provider",
+            "pixverse",
+            "--since",
+            "2000-01-01T00:00:00Z",
+        ],
     );
     assert_eq!(summary(&past.stdout)["new"], finished.len());
 }
@@ -399,13 +478,21 @@ fn minimax_videos_go_to_their_account_folder() {
     assert!(counted["new"].as_u64().unwrap() > 0);
     assert_eq!(counted["accounts"][0]["account"], "account");
     let files = walk(&dir.path().join("minimax/account"));
-    let media: Vec<_> = files.iter().filter(|p| p.extension().is_some_and(|e| e == "mp4")).collect();
+    let media: Vec<_> = files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "mp4"))
+        .collect();
     assert_eq!(media.len() as u64, counted["new"].as_u64().unwrap());
     for path in media {
         let meta: serde_json::Value =
             serde_json::from_slice(&std::fs::read(path.with_extension("json")).unwrap()).unwrap();
         // The item as the list sent it: its documented placeholder URL kept.
-        assert!(meta["videoId"].as_str().unwrap().contains("-minimax:account-video:"));
+        assert!(
+            meta["videoId"]
+                .as_str()
+                .unwrap()
+                .contains("-minimax:account-video:")
+        );
         assert_eq!(meta["status"], 2);
     }
 }

@@ -240,12 +240,6 @@ impl From<rusqlite::Error> for LedgerError {
     }
 }
 
-impl From<LedgerError> for crate::Failure {
-    fn from(e: LedgerError) -> Self {
-        crate::Failure::Api(e.to_string())
-    }
-}
-
 /// A ledger call's outcome.
 pub type Result<T> = std::result::Result<T, LedgerError>;
 

@@ -286,10 +286,7 @@ impl Ledger for SqliteLedger {
         );
         let db = self.db();
         let mut query = db.prepare_cached(&sql)?;
-        let rows = query.query_map(
-            params![filter.state.map(State::as_str), filter.batch],
-            job,
-        )?;
+        let rows = query.query_map(params![filter.state.map(State::as_str), filter.batch], job)?;
         Ok(rows.collect::<rusqlite::Result<Vec<Job>>>()?)
     }
 

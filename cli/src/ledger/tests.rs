@@ -46,9 +46,14 @@ fn a_batch_walks_its_states_and_cannot_walk_back() {
         }
     );
     let job = ledger.claim_next("b.jsonl").unwrap().unwrap();
-    assert_eq!((job.line, job.state, job.attempts), (Some(1), State::Submitting, 1));
+    assert_eq!(
+        (job.line, job.state, job.attempts),
+        (Some(1), State::Submitting, 1)
+    );
     let job = ledger.submitted(job.id, "acc", "vid-1").unwrap();
     assert_eq!(job.video_id.as_deref(), Some("vid-1"));
+    assert_eq!(ledger.by_key(&job.key).unwrap().as_ref(), Some(&job));
+    assert_eq!(ledger.by_key("no such key").unwrap(), None);
     // The answer is in: the job can never be planned (resent) again.
     let refused = ledger.reconciled_absent(job.id).unwrap_err();
     assert!(matches!(
@@ -75,7 +80,11 @@ fn a_batch_walks_its_states_and_cannot_walk_back() {
     let second = ledger.claim_next("b.jsonl").unwrap().unwrap();
     assert_eq!(second.line, Some(2));
     assert_eq!(ledger.claim_next("b.jsonl").unwrap(), None);
-    assert!(ledger.transition(999, State::Final, Change::default()).is_err());
+    assert!(
+        ledger
+            .transition(999, State::Final, Change::default())
+            .is_err()
+    );
 }
 
 #[test]
@@ -137,7 +146,9 @@ fn retry_requeues_failed_jobs_and_unknown_ones_only_when_asked() {
     let a = ledger.claim_next("b").unwrap().unwrap();
     let b = ledger.claim_next("b").unwrap().unwrap();
     ledger.failed(a.id, "moderated").unwrap();
-    ledger.unknown(b.id, "502 after send; not in scheduler").unwrap();
+    ledger
+        .unknown(b.id, "502 after send; not in scheduler")
+        .unwrap();
     assert_eq!(ledger.retry(false).unwrap(), 1);
     let state = |id: usize| ledger.jobs(&Filter::default()).unwrap()[id].state;
     assert_eq!((state(0), state(1)), (State::Planned, State::Unknown));
@@ -150,7 +161,10 @@ fn retry_requeues_failed_jobs_and_unknown_ones_only_when_asked() {
         })
         .unwrap();
     assert_eq!(listed.len(), 2);
-    assert_eq!(listed[1].last_error.as_deref(), Some("502 after send; not in scheduler"));
+    assert_eq!(
+        listed[1].last_error.as_deref(),
+        Some("502 after send; not in scheduler")
+    );
 }
 
 #[test]
@@ -164,7 +178,12 @@ fn secrets_in_a_request_are_not_stored() {
         "nested": [{"apiKey": "sk-1"}],
     });
     ledger.plan(&[job]).unwrap();
-    let stored = ledger.jobs(&Filter::default()).unwrap().remove(0).request.unwrap();
+    let stored = ledger
+        .jobs(&Filter::default())
+        .unwrap()
+        .remove(0)
+        .request
+        .unwrap();
     assert_eq!(
         stored,
         serde_json::json!({
@@ -303,12 +322,22 @@ fn a_process_killed_after_its_intent_leaves_the_job_submitting() {
     let said = out.find(|l| l.contains("claimed ")).unwrap();
     process.kill().unwrap(); // SIGKILL
     process.wait().unwrap();
-    let id: i64 = said.rsplit("claimed ").next().unwrap().trim().parse().unwrap();
+    let id: i64 = said
+        .rsplit("claimed ")
+        .next()
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
     let ledger_again = open(dir.path());
     let left = ledger_again.submitting().unwrap();
     assert_eq!(left.len(), 1);
     assert_eq!((left[0].id, left[0].attempts), (id, 1));
-    assert_eq!(ledger.jobs(&Filter::default()).unwrap().len(), 3, "a row was lost");
+    assert_eq!(
+        ledger.jobs(&Filter::default()).unwrap().len(),
+        3,
+        "a row was lost"
+    );
     // The next run reconciles it (absent) and claims it again first.
     ledger_again.reconciled_absent(id).unwrap();
     let again = ledger_again.claim_next("b").unwrap().unwrap();
