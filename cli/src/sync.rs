@@ -472,6 +472,9 @@ fn fetch_all(
                     let next = queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front();
                     let Some(task) = next else { break };
                     let outcome = fetch(accounts, ledger, &task);
+                    // The lookup's body was kept by the tap that serves the
+                    // listing's metadata; it is not needed.
+                    drop(raw::take());
                     if let Err(e) = &outcome {
                         let _ = ledger.note_error(task.job.id, e);
                     }
