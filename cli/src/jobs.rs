@@ -7,7 +7,9 @@ use serde::Serialize;
 
 use crate::Failure;
 use crate::ledger::{Filter, Job, Ledger, SqliteLedger, State};
-use crate::output::{Col, Rows, count, json};
+use std::io::{IsTerminal, Write};
+
+use crate::output::{Col, Rows, WIDTH_VAR, count, display_width, json, plain};
 
 impl From<crate::ledger::LedgerError> for Failure {
     fn from(e: crate::ledger::LedgerError) -> Self {
@@ -75,16 +77,29 @@ fn open_existing(path: Option<PathBuf>) -> Result<SqliteLedger, Failure> {
     Ok(SqliteLedger::open(&path)?)
 }
 
+/// The table's headers, shared by both ways of drawing it.
+const HEADERS: [&str; 9] = [
+    "job",
+    "state",
+    "provider",
+    "account",
+    "video",
+    "line",
+    "tries",
+    "updated",
+    "file / last error",
+];
+
 const COLUMNS: &[Col] = &[
-    Col::id("job"),
-    Col::keep("state", 0),
-    Col::keep("provider", 1),
-    Col::keep("account", 3),
-    Col::keep("video", 2),
-    Col::keep("line", 4),
-    Col::keep("tries", 5),
-    Col::keep("updated", 6),
-    Col::text("file / last error", 1, 1),
+    Col::id(HEADERS[0]),
+    Col::keep(HEADERS[1], 0),
+    Col::keep(HEADERS[2], 1),
+    Col::keep(HEADERS[3], 3),
+    Col::keep(HEADERS[4], 2),
+    Col::keep(HEADERS[5], 4),
+    Col::keep(HEADERS[6], 5),
+    Col::keep(HEADERS[7], 6),
+    Col::text(HEADERS[8], 1, 1),
 ];
 
 fn row(job: &Job) -> Vec<String> {
@@ -156,16 +171,85 @@ pub fn run(args: JobsArgs, as_json: bool) -> Result<(), Failure> {
 
 fn list(ledger: SqliteLedger, state: Option<State>, as_json: bool) -> Result<(), Failure> {
     let jobs = ledger.jobs(&Filter { state, batch: None })?;
-    if as_json {
-        return Ok(json(&jobs)?);
-    }
     let total = jobs.len();
-    let mut table = Rows::new(COLUMNS);
-    // In pieces, so a large ledger starts printing at once.
-    for piece in jobs.chunks(2000) {
-        table.print(piece.iter().map(row).collect())?;
+    // Buffered: a large ledger is written in large pieces, not a line at a
+    // time.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    if as_json {
+        serde_json::to_writer_pretty(&mut out, &jobs).map_err(std::io::Error::from)?;
+        out.write_all(b"\n")?;
+        out.flush()?;
+        return Ok(());
     }
-    table.finish()?;
+    let fitted = std::io::stdout().is_terminal() || std::env::var_os(WIDTH_VAR).is_some();
+    if fitted {
+        drop(out);
+        let mut table = Rows::new(COLUMNS);
+        // In pieces, so a large ledger starts printing at once.
+        for piece in jobs.chunks(2000) {
+            table.print(piece.iter().map(row).collect())?;
+        }
+        table.finish()?;
+    } else {
+        let rows: Vec<Vec<String>> = jobs.iter().map(row).collect();
+        plain_table(&mut out, &rows)?;
+        out.flush()?;
+    }
     eprintln!("{}", count(total, "job"));
     Ok(())
+}
+
+/// The table as `Rows` draws it when nothing is cut (stdout not a
+/// terminal), drawn directly: every cell whole, each column as wide as its
+/// widest cell. A ledger of 100,000 jobs is drawn in a fraction of the time
+/// the general table takes.
+fn plain_table(out: &mut impl Write, rows: &[Vec<String>]) -> std::io::Result<()> {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| row.iter().map(|c| plain(c)).collect())
+        .collect();
+    let widths: Vec<usize> = HEADERS
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            rows.iter()
+                .map(|row| display_width(&row[i]))
+                .chain([display_width(name)])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let rule = |out: &mut dyn Write, [left, mid, right, fill]: [char; 4]| {
+        let mut line = String::new();
+        line.push(left);
+        for (i, w) in widths.iter().enumerate() {
+            if i > 0 {
+                line.push(mid);
+            }
+            line.extend(std::iter::repeat_n(fill, w + 2));
+        }
+        line.push(right);
+        line.push('\n');
+        out.write_all(line.as_bytes())
+    };
+    let cells = |out: &mut dyn Write, cells: &mut dyn Iterator<Item = &str>| {
+        let mut line = String::from("│");
+        for (i, (cell, w)) in cells.zip(&widths).enumerate() {
+            if i > 0 {
+                line.push('┆');
+            }
+            line.push(' ');
+            line.push_str(cell);
+            line.extend(std::iter::repeat_n(' ', w - display_width(cell) + 1));
+        }
+        line.push_str("│\n");
+        out.write_all(line.as_bytes())
+    };
+    rule(out, ['┌', '┬', '┐', '─'])?;
+    cells(out, &mut HEADERS.iter().copied())?;
+    rule(out, ['╞', '╪', '╡', '═'])?;
+    for row in &rows {
+        cells(out, &mut row.iter().map(String::as_str))?;
+    }
+    rule(out, ['└', '┴', '┘', '─'])
 }

@@ -131,8 +131,10 @@ pub struct Job {
     pub line: Option<u64>,
     /// `minimax`, `pixverse`, `hourone`, `memories`.
     pub provider: String,
-    /// The request, as JSON, with secret-looking fields redacted.
-    pub request: Option<serde_json::Value>,
+    /// The request, JSON text, with secret-looking fields redacted
+    /// (serialized as the JSON it holds, not as a string).
+    #[serde(serialize_with = "raw_json")]
+    pub request: Option<String>,
     /// Where it is.
     pub state: State,
     /// The account it was placed on.
@@ -153,6 +155,20 @@ pub struct Job {
     pub created_at: String,
     /// When it last changed.
     pub updated_at: String,
+}
+
+/// Writes JSON text as the JSON it is (text that is not JSON, as a string).
+fn raw_json<S: serde::Serializer>(
+    text: &Option<String>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    match text {
+        None => s.serialize_none(),
+        Some(text) => match serde_json::from_str::<&serde_json::value::RawValue>(text) {
+            Ok(raw) => raw.serialize(s),
+            Err(_) => s.serialize_str(text),
+        },
+    }
 }
 
 /// A batch line to write down as `planned`.

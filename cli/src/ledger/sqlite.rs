@@ -64,14 +64,13 @@ fn now() -> String {
 
 fn job(row: &Row<'_>) -> rusqlite::Result<Job> {
     let state: String = row.get(6)?;
-    let request: Option<String> = row.get(5)?;
     Ok(Job {
         id: row.get(0)?,
         key: row.get(1)?,
         batch: row.get(2)?,
         line: row.get::<_, Option<i64>>(3)?.map(|n| n.max(0) as u64),
         provider: row.get(4)?,
-        request: request.and_then(|text| serde_json::from_str(&text).ok()),
+        request: row.get(5)?,
         state: State::parse(&state).ok_or_else(|| {
             rusqlite::Error::FromSqlConversionFailure(
                 6,
@@ -207,7 +206,8 @@ impl Ledger for SqliteLedger {
              RETURNING {COLUMNS}"
         );
         let db = self.db();
-        Ok(db.query_row(&sql, params![batch, now()], job).optional()?)
+        let mut claim = db.prepare_cached(&sql)?;
+        Ok(claim.query_row(params![batch, now()], job).optional()?)
     }
 
     fn transition(&self, id: i64, to: State, change: Change) -> Result<Job> {
