@@ -196,11 +196,16 @@ fn sync_1000() {
     // About half of the emulator's PixVerse videos are finished: list
     // enough to make 1,000 to fetch (checked by `one_sync`).
     emulator.set_pixverse_video_count(count_for_1000(&emulator));
-    emulator.set_media_latency(Duration::from_millis(20));
+    // VIDAPI_BENCH_MEDIA_LATENCY_MS: another latency than 20 ms.
+    let latency: u64 = std::env::var("VIDAPI_BENCH_MEDIA_LATENCY_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .unwrap_or(20);
+    emulator.set_media_latency(Duration::from_millis(latency));
     let concurrent = median((0..3).map(|_| one_sync(&emulator, "8")).collect());
     let sequential = median((0..3).map(|_| one_sync(&emulator, "1")).collect());
     println!(
-        "sync/1000 videos, 20 ms media latency: concurrency 8 {:.2} s, one at a time {:.2} s: {:.1} × faster",
+        "sync/1000 videos, {latency} ms media latency: concurrency 8 {:.2} s, one at a time {:.2} s: {:.1} × faster",
         concurrent.as_secs_f64(),
         sequential.as_secs_f64(),
         sequential.as_secs_f64() / concurrent.as_secs_f64()

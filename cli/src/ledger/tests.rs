@@ -184,6 +184,7 @@ fn secrets_in_a_request_are_not_stored() {
         .remove(0)
         .request
         .unwrap();
+    let stored: serde_json::Value = serde_json::from_str(&stored).unwrap();
     assert_eq!(
         stored,
         serde_json::json!({
