@@ -130,6 +130,7 @@ fn refuse_save_bodies(command: &Command) -> Result<(), Failure> {
         Command::Completions { .. } => "completions",
         Command::Drift { .. } => "drift",
         Command::Schema(_) => "schema",
+        Command::Jobs(_) => "jobs",
         _ => return Ok(()),
     };
     Err(Failure::Usage(format!(

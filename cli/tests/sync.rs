@@ -425,6 +425,13 @@ fn malformed_input_exits_2_before_any_request() {
         vec!["jobs", "--state", "done"],
         vec!["jobs", "--ledger", missing.to_str().unwrap()],
         vec!["jobs", "retry", "--ledger", out],
+        vec![
+            "--save-bodies",
+            out,
+            "jobs",
+            "--ledger",
+            missing.to_str().unwrap(),
+        ],
     ];
     for args in cases {
         let outcome = run(&mut vidapi(&emulator), &args);
