@@ -147,7 +147,23 @@ pub fn parser() -> clap::Command {
             // Its output is a schema, JSON already: the flag changes nothing.
             .mut_subcommand("infer", |c| c.arg(hidden_json()).arg(hidden_save_bodies()))
     })
+    .mut_subcommand("jobs", |c| {
+        c.arg(own_json(JOBS_JSON))
+            .arg(hidden_save_bodies())
+            .mut_subcommand("retry", |c| {
+                c.arg(own_json(RETRY_JSON)).arg(hidden_save_bodies())
+            })
+    })
+    .mut_subcommand("sync", |c| c.arg(own_json(SYNC_JSON)))
+    .mut_subcommand("generate", |c| c.arg(own_json(GENERATE_JSON)))
 }
+
+/// What `--json` prints for the commands whose output is their own, not a
+/// provider's payload.
+const JOBS_JSON: &str = "Print the jobs as one JSON array";
+const RETRY_JSON: &str = "Print how many jobs were requeued as one JSON object";
+const SYNC_JSON: &str = "Print the summary as one JSON object";
+const GENERATE_JSON: &str = "Print one JSON object: provider, id, account, status, path";
 
 /// The grammar as completion scripts offer it: no command is offered a flag
 /// it refuses. Completion generators list hidden flags too, so here
@@ -188,6 +204,10 @@ fn offer(cmd: clap::Command, path: &str, json: &clap::Arg, save: &clap::Arg) -> 
                 )),
                 "schema update" => sub.arg(own_json("Print the changes as one JSON array")),
                 "schema diff" => sub.arg(own_json("Print the differences as one JSON array")),
+                "jobs" => sub.arg(own_json(JOBS_JSON)),
+                "jobs retry" => sub.arg(own_json(RETRY_JSON)),
+                "sync" => sub.arg(own_json(SYNC_JSON)),
+                "generate" => sub.arg(own_json(GENERATE_JSON)),
                 _ if NO_JSON.contains(&root) || root == "schema" || root == "help" => sub,
                 _ => sub.arg(json.clone()),
             };
@@ -202,7 +222,7 @@ fn offer(cmd: clap::Command, path: &str, json: &clap::Arg, save: &clap::Arg) -> 
 /// Commands whose output has no JSON form (and that call no provider).
 pub const NO_JSON: [&str; 3] = ["demo", "emulator", "completions"];
 /// Commands that read files and call no provider: no `--save-bodies`.
-const NO_PROVIDER: [&str; 2] = ["drift", "schema"];
+const NO_PROVIDER: [&str; 3] = ["drift", "schema", "jobs"];
 
 /// `--json` on a command with no JSON output: accepted by the parser (so
 /// that the command says why it is refused, exit 2) but not offered in its
@@ -362,13 +382,16 @@ pub enum Command {
         #[command(flatten)]
         file: FileArgs,
     },
-    /// The job ledger (`sync`'s record of what is on disk) as a table or
-    /// --json; `jobs retry --failed` requeues failed jobs.
+    /// Show the job ledger; `jobs retry --failed` requeues failed jobs
+    ///
+    /// The ledger is the SQLite record of every job and of what `sync` put
+    /// on disk, shown as a table or with --json.
     Jobs(crate::jobs::JobsArgs),
-    /// Mirror every finished video of every configured account to
-    /// DIR/<provider>/<account>/<id>.<ext>, with the provider's JSON of it
-    /// beside it (<id>.json). Incremental: a rerun fetches only what is
-    /// new. Exit 1 when a file could not be fetched (run it again).
+    /// Mirror every finished video of every configured account into DIR
+    ///
+    /// Each goes to DIR/<provider>/<account>/<id>.<ext>, with the provider's
+    /// JSON of it beside it (<id>.json). Incremental: a rerun fetches only
+    /// what is new. Exit 1 when a file could not be fetched (run it again).
     Sync(crate::sync::SyncArgs),
 }
 

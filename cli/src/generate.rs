@@ -60,9 +60,10 @@ pub struct GenerateArgs {
     /// The PixVerse account email to use (default: the one with most free capacity).
     #[arg(long, value_name = "ADDR")]
     email: Option<String>,
-    /// Another documented create field (repeatable): duration=5,
-    /// quality=720p, source_draft_id=… (Hour One). VALUE is read as JSON
-    /// when it parses as JSON, else as text.
+    /// Another documented create field (repeatable): duration=5, …
+    ///
+    /// For example quality=720p, or source_draft_id=… (Hour One). VALUE is
+    /// read as JSON when it parses as JSON, else as text.
     #[arg(long = "set", value_name = "FIELD=VALUE")]
     set: Vec<String>,
     /// Wait until the video is final.

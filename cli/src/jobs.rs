@@ -28,12 +28,15 @@ pub fn default_ledger(dir: &Path) -> PathBuf {
 pub struct JobsArgs {
     #[command(subcommand)]
     pub action: Option<JobsAction>,
-    /// The ledger file (default: .vidapi/ledger.sqlite in the current
-    /// folder, where `vidapi sync .` keeps it).
+    /// The ledger file (default: .vidapi/ledger.sqlite here)
+    ///
+    /// The default is where `vidapi sync .` keeps it.
     #[arg(long, value_name = "PATH")]
     pub ledger: Option<PathBuf>,
-    /// Only the jobs in this state: planned, submitting, submitted, final,
-    /// downloaded, failed, unknown.
+    /// Only the jobs in this state
+    ///
+    /// One of planned, submitting, submitted, final, downloaded, failed,
+    /// unknown.
     #[arg(long, value_name = "STATE", value_parser = parse_state)]
     pub state: Option<State>,
 }
@@ -41,7 +44,8 @@ pub struct JobsArgs {
 /// What `vidapi jobs` does besides listing.
 #[derive(Debug, Subcommand)]
 pub enum JobsAction {
-    /// Put failed jobs back to planned, so the next run makes them again.
+    /// Put failed jobs back to planned, so the next run makes them again
+    ///
     /// Jobs whose create may have been accepted (unknown) stay as they are
     /// unless --include-unknown is given: requeuing them may pay twice.
     Retry {

@@ -42,12 +42,16 @@ pub struct SyncArgs {
     /// The folder to mirror into (created if missing).
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
-    /// Only this provider's videos (default: every configured provider
-    /// whose answers carry media URLs: minimax, pixverse, hourone).
+    /// Only this provider's videos
+    ///
+    /// Default: every configured provider whose answers carry media URLs
+    /// (minimax, pixverse, hourone).
     #[arg(long, value_name = "P")]
     pub provider: Option<ProviderArg>,
-    /// Only videos created on or after DATE (YYYY-MM-DD, UTC, or an RFC 3339
-    /// time). Videos whose provider gives no creation time are kept.
+    /// Only videos created on or after DATE (YYYY-MM-DD or RFC 3339)
+    ///
+    /// A bare date is midnight UTC. Videos whose provider gives no creation
+    /// time are kept.
     #[arg(long, value_name = "DATE", value_parser = parse_since)]
     pub since: Option<DateTime<Utc>>,
     /// The ledger file (default: DIR/.vidapi/ledger.sqlite).
