@@ -433,12 +433,34 @@ impl HourOneStore {
             video["status"] = json!(status);
             video["progress"] = json!(progress);
             if status == "ready" {
-                let name = super::http::media_segment(id);
-                video["download_url"] = json!(format!("{base}/media/hourone/{name}.mp4"));
+                video["download_url"] = json!(local_media(id, base));
             }
         }
-        Some(video.clone())
+        Some(served(video, base))
     }
+
+    /// Every video as the list answers it.
+    pub fn list(&self, base: &str) -> Value {
+        Value::from(self.videos.iter().map(|v| served(v, base)).collect::<Vec<_>>())
+    }
+}
+
+/// The emulator's own media URL for a Hour One video.
+fn local_media(id: &str, base: &str) -> String {
+    let name = super::http::media_segment(id);
+    format!("{base}/media/hourone/{name}.mp4")
+}
+
+/// A video as the emulator serves it: the docs' samples name a media host
+/// (`cdn.example`) that a test or the demo must never try to reach, so a
+/// `download_url` always points at the emulator's own media host.
+fn served(video: &Value, base: &str) -> Value {
+    let mut video = video.clone();
+    if video.get("download_url").is_some_and(Value::is_string) {
+        let id = video["id"].as_str().unwrap_or_default().to_owned();
+        video["download_url"] = json!(local_media(&id, base));
+    }
+    video
 }
 
 #[cfg(test)]

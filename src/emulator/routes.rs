@@ -478,7 +478,7 @@ fn hourone(data: &Data, base: &str, request: &RecordedRequest, method: &str, pat
     };
     let mut store = lock(&data.hourone);
     match (method, segments.as_slice()) {
-        ("GET", []) => Answer::json(200, &Value::from(store.videos.clone())),
+        ("GET", []) => Answer::json(200, &store.list(base)),
         ("POST", []) => {
             let Some(Value::Object(body)) = request.json() else {
                 return Answer::json(

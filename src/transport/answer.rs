@@ -190,11 +190,16 @@ pub(super) fn ureq_error(endpoint: Endpoint, status: Option<u16>, error: ureq::E
         },
         ureq::Error::Io(e) => Error::Transport {
             endpoint,
+            // A name that does not resolve arrives from std as an
+            // uncategorised error: its text is the only sign.
             connect: status.is_none()
-                && matches!(
+                && (matches!(
                     e.kind(),
-                    io::ErrorKind::ConnectionRefused | io::ErrorKind::AddrNotAvailable
-                ),
+                    io::ErrorKind::ConnectionRefused
+                        | io::ErrorKind::AddrNotAvailable
+                        | io::ErrorKind::HostUnreachable
+                        | io::ErrorKind::NetworkUnreachable
+                ) || e.to_string().starts_with("failed to lookup address")),
             message: e.to_string(),
         },
         other => Error::Transport {
@@ -287,5 +292,20 @@ mod tests {
         assert!(wait > Duration::from_secs(100) && wait <= Duration::from_secs(120));
         headers.insert("retry-after", "soon".parse().unwrap());
         assert_eq!(retry_after(&headers), None);
+    }
+
+    /// A media host whose name does not resolve is "could not connect", not
+    /// a slow host (std reports it with this text and no kind of its own).
+    #[test]
+    fn a_name_that_does_not_resolve_is_a_connect_failure() {
+        let endpoint = Endpoint::new(crate::error::Provider::HourOne, "download video");
+        let lookup = io::Error::other(
+            "failed to lookup address information: Name or service not known",
+        );
+        let error = ureq_error(endpoint, None, ureq::Error::Io(lookup));
+        assert!(matches!(error, Error::Transport { connect: true, .. }), "{error:?}");
+        let reset = io::Error::new(io::ErrorKind::ConnectionReset, "reset");
+        let error = ureq_error(endpoint, None, ureq::Error::Io(reset));
+        assert!(matches!(error, Error::Transport { connect: false, .. }), "{error:?}");
     }
 }
