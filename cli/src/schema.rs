@@ -182,8 +182,12 @@ fn update(
         let before = read_before.iter().find(|(f, _)| f == file).map(|(_, v)| v);
         let unchanged =
             |now: &[u8]| serde_json::from_slice::<Value>(now).is_ok_and(|v| Some(&v) == before);
-        vidapi::fsio::replace_unchanged(file, schema::to_file_text(&document).as_bytes(), unchanged)
-            .map_err(|e| Failure::Api(format!("{}: cannot write: {e}", file.display())))?;
+        vidapi::fsio::replace_unchanged(
+            file,
+            schema::to_file_text(&document).as_bytes(),
+            unchanged,
+        )
+        .map_err(|e| Failure::Api(format!("{}: cannot write: {e}", file.display())))?;
         eprintln!("{}: written", file.display());
     }
     eprintln!(

@@ -136,7 +136,11 @@ fn two_updates_at_once_never_lose_a_change() {
     let mut refusals = 0;
     for round in 0..6 {
         let schema = dir.path().join(format!("videos{round}.json"));
-        std::fs::copy(root("tests/schema-cases/standalone/minimax-videos.json"), &schema).unwrap();
+        std::fs::copy(
+            root("tests/schema-cases/standalone/minimax-videos.json"),
+            &schema,
+        )
+        .unwrap();
         let schema = schema.to_str().unwrap().to_owned();
         let runs: Vec<(String, common::Run)> = std::thread::scope(|scope| {
             let handles: Vec<_> = [&a, &b]
@@ -178,7 +182,11 @@ fn two_updates_at_once_never_lose_a_change() {
 fn an_update_keeps_extended_attributes_and_clears_its_stale_temporaries() {
     let dir = tempfile::tempdir().unwrap();
     let schema = dir.path().join("videos.json");
-    std::fs::copy(root("tests/schema-cases/standalone/minimax-videos.json"), &schema).unwrap();
+    std::fs::copy(
+        root("tests/schema-cases/standalone/minimax-videos.json"),
+        &schema,
+    )
+    .unwrap();
     // What a run killed before its rename leaves behind.
     let stale = dir.path().join(".videos.json.00000000deadbeef.tmp");
     std::fs::write(&stale, "half a schema").unwrap();

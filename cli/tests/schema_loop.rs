@@ -1210,3 +1210,51 @@ fn update_refuses_what_diff_calls_breaking() {
     assert_ne!(fs::read_to_string(&file).unwrap(), original);
     assert!(diff_is_consistent(&old, &file, "forced update"));
 }
+
+/// A file that used no `Flex*` leaf before (MiniMax's cancel answer, whose
+/// body is undocumented) gains one through an update: the new field refers
+/// to the shared `flex.json`, never a second copy in the file, so the build
+/// (which refuses a second copy) still passes.
+#[test]
+fn an_update_that_adds_a_leaf_to_a_file_without_any_refers_to_flex_json() {
+    let dir = copy_schemas();
+    let schema = dir.path().join("minimax/cancel.json");
+    let before = read_json(&schema);
+    assert!(
+        !serde_json::to_string(&before).unwrap().contains("Flex"),
+        "the case needs a schema with no leaf: {before}"
+    );
+    let sample = dir.path().join("cancelled.json");
+    fs::write(
+        &sample,
+        r#"{"videoId": "user:1-minimax:a-video:2", "cancelled": true}"#,
+    )
+    .unwrap();
+    let update = vidapi(
+        &["schema", "update"]
+            .map(Into::into)
+            .into_iter()
+            .chain([schema.clone().into_os_string(), sample.into_os_string()])
+            .collect::<Vec<std::ffi::OsString>>(),
+    );
+    assert_eq!(update.code, 0, "{update:?}");
+    let after = read_json(&schema);
+    assert!(after.get("definitions").is_none(), "a second copy: {after}");
+    assert_eq!(
+        after["properties"]["videoId"]["$ref"], "../flex.json#/definitions/FlexText",
+        "{after}"
+    );
+    assert_eq!(
+        after["properties"]["cancelled"]["$ref"], "../flex.json#/definitions/FlexBool",
+        "{after}"
+    );
+    // And the result reads back: resolving it finds both leaves.
+    let check = vidapi(&[
+        std::ffi::OsString::from("schema"),
+        "update".into(),
+        "--check".into(),
+        schema.into_os_string(),
+        dir.path().join("cancelled.json").into_os_string(),
+    ]);
+    assert_eq!(check.code, 0, "{check:?}");
+}

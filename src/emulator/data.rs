@@ -441,7 +441,12 @@ impl HourOneStore {
 
     /// Every video as the list answers it.
     pub fn list(&self, base: &str) -> Value {
-        Value::from(self.videos.iter().map(|v| served(v, base)).collect::<Vec<_>>())
+        Value::from(
+            self.videos
+                .iter()
+                .map(|v| served(v, base))
+                .collect::<Vec<_>>(),
+        )
     }
 }
 

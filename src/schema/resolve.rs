@@ -143,6 +143,15 @@ pub fn resolve(
         available: Vec::new(),
     };
     r.note_available(&file, &document);
+    // The shared leaves (`flex.json`, beside the provider folders) are where
+    // a `Flex*` an update adds belongs, even in a file that used none
+    // before: without this, `split` would write a second copy of it there.
+    if let Some(shared) = file.parent().and_then(Path::parent) {
+        let shared = shared.join("flex.json");
+        if shared != file && shared.is_file() {
+            r.document(&shared)?;
+        }
+    }
     let mut value = document.clone();
     let locals: Vec<String> = value
         .get("definitions")

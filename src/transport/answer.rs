@@ -299,13 +299,18 @@ mod tests {
     #[test]
     fn a_name_that_does_not_resolve_is_a_connect_failure() {
         let endpoint = Endpoint::new(crate::error::Provider::HourOne, "download video");
-        let lookup = io::Error::other(
-            "failed to lookup address information: Name or service not known",
-        );
+        let lookup =
+            io::Error::other("failed to lookup address information: Name or service not known");
         let error = ureq_error(endpoint, None, ureq::Error::Io(lookup));
-        assert!(matches!(error, Error::Transport { connect: true, .. }), "{error:?}");
+        assert!(
+            matches!(error, Error::Transport { connect: true, .. }),
+            "{error:?}"
+        );
         let reset = io::Error::new(io::ErrorKind::ConnectionReset, "reset");
         let error = ureq_error(endpoint, None, ureq::Error::Io(reset));
-        assert!(matches!(error, Error::Transport { connect: false, .. }), "{error:?}");
+        assert!(
+            matches!(error, Error::Transport { connect: false, .. }),
+            "{error:?}"
+        );
     }
 }
