@@ -155,6 +155,8 @@ pub fn parser() -> clap::Command {
             })
     })
     .mut_subcommand("sync", |c| c.arg(own_json(SYNC_JSON)))
+    .mut_subcommand("list", |c| c.arg(own_json(LIST_JSON)))
+    .mut_subcommand("download", |c| c.arg(own_json(DOWNLOAD_JSON)))
     .mut_subcommand("generate", |c| c.arg(own_json(GENERATE_JSON)))
 }
 
@@ -163,6 +165,8 @@ pub fn parser() -> clap::Command {
 const JOBS_JSON: &str = "Print the jobs as one JSON array";
 const RETRY_JSON: &str = "Print how many jobs were requeued as one JSON object";
 const SYNC_JSON: &str = "Print the summary as one JSON object";
+const LIST_JSON: &str = "Print vidapi's cross-provider records as one JSON array";
+const DOWNLOAD_JSON: &str = "Print the download's report as one JSON object";
 const GENERATE_JSON: &str = "Print one JSON object: provider, id, account, status, path";
 
 /// The grammar as completion scripts offer it: no command is offered a flag
@@ -207,6 +211,8 @@ fn offer(cmd: clap::Command, path: &str, json: &clap::Arg, save: &clap::Arg) -> 
                 "jobs" => sub.arg(own_json(JOBS_JSON)),
                 "jobs retry" => sub.arg(own_json(RETRY_JSON)),
                 "sync" => sub.arg(own_json(SYNC_JSON)),
+                "list" => sub.arg(own_json(LIST_JSON)),
+                "download" => sub.arg(own_json(DOWNLOAD_JSON)),
                 "generate" => sub.arg(own_json(GENERATE_JSON)),
                 _ if NO_JSON.contains(&root) || root == "schema" || root == "help" => sub,
                 _ => sub.arg(json.clone()),
