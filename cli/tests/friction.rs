@@ -293,7 +293,6 @@ fn help_keeps_global_options_apart_and_offers_nothing_refused() {
         &["minimax", "videos", "--help"][..],
         &["hourone", "create", "--help"],
         &["wait", "--help"],
-        &["list", "--help"],
     ] {
         let help = run(&mut bare(), args);
         assert_eq!(help.code, 0, "{args:?}");
@@ -317,6 +316,19 @@ fn help_keeps_global_options_apart_and_offers_nothing_refused() {
                 "{args:?}: {flag} among its own options"
             );
         }
+    }
+    // `list` and `download` print vidapi's own records with --json, not a
+    // payload as sent: their --json is their own, described as such.
+    for (command, says) in [("list", "cross-provider records"), ("download", "report")] {
+        let help = run(&mut bare(), &[command, "--help"]);
+        let (own, global) = help.stdout.split_once("Global options:").unwrap();
+        assert!(
+            own.contains("--json") && own.contains(says),
+            "{}",
+            help.stdout
+        );
+        assert!(!global.contains("--json"), "{}", help.stdout);
+        assert!(global.contains("--save-bodies"), "{}", help.stdout);
     }
     let wait = run(&mut bare(), &["wait", "--help"]);
     let (own, _) = wait.stdout.split_once("Global options:").unwrap();
