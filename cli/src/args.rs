@@ -227,6 +227,14 @@ pub enum Command {
         #[command(flatten)]
         file: FileArgs,
     },
+    /// The job ledger (`sync`'s record of what is on disk) as a table or
+    /// --json; `jobs retry --failed` requeues failed jobs.
+    Jobs(crate::jobs::JobsArgs),
+    /// Mirror every finished video of every configured account to
+    /// DIR/<provider>/<account>/<id>.<ext>, with the provider's JSON of it
+    /// beside it (<id>.json). Incremental: a rerun fetches only what is
+    /// new. Exit 1 when a file could not be fetched (run it again).
+    Sync(crate::sync::SyncArgs),
 }
 
 /// Which account at providers where one credential serves several.

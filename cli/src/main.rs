@@ -8,10 +8,13 @@ mod demo;
 mod drift;
 mod generate;
 mod input;
+mod jobs;
+mod ledger;
 mod output;
 mod raw;
 mod schema;
 mod settings;
+mod sync;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -128,6 +131,7 @@ fn refuse_save_bodies(command: &Command) -> Result<(), Failure> {
         Command::Completions { .. } => "completions",
         Command::Drift { .. } => "drift",
         Command::Schema(_) => "schema",
+        Command::Jobs(_) => "jobs",
         _ => return Ok(()),
     };
     Err(Failure::Usage(format!(
@@ -140,7 +144,9 @@ fn refuse_save_bodies(command: &Command) -> Result<(), Failure> {
 /// records), `--save-bodies` writes them. Runs the command, then reports a
 /// body that could not be saved.
 fn run(cli: Cli) -> Result<(), Failure> {
-    let keep = cli.json && !matches!(cli.command, Command::List { .. } | Command::Download { .. });
+    let keep = cli.json && !matches!(cli.command, Command::List { .. } | Command::Download { .. })
+        // `sync` writes each video's JSON as the provider sent it.
+        || matches!(cli.command, Command::Sync(_));
     let saver = match &cli.save_bodies {
         Some(dir) => {
             refuse_save_bodies(&cli.command)?;
@@ -240,6 +246,8 @@ fn command(cli: Cli) -> Result<(), Failure> {
                 MemoriesApi::V1 => commands::memories_videos_v1(&mem, json, &filter.v1()?),
             }
         }
+        Command::Jobs(args) => jobs::run(args, json),
+        Command::Sync(args) => sync::run(args, json),
         Command::List { scope } => commands::list(&settings::accounts()?, json, &scope.scope()?),
         Command::Completions { shell } => {
             // Generated whole, then written: a closed pipe is an output

@@ -39,6 +39,8 @@ pub(crate) struct MediaHost {
     /// Bumped by `replace_media`: every file's bytes and validators change.
     pub generation: u32,
     pub mode: MediaMode,
+    /// How long each answer waits before its first byte.
+    pub latency: Duration,
 }
 
 /// The bytes of media file `name` in `generation`: [`media_bytes`] for
@@ -73,10 +75,11 @@ pub(crate) fn serve(
     close: bool,
     stop: &AtomicBool,
 ) -> bool {
-    let (generation, mode) = {
+    let (generation, mode, latency) = {
         let now = super::lock(host);
-        (now.generation, now.mode)
+        (now.generation, now.mode, now.latency)
     };
+    std::thread::sleep(latency);
     let mut body = file(name, generation);
     let size = body.len();
     let (etag, modified) = validators(name, generation);

@@ -402,6 +402,14 @@ impl Emulator {
     }
 }
 
+impl Emulator {
+    /// Makes the media host wait this long before each answer (a distant
+    /// CDN), so that concurrent downloads can be told from sequential ones.
+    pub fn set_media_latency(&self, latency: Duration) {
+        lock(&self.shared.media).latency = latency;
+    }
+}
+
 impl Drop for Emulator {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
