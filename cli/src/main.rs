@@ -6,6 +6,7 @@ mod calls;
 mod commands;
 mod demo;
 mod drift;
+mod batch;
 mod generate;
 mod input;
 mod jobs;
