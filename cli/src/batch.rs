@@ -416,6 +416,11 @@ pub fn run(args: &BatchArgs, json_out: bool, dry_run: bool) -> Result<(), Failur
                 .is_ok_and(|(size, sha)| Some(size) == job.size && Some(&sha) == job.sha256.as_ref())
         });
         if !whole {
+            // Changed since it was recorded: out of the way, so that it is
+            // fetched again rather than taken as a file a killed run left.
+            if let Some(p) = job.path.as_deref() {
+                let _ = std::fs::remove_file(p);
+            }
             ledger.transition(job.id, State::Final, Change::default())?;
         }
     }
@@ -505,21 +510,28 @@ fn pipeline(
         }
         drop(crate::raw::take());
         let jobs = ledger.jobs(&filter).map_err(|e| err(&e))?;
-        // Submit as far as free capacity goes.
-        let mut planned: Vec<Provider> = jobs
-            .iter()
-            .filter(|j| j.state == State::Planned)
-            .map(provider_of)
-            .collect();
-        planned.dedup();
-        let mut free = 0;
-        for provider in planned.iter().copied().collect::<HashSet<_>>() {
-            free += free_slots(accounts.useapi.as_ref(), provider).map_err(|e| err(&e))?;
-        }
-        for _ in 0..free {
+        // Submit as far as free capacity goes: each provider's free slots
+        // (one scheduler read each), jobs taken in line order, so a line
+        // whose provider is full waits for it (and the lines after it).
+        let mut next: Vec<&Job> = jobs.iter().filter(|j| j.state == State::Planned).collect();
+        next.sort_by_key(|j| j.line);
+        let mut free: HashMap<Provider, i64> = HashMap::new();
+        for job in next {
             if interrupted.load(Ordering::SeqCst) {
                 return Ok(());
             }
+            let provider = provider_of(job);
+            let slots = match free.get_mut(&provider) {
+                Some(slots) => slots,
+                None => {
+                    let read = free_slots(accounts.useapi.as_ref(), provider).map_err(|e| err(&e))?;
+                    free.entry(provider).or_insert(read)
+                }
+            };
+            if *slots <= 0 {
+                break;
+            }
+            *slots -= 1;
             let Some(job) = ledger.claim_next(batch).map_err(|e| err(&e))? else {
                 break;
             };

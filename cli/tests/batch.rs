@@ -1,0 +1,309 @@
+//! `vidapi generate --batch` against the emulator: one create per line by
+//! the emulator's counters, whole files, reruns after SIGKILL and Ctrl-C,
+//! bad lines refused before anything is sent, and the dry run.
+
+mod common;
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use common::{run, vidapi, vidapi_process};
+use serde_json::Value;
+use vidapi::emulator::{AfterAccept, Emulator, Generation, media_bytes};
+
+fn folder(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("vidapi-batch-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A batch file of `lines` MiniMax jobs (lines 1 and 2 identical: two jobs).
+fn batch_file(dir: &Path, lines: usize) -> PathBuf {
+    let mut text = String::new();
+    for i in 1..=lines {
+        let prompt = if i == 2 {
+            "a kite number 1".to_owned()
+        } else {
+            format!("a kite number {i}")
+        };
+        text.push_str(&format!(
+            "{{\"provider\": \"minimax\", \"prompt\": \"{prompt}\", \"promptOptimization\": false}}\n"
+        ));
+    }
+    let file = dir.join("batch.jsonl");
+    std::fs::write(&file, text).unwrap();
+    file
+}
+
+fn create_calls(emulator: &Emulator) -> usize {
+    emulator
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with("/videos/create"))
+        .count()
+}
+
+fn media_calls(emulator: &Emulator) -> usize {
+    emulator
+        .requests()
+        .iter()
+        .filter(|r| r.path.starts_with("/media/"))
+        .count()
+}
+
+/// The ledger's jobs, through `vidapi jobs --json`.
+fn ledger_jobs(emulator: &Emulator, out: &Path) -> Vec<Value> {
+    let ledger = out.join(".vidapi/ledger.sqlite");
+    let shown = run(
+        &mut vidapi(emulator),
+        &["--json", "jobs", "--ledger", ledger.to_str().unwrap()],
+    );
+    assert_eq!(shown.code, 0, "{shown:?}");
+    serde_json::from_str::<Value>(&shown.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+/// Every line created exactly once (by its `replyRef`, the emulator's
+/// per-replyRef counter), every job downloaded, every file whole.
+fn assert_complete(emulator: &Emulator, out: &Path, lines: usize) {
+    let jobs = ledger_jobs(emulator, out);
+    assert_eq!(jobs.len(), lines, "one job a line");
+    let created = emulator.created();
+    assert_eq!(created.len(), lines, "one create a line: {created:#?}");
+    let mut per_ref: HashMap<&str, usize> = HashMap::new();
+    for c in &created {
+        *per_ref.entry(c.reply_ref.as_deref().unwrap()).or_default() += 1;
+    }
+    for job in &jobs {
+        let key = job["key"].as_str().unwrap();
+        assert_eq!(per_ref.get(key), Some(&1), "line {}: {job}", job["line"]);
+        assert_eq!(emulator.creates_with_ref(key), 1);
+        assert_eq!(job["state"], "downloaded", "{job}");
+        let path = job["path"].as_str().unwrap();
+        let bytes = std::fs::read(path).unwrap();
+        let id = job["video_id"].as_str().unwrap();
+        let number = id.rsplit_once("-video:").unwrap().1;
+        let served = media_bytes(&format!("minimax/video_id_{number}.mp4"));
+        assert!(bytes == served, "{path} is not the served file");
+        assert_eq!(job["size"].as_u64(), Some(served.len() as u64));
+        let sha = ring::digest::digest(&ring::digest::SHA256, &served);
+        let sha: String = sha.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(job["sha256"].as_str(), Some(sha.as_str()));
+    }
+}
+
+fn batch_args<'a>(file: &'a Path, out: &'a str) -> Vec<&'a str> {
+    vec!["generate", "--batch", file.to_str().unwrap(), "--out", out]
+}
+
+#[test]
+fn twenty_lines_complete_with_one_create_each_and_a_rerun_sends_nothing() {
+    let emulator = Emulator::start().unwrap();
+    let dir = folder("twenty");
+    let file = batch_file(&dir, 20);
+    let out = format!("{}/videos/", dir.display());
+    let done = run(&mut vidapi(&emulator), &batch_args(&file, &out));
+    assert_eq!(done.code, 0, "{done:?}");
+    assert!(done.stdout.contains("20 jobs: 20 downloaded"), "{}", done.stdout);
+    assert_eq!(create_calls(&emulator), 20);
+    assert_complete(&emulator, Path::new(&out), 20);
+    // The same command again: no create, no media request.
+    let media = media_calls(&emulator);
+    let again = run(&mut vidapi(&emulator), &batch_args(&file, &out));
+    assert_eq!(again.code, 0, "{again:?}");
+    assert_eq!(create_calls(&emulator), 20, "nothing created again");
+    assert_eq!(media_calls(&emulator), media, "nothing fetched again");
+    // A file changed on disk is fetched again (and only that one).
+    let jobs = ledger_jobs(&emulator, Path::new(&out));
+    std::fs::write(jobs[4]["path"].as_str().unwrap(), b"damaged").unwrap();
+    let mended = run(&mut vidapi(&emulator), &batch_args(&file, &out));
+    assert_eq!(mended.code, 0, "{mended:?}");
+    assert_eq!(create_calls(&emulator), 20);
+    assert_complete(&emulator, Path::new(&out), 20);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn json_prints_one_event_a_line() {
+    let emulator = Emulator::start().unwrap();
+    let dir = folder("json");
+    let file = batch_file(&dir, 3);
+    let out = format!("{}/videos/", dir.display());
+    let mut args = vec!["--json"];
+    args.extend(batch_args(&file, &out));
+    let done = run(&mut vidapi(&emulator), &args);
+    assert_eq!(done.code, 0, "{done:?}");
+    let events: Vec<Value> = done
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let named = |name: &str| events.iter().filter(|e| e["event"] == name).count();
+    assert_eq!(named("submitted"), 3);
+    assert_eq!(named("downloaded"), 3);
+    let last = events.last().unwrap();
+    assert_eq!(last["event"], "summary");
+    assert_eq!(last["states"]["downloaded"], 3);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A small random number generator (the test needs no crate for it).
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn killed_at_random_moments_in_502_after_accept_mode_then_rerun_creates_each_line_once() {
+    let emulator = Emulator::start().unwrap();
+    // Every create is accepted, then answered 502: each one is reconciled.
+    emulator.after_accept(10_000, AfterAccept::Status(502));
+    emulator.set_generation(Generation {
+        queued: Duration::from_millis(100),
+        generating: Duration::from_millis(1500),
+    });
+    let dir = folder("kill");
+    let lines = 12;
+    let file = batch_file(&dir, lines);
+    let out = format!("{}/videos/", dir.display());
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    let mut rng = Rng(seed | 1);
+    eprintln!("seed {seed}");
+    let mut killed = 0;
+    for _ in 0..8 {
+        let mut child = vidapi_process(&emulator)
+            .args(batch_args(&file, &out))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(50 + rng.below(1200)));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap(); // SIGKILL
+            killed += 1;
+        }
+        child.wait().unwrap();
+    }
+    assert!(killed >= 4, "most runs were killed mid-way ({killed})");
+    let done = run(&mut vidapi(&emulator), &batch_args(&file, &out));
+    assert_eq!(done.code, 0, "{done:?}");
+    assert_complete(&emulator, Path::new(&out), lines);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_submitting_says_how_to_resume_and_a_rerun_completes() {
+    let emulator = Emulator::start().unwrap();
+    emulator.set_generation(Generation {
+        queued: Duration::from_millis(100),
+        generating: Duration::from_millis(1000),
+    });
+    let dir = folder("sigint");
+    let lines = 8;
+    let file = batch_file(&dir, lines);
+    let out = format!("{}/videos/", dir.display());
+    let mut child = vidapi_process(&emulator)
+        .args(batch_args(&file, &out))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    let started = Instant::now();
+    // Interrupted once the first job is submitted (the emulator's
+    // `maxJobs` 3 holds the rest back until videos finish).
+    while !seen.contains(": submitted") && started.elapsed() < Duration::from_secs(30) {
+        stderr.read_line(&mut seen).unwrap();
+    }
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{seen}{rest}");
+    assert!(rest.contains("run the same command to resume"), "{rest}");
+    assert!(rest.contains("vidapi generate --batch"), "{rest}");
+    let sent = emulator.created().len();
+    assert!(sent < lines, "it stopped submitting ({sent} of {lines})");
+    let jobs = ledger_jobs(&emulator, Path::new(&out));
+    assert!(
+        jobs.iter().all(|j| j["state"] != "submitting"),
+        "no intent left undecided: {jobs:#?}"
+    );
+    let done = run(&mut vidapi(&emulator), &batch_args(&file, &out));
+    assert_eq!(done.code, 0, "{done:?}");
+    assert_complete(&emulator, Path::new(&out), lines);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn each_malformed_line_exits_2_naming_the_line_and_sends_nothing() {
+    let emulator = Emulator::start().unwrap();
+    let dir = folder("bad");
+    let good = r#"{"provider": "minimax", "prompt": "a kite"}"#;
+    let cases = [
+        (r#"{"provider": "minimax", "prompt": "#, "json"),
+        (r#"{"provider": "youtube", "prompt": "a kite"}"#, "provider"),
+        (
+            r#"{"provider": "minimax", "prompt": "a kite", "colour": "red"}"#,
+            "colour",
+        ),
+        (
+            r#"{"provider": "minimax", "prompt": "a kite", "image": "no-such-cat.png"}"#,
+            "image",
+        ),
+        (r#"{"provider": "pixverse", "prompt": 5}"#, "prompt"),
+        (
+            r#"{"provider": "minimax", "prompt": "a kite", "model": "T9"}"#,
+            "model",
+        ),
+    ];
+    for (bad, field) in cases {
+        let file = dir.join("bad.jsonl");
+        std::fs::write(&file, format!("{good}\n{bad}\n{good}\n")).unwrap();
+        let out = format!("{}/videos/", dir.display());
+        let refused = run(&mut vidapi(&emulator), &batch_args(&file, &out));
+        assert_eq!(refused.code, 2, "{bad}: {refused:?}");
+        assert!(refused.stderr.contains("line 2"), "{bad}: {}", refused.stderr);
+        assert!(refused.stderr.contains(field), "{bad}: {}", refused.stderr);
+        assert!(!dir.join("videos").exists(), "nothing written for {bad}");
+    }
+    assert!(emulator.requests().is_empty(), "nothing sent");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn dry_run_shows_the_plan_and_sends_nothing() {
+    let emulator = Emulator::start().unwrap();
+    let dir = folder("dry");
+    let file = batch_file(&dir, 4);
+    let out = format!("{}/videos/", dir.display());
+    let mut args = batch_args(&file, &out);
+    args.push("--dry-run");
+    let shown = run(&mut vidapi(&emulator), &args);
+    assert_eq!(shown.code, 0, "{shown:?}");
+    assert!(shown.stdout.contains("dry run: nothing sent"), "{}", shown.stdout);
+    assert!(shown.stdout.contains("a kite number 4"), "{}", shown.stdout);
+    assert!(emulator.requests().is_empty(), "nothing sent");
+    assert_eq!(create_calls(&emulator), 0);
+    assert!(!dir.join("videos").exists(), "no ledger written");
+    let _ = std::fs::remove_dir_all(&dir);
+}
