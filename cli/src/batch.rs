@@ -32,8 +32,7 @@ use vidapi::{Provider, UseApi};
 use crate::Failure;
 use crate::jobs::default_ledger;
 use crate::ledger::{
-    Change, FileRecord, Filter, Job, Ledger, NewJob, SqliteLedger, State, hex, line_key,
-    sha256_hex,
+    Change, FileRecord, Filter, Job, Ledger, NewJob, SqliteLedger, State, hex, line_key, sha256_hex,
 };
 use crate::output::{Col, Rows};
 
@@ -82,10 +81,7 @@ fn read_lines(file: &Path) -> Result<(String, Vec<Line>), Failure> {
             continue;
         }
         let fail = |field: &str, why: String| {
-            Failure::Usage(format!(
-                "{}: line {number}: {field}: {why}",
-                file.display()
-            ))
+            Failure::Usage(format!("{}: line {number}: {field}: {why}", file.display()))
         };
         let job = line_job(raw, base).map_err(|(field, why)| fail(&field, why))?;
         let mut job = job;
@@ -146,7 +142,10 @@ fn line_job(raw: &str, base: &Path) -> Result<GenJob, (String, String)> {
             return Err(("email".into(), "MiniMax takes account".into()));
         }
         (Some(_), _) | (_, Some(_)) if provider == Provider::HourOne => {
-            return Err(("account".into(), "Hour One has no accounts to choose".into()));
+            return Err((
+                "account".into(),
+                "Hour One has no accounts to choose".into(),
+            ));
         }
         (a, e) => a.or(e),
     };
@@ -198,10 +197,10 @@ impl Events {
             let line = job.line.unwrap_or_default();
             let what = match (&job.video_id, extra.as_object()) {
                 (_, Some(m)) if m.contains_key("error") => {
-                    format!("{}", m["error"].as_str().unwrap_or_default())
+                    m["error"].as_str().unwrap_or_default().to_owned()
                 }
                 (_, Some(m)) if m.contains_key("path") => {
-                    format!("{}", m["path"].as_str().unwrap_or_default())
+                    m["path"].as_str().unwrap_or_default().to_owned()
                 }
                 (Some(id), _) => id.clone(),
                 _ => String::new(),
@@ -341,7 +340,9 @@ pub fn run(args: &BatchArgs, json_out: bool, dry_run: bool) -> Result<(), Failur
         130,
         Arc::clone(&interrupted),
     )
-    .and_then(|_| signal_hook::flag::register(signal_hook::consts::SIGINT, Arc::clone(&interrupted)))
+    .and_then(|_| {
+        signal_hook::flag::register(signal_hook::consts::SIGINT, Arc::clone(&interrupted))
+    })
     .map_err(|e| Failure::Api(format!("cannot handle Ctrl-C: {e}")))?;
     let new: Vec<NewJob> = lines
         .iter()
@@ -387,13 +388,19 @@ pub fn run(args: &BatchArgs, json_out: bool, dry_run: bool) -> Result<(), Failur
         let account = job.account.clone().or(plan.account().map(str::to_owned));
         match generator.reconcile(plan, account.as_deref(), sent) {
             Reconciled::Found { id, how } => {
-                let account = account_of(plan.provider(), &id).or(account).unwrap_or_default();
+                let account = account_of(plan.provider(), &id)
+                    .or(account)
+                    .unwrap_or_default();
                 let job = ledger.submitted(job.id, &account, &id)?;
                 events.emit("reconciled", &job, json!({"found": how}));
             }
             Reconciled::Absent => {
                 let job = ledger.reconciled_absent(job.id)?;
-                events.emit("reconciled", &job, json!({"found": "absent: planned again"}));
+                events.emit(
+                    "reconciled",
+                    &job,
+                    json!({"found": "absent: planned again"}),
+                );
             }
             Reconciled::Unknown(evidence) => {
                 let job = ledger.unknown(job.id, &evidence.join("; "))?;
@@ -412,8 +419,9 @@ pub fn run(args: &BatchArgs, json_out: bool, dry_run: bool) -> Result<(), Failur
             continue;
         }
         let whole = job.path.as_deref().is_some_and(|p| {
-            digest(Path::new(p))
-                .is_ok_and(|(size, sha)| Some(size) == job.size && Some(&sha) == job.sha256.as_ref())
+            digest(Path::new(p)).is_ok_and(|(size, sha)| {
+                Some(size) == job.size && Some(&sha) == job.sha256.as_ref()
+            })
         });
         if !whole {
             // Changed since it was recorded: out of the way, so that it is
@@ -430,7 +438,17 @@ pub fn run(args: &BatchArgs, json_out: bool, dry_run: bool) -> Result<(), Failur
     let failure: Mutex<Option<String>> = Mutex::new(None);
     std::thread::scope(|threads| {
         for _ in 0..DOWNLOADERS {
-            threads.spawn(|| download_worker(&accounts, &ledger, &queue, &busy, &done, &interrupted, &events));
+            threads.spawn(|| {
+                download_worker(
+                    &accounts,
+                    &ledger,
+                    &queue,
+                    &busy,
+                    &done,
+                    &interrupted,
+                    &events,
+                )
+            });
         }
         let outcome = pipeline(
             &accounts,
@@ -455,7 +473,10 @@ pub fn run(args: &BatchArgs, json_out: bool, dry_run: bool) -> Result<(), Failur
     let resume = format!(
         "vidapi generate --batch {} --out {}{}",
         file.display(),
-        args.out.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+        args.out
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default(),
         args.ledger
             .as_ref()
             .map(|p| format!(" --ledger {}", p.display()))
@@ -469,7 +490,9 @@ pub fn run(args: &BatchArgs, json_out: bool, dry_run: bool) -> Result<(), Failur
         std::process::exit(130);
     }
     if let Some(e) = failure.into_inner().unwrap_or_else(|e| e.into_inner()) {
-        return Err(Failure::Api(format!("{e}; run the same command to resume: {resume}")));
+        return Err(Failure::Api(format!(
+            "{e}; run the same command to resume: {resume}"
+        )));
     }
     let unsettled = jobs.iter().filter(|j| j.state != State::Downloaded).count();
     if unsettled > 0 {
@@ -524,7 +547,8 @@ fn pipeline(
             let slots = match free.get_mut(&provider) {
                 Some(slots) => slots,
                 None => {
-                    let read = free_slots(accounts.useapi.as_ref(), provider).map_err(|e| err(&e))?;
+                    let read =
+                        free_slots(accounts.useapi.as_ref(), provider).map_err(|e| err(&e))?;
                     free.entry(provider).or_insert(read)
                 }
             };
@@ -570,8 +594,8 @@ fn pipeline(
                 _ => {}
             }
         }
-        let fetching = busy.load(Ordering::SeqCst)
-            + queue.lock().unwrap_or_else(|e| e.into_inner()).len();
+        let fetching =
+            busy.load(Ordering::SeqCst) + queue.lock().unwrap_or_else(|e| e.into_inner()).len();
         if waiting == 0 && fetching == 0 {
             return Ok(());
         }
@@ -678,7 +702,10 @@ fn look_up(
     if video.stage.is_failed() || video.file_url.is_none() {
         let why = format!(
             "the video ended {}",
-            video.status.clone().unwrap_or_else(|| video.stage.to_string())
+            video
+                .status
+                .clone()
+                .unwrap_or_else(|| video.stage.to_string())
         );
         let job = ledger.failed(job.id, &why).map_err(err)?;
         events.emit("failed", &job, json!({"error": why}));
@@ -752,8 +779,8 @@ fn fetch_one(accounts: &Accounts, ledger: &SqliteLedger, fetch: &Fetch) -> Resul
             .download(provider, id, Some(&fetch.path), &Options::default(), |_| {})
             .map_err(|e| format!("{} {id}: {e}", provider.slug()))?;
     }
-    let (size, sha256) = digest(&fetch.path)
-        .map_err(|e| format!("cannot read {}: {e}", fetch.path.display()))?;
+    let (size, sha256) =
+        digest(&fetch.path).map_err(|e| format!("cannot read {}: {e}", fetch.path.display()))?;
     let file = FileRecord {
         path: fetch.path.display().to_string(),
         size,

@@ -89,7 +89,9 @@ const FIRST_PHASE: Duration = Duration::from_secs(30);
 const LATER_INTERVAL: Duration = Duration::from_secs(5);
 
 fn job(args: &GenerateArgs) -> Result<Job, Failure> {
-    let maker = args.provider.ok_or_else(|| Failure::Usage("give a provider".into()))?;
+    let maker = args
+        .provider
+        .ok_or_else(|| Failure::Usage("give a provider".into()))?;
     let provider = Provider::from(maker);
     let account = match provider {
         Provider::MiniMax if args.email.is_some() => {

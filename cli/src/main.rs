@@ -2,11 +2,11 @@
 //! providers, a wait-until-done, and an offline demo against the emulator.
 
 mod args;
+mod batch;
 mod calls;
 mod commands;
 mod demo;
 mod drift;
-mod batch;
 mod generate;
 mod input;
 mod jobs;

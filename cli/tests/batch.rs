@@ -111,7 +111,11 @@ fn twenty_lines_complete_with_one_create_each_and_a_rerun_sends_nothing() {
     let out = format!("{}/videos/", dir.display());
     let done = run(&mut vidapi(&emulator), &batch_args(&file, &out));
     assert_eq!(done.code, 0, "{done:?}");
-    assert!(done.stdout.contains("20 jobs: 20 downloaded"), "{}", done.stdout);
+    assert!(
+        done.stdout.contains("20 jobs: 20 downloaded"),
+        "{}",
+        done.stdout
+    );
     assert_eq!(create_calls(&emulator), 20);
     assert_complete(&emulator, Path::new(&out), 20);
     // The same command again: no create, no media request.
@@ -282,7 +286,11 @@ fn each_malformed_line_exits_2_naming_the_line_and_sends_nothing() {
         let out = format!("{}/videos/", dir.display());
         let refused = run(&mut vidapi(&emulator), &batch_args(&file, &out));
         assert_eq!(refused.code, 2, "{bad}: {refused:?}");
-        assert!(refused.stderr.contains("line 2"), "{bad}: {}", refused.stderr);
+        assert!(
+            refused.stderr.contains("line 2"),
+            "{bad}: {}",
+            refused.stderr
+        );
         assert!(refused.stderr.contains(field), "{bad}: {}", refused.stderr);
         assert!(!dir.join("videos").exists(), "nothing written for {bad}");
     }
@@ -300,10 +308,55 @@ fn dry_run_shows_the_plan_and_sends_nothing() {
     args.push("--dry-run");
     let shown = run(&mut vidapi(&emulator), &args);
     assert_eq!(shown.code, 0, "{shown:?}");
-    assert!(shown.stdout.contains("dry run: nothing sent"), "{}", shown.stdout);
+    assert!(
+        shown.stdout.contains("dry run: nothing sent"),
+        "{}",
+        shown.stdout
+    );
     assert!(shown.stdout.contains("a kite number 4"), "{}", shown.stdout);
     assert!(emulator.requests().is_empty(), "nothing sent");
     assert_eq!(create_calls(&emulator), 0);
     assert!(!dir.join("videos").exists(), "no ledger written");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_run_killed_after_its_create_was_accepted_is_reconciled_not_resent() {
+    let emulator = Emulator::start().unwrap();
+    // The first create is accepted and its answer held back: the process
+    // is killed with the job `submitting` in the ledger.
+    emulator.after_accept(1, AfterAccept::Stall(Duration::from_secs(30)));
+    emulator.set_generation(Generation {
+        queued: Duration::from_millis(100),
+        generating: Duration::from_millis(3000),
+    });
+    let dir = folder("accepted");
+    let file = batch_file(&dir, 3);
+    let out = format!("{}/videos/", dir.display());
+    let mut child = vidapi_process(&emulator)
+        .args(batch_args(&file, &out))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while emulator.created().is_empty() && started.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let jobs = ledger_jobs(&emulator, Path::new(&out));
+    let states: Vec<&str> = jobs.iter().map(|j| j["state"].as_str().unwrap()).collect();
+    assert_eq!(states, ["submitting", "planned", "planned"]);
+    let done = run(&mut vidapi(&emulator), &batch_args(&file, &out));
+    assert_eq!(done.code, 0, "{done:?}");
+    assert!(
+        done.stderr.contains("line 1: reconciled minimax"),
+        "{}",
+        done.stderr
+    );
+    assert_eq!(create_calls(&emulator), 3, "line 1 was not sent again");
+    assert_complete(&emulator, Path::new(&out), 3);
     let _ = std::fs::remove_dir_all(&dir);
 }
