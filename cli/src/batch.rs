@@ -27,7 +27,8 @@ use serde_json::{Map, Value, json};
 use vidapi::accounts::{Accounts, Scope};
 use vidapi::download::{Options, default_file_name};
 use vidapi::generate::{Generator, Job as GenJob, Plan, Reconciled, Submitted};
-use vidapi::{Provider, UseApi};
+use vidapi::view::{ProviderVideo, Video};
+use vidapi::{Provider, UseApi, minimax};
 
 use crate::Failure;
 use crate::jobs::default_ledger;
@@ -567,7 +568,9 @@ fn pipeline(
             };
             submit_one(ledger, generator, plan, job, events)?;
         }
-        // Look up what is being made; queue what is finished.
+        // Look up what is being made (one list page per account); queue
+        // what is finished.
+        let listed = first_pages(accounts, &ledger.jobs(&filter).map_err(|e| err(&e))?);
         let mut waiting = 0;
         for job in ledger.jobs(&filter).map_err(|e| err(&e))? {
             if interrupted.load(Ordering::SeqCst) {
@@ -577,7 +580,16 @@ fn pipeline(
                 State::Planned | State::Submitting => waiting += 1,
                 State::Submitted => {
                     waiting += 1;
-                    look_up(accounts, ledger, &job, out, queue, &mut queued, events)?;
+                    look_up(
+                        accounts,
+                        ledger,
+                        &listed,
+                        &job,
+                        out,
+                        queue,
+                        &mut queued,
+                        events,
+                    )?;
                 }
                 State::Final if !queued.contains(&job.id) => {
                     waiting += 1;
@@ -654,6 +666,72 @@ fn submit_one(
     Ok(())
 }
 
+/// Each account's first list page, by the ids its videos are looked up by.
+type Pages = HashMap<(Provider, Option<String>), HashMap<String, Video>>;
+
+/// One list page for each (provider, account) with submitted jobs, where
+/// the provider lists with states (MiniMax, PixVerse): one request per
+/// account per round rather than one per job. A page that cannot be read
+/// is left out (its jobs are looked up one by one).
+fn first_pages(accounts: &Accounts, jobs: &[Job]) -> Pages {
+    let mut pages = Pages::new();
+    let Some(useapi) = accounts.useapi.as_ref() else {
+        return pages;
+    };
+    for job in jobs.iter().filter(|j| j.state == State::Submitted) {
+        let provider = provider_of(job);
+        let place = (provider, job.account.clone());
+        if pages.contains_key(&place) || provider == Provider::HourOne {
+            continue;
+        }
+        let account = job.account.as_deref();
+        let page: Vec<(Vec<String>, ProviderVideo)> = match provider {
+            Provider::MiniMax => {
+                let query = minimax::VideosQuery {
+                    account: account.map(str::to_owned),
+                    limit: Some(minimax::DEFAULT_PAGE_SIZE),
+                    ..Default::default()
+                };
+                match useapi.minimax().videos_page(&query) {
+                    Ok(videos) => videos
+                        .into_iter()
+                        .map(|v| {
+                            let ids = [v.lookup_id(), v.id()]
+                                .into_iter()
+                                .flatten()
+                                .map(str::to_owned)
+                                .collect();
+                            (ids, ProviderVideo::MiniMax(v))
+                        })
+                        .collect(),
+                    Err(_) => continue,
+                }
+            }
+            _ => match useapi.pixverse().videos(account, None, None) {
+                Ok(page) => page
+                    .data
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|v| {
+                        let ids = v.id().map(str::to_owned).into_iter().collect();
+                        (ids, ProviderVideo::PixVerse(v))
+                    })
+                    .collect(),
+                Err(_) => continue,
+            },
+        };
+        let mut by_id = HashMap::new();
+        for (ids, video) in page {
+            let video = Video::from(video);
+            for id in ids {
+                by_id.insert(id, video.clone());
+            }
+        }
+        pages.insert(place, by_id);
+    }
+    pages
+}
+
 /// Where a finished video's file goes: `NNNN-<name>` in the out folder,
 /// by its line and the provider's file name.
 fn file_name(job: &Job, url: &str) -> String {
@@ -675,10 +753,13 @@ fn file_for(accounts: &Accounts, job: &Job, out: &Path) -> Option<PathBuf> {
     Some(out.join(file_name(job, video.file_url.as_deref().unwrap_or(""))))
 }
 
-/// One lookup of a submitted job; a finished one is queued for download.
+/// A submitted job's state, from its account's first page when it is
+/// there, else from one lookup; a finished one is queued for download.
+#[allow(clippy::too_many_arguments, reason = "the pipeline's shared parts")]
 fn look_up(
     accounts: &Accounts,
     ledger: &SqliteLedger,
+    listed: &Pages,
     job: &Job,
     out: &Path,
     queue: &Mutex<VecDeque<Fetch>>,
@@ -689,11 +770,17 @@ fn look_up(
     let Some(id) = job.video_id.as_deref() else {
         return Ok(());
     };
-    let scope = scope_of(provider, job.account.as_deref());
-    let video = match accounts.find_in(provider, id, &scope) {
-        Ok(Some(video)) => video,
-        // Not there yet (or for now): looked up again next round.
-        Ok(None) | Err(_) => return Ok(()),
+    let video = match listed
+        .get(&(provider, job.account.clone()))
+        .and_then(|page| page.get(id))
+    {
+        Some(video) => video.clone(),
+        // Not on the account's first page: one lookup.
+        None => match accounts.find_in(provider, id, &scope_of(provider, job.account.as_deref())) {
+            Ok(Some(video)) => video,
+            // Not there yet (or for now): looked up again next round.
+            Ok(None) | Err(_) => return Ok(()),
+        },
     };
     if !video.is_final {
         return Ok(());

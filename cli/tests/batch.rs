@@ -118,6 +118,18 @@ fn twenty_lines_complete_with_one_create_each_and_a_rerun_sends_nothing() {
     );
     assert_eq!(create_calls(&emulator), 20);
     assert_complete(&emulator, Path::new(&out), 20);
+    // Polled by the account's list page, not one lookup per job per round:
+    // the only lookups are the downloads' own (a fresh media URL each).
+    let gets = |lookups: bool| {
+        emulator
+            .requests()
+            .iter()
+            .filter(|r| r.method == "GET" && r.path.starts_with("/v1/minimax/videos/"))
+            .filter(|r| (r.path.len() > "/v1/minimax/videos/".len()) == lookups)
+            .count()
+    };
+    assert_eq!(gets(true), 20, "one lookup a download");
+    assert!(gets(false) >= 1, "the list page was read");
     // The same command again: no create, no media request.
     let media = media_calls(&emulator);
     let again = run(&mut vidapi(&emulator), &batch_args(&file, &out));
