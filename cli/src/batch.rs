@@ -176,9 +176,61 @@ fn line_job(raw: &str, base: &Path) -> Result<GenJob, (String, String)> {
 struct Events {
     json: bool,
     out: Mutex<()>,
+    /// The counts last shown, so that only changes are.
+    shown: Mutex<Option<[usize; 5]>>,
+    /// The status line on a terminal (hidden elsewhere).
+    bar: indicatif::ProgressBar,
 }
 
 impl Events {
+    fn new(json: bool) -> Events {
+        let bar = if json {
+            indicatif::ProgressBar::hidden()
+        } else {
+            indicatif::ProgressBar::new_spinner()
+        };
+        Events {
+            json,
+            out: Mutex::new(()),
+            shown: Mutex::new(None),
+            bar,
+        }
+    }
+
+    /// How many jobs are planned, generating, downloading, done and failed
+    /// (failed or unknown): the status line on a terminal, a `progress`
+    /// event with `--json`; only when the counts changed.
+    fn progress(&self, jobs: &[Job]) {
+        let mut counts = [0; 5];
+        for job in jobs {
+            let slot = match job.state {
+                State::Planned | State::Submitting => 0,
+                State::Submitted => 1,
+                State::Final => 2,
+                State::Downloaded => 3,
+                State::Failed | State::Unknown => 4,
+            };
+            counts[slot] += 1;
+        }
+        let mut shown = self.shown.lock().unwrap_or_else(|e| e.into_inner());
+        if *shown == Some(counts) {
+            return;
+        }
+        *shown = Some(counts);
+        let [planned, generating, downloading, done, failed] = counts;
+        if self.json {
+            let _guard = self.out.lock().unwrap_or_else(|e| e.into_inner());
+            let event = json!({"event": "progress", "planned": planned, "generating": generating,
+                "downloading": downloading, "done": done, "failed": failed});
+            let _ = crate::output::line(&event.to_string());
+        } else {
+            self.bar.set_message(format!(
+                "planned {planned} · generating {generating} · downloading {downloading} · done {done} · failed {failed}"
+            ));
+            self.bar.tick();
+        }
+    }
+
     fn emit(&self, event: &str, job: &Job, extra: Value) {
         let _guard = self.out.lock().unwrap_or_else(|e| e.into_inner());
         if self.json {
@@ -206,7 +258,12 @@ impl Events {
                 (Some(id), _) => id.clone(),
                 _ => String::new(),
             };
-            eprintln!("line {line}: {event} {} {what}", job.provider);
+            let text = format!("line {line}: {event} {} {what}", job.provider);
+            if self.bar.is_hidden() {
+                eprintln!("{text}");
+            } else {
+                self.bar.println(text);
+            }
         }
     }
 }
@@ -357,10 +414,7 @@ pub fn run(args: &BatchArgs, json_out: bool, dry_run: bool) -> Result<(), Failur
         })
         .collect();
     let planned = ledger.plan(&new)?;
-    let events = Events {
-        json: json_out,
-        out: Mutex::new(()),
-    };
+    let events = Events::new(json_out);
     if !json_out {
         eprintln!(
             "batch {batch}: {} lines, {} new in the ledger {}",
@@ -433,6 +487,7 @@ pub fn run(args: &BatchArgs, json_out: bool, dry_run: bool) -> Result<(), Failur
             ledger.transition(job.id, State::Final, Change::default())?;
         }
     }
+    events.progress(&ledger.jobs(&filter)?);
     let queue: Mutex<VecDeque<Fetch>> = Mutex::new(VecDeque::new());
     let busy = AtomicUsize::new(0);
     let done = AtomicBool::new(false);
@@ -470,6 +525,8 @@ pub fn run(args: &BatchArgs, json_out: bool, dry_run: bool) -> Result<(), Failur
     });
     drop(crate::raw::take());
     let jobs = ledger.jobs(&filter)?;
+    events.progress(&jobs);
+    events.bar.finish_and_clear();
     summary(&jobs, json_out)?;
     let resume = format!(
         "vidapi generate --batch {} --out {}{}",
@@ -606,6 +663,7 @@ fn pipeline(
                 _ => {}
             }
         }
+        events.progress(&ledger.jobs(&filter).map_err(|e| err(&e))?);
         let fetching =
             busy.load(Ordering::SeqCst) + queue.lock().unwrap_or_else(|e| e.into_inner()).len();
         if waiting == 0 && fetching == 0 {

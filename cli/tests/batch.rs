@@ -164,6 +164,15 @@ fn json_prints_one_event_a_line() {
     let named = |name: &str| events.iter().filter(|e| e["event"] == name).count();
     assert_eq!(named("submitted"), 3);
     assert_eq!(named("downloaded"), 3);
+    // Progress: the counts each time they change, ending all done.
+    let progress: Vec<&Value> = events.iter().filter(|e| e["event"] == "progress").collect();
+    assert!(progress.len() >= 3, "{progress:?}");
+    assert_eq!(progress[0]["planned"], 3, "{progress:?}");
+    let end = progress.last().unwrap();
+    assert_eq!(
+        (end["done"].as_u64(), end["planned"].as_u64()),
+        (Some(3), Some(0))
+    );
     let last = events.last().unwrap();
     assert_eq!(last["event"], "summary");
     assert_eq!(last["states"]["downloaded"], 3);
@@ -203,7 +212,7 @@ fn killed_at_random_moments_in_502_after_accept_mode_then_rerun_creates_each_lin
     let mut rng = Rng(seed | 1);
     eprintln!("seed {seed}");
     let mut killed = 0;
-    for _ in 0..8 {
+    for _ in 0..12 {
         let mut child = vidapi_process(&emulator)
             .args(batch_args(&file, &out))
             .stdout(Stdio::null())
@@ -217,7 +226,7 @@ fn killed_at_random_moments_in_502_after_accept_mode_then_rerun_creates_each_lin
         }
         child.wait().unwrap();
     }
-    assert!(killed >= 4, "most runs were killed mid-way ({killed})");
+    assert!(killed >= 6, "most runs were killed mid-way ({killed})");
     let done = run(&mut vidapi(&emulator), &batch_args(&file, &out));
     assert_eq!(done.code, 0, "{done:?}");
     assert_complete(&emulator, Path::new(&out), lines);
