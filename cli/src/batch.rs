@@ -26,9 +26,9 @@ use clap::Args;
 use serde_json::{Map, Value, json};
 use vidapi::accounts::{Accounts, Scope};
 use vidapi::download::{Options, default_file_name};
-use vidapi::generate::{Generator, Job as GenJob, Plan, Reconciled, Submitted};
+use vidapi::generate::{Backoff, Generator, Job as GenJob, Plan, Reconciled, Submitted};
 use vidapi::view::{ProviderVideo, Video};
-use vidapi::{Provider, UseApi, minimax};
+use vidapi::{CreateRefusal, Provider, UseApi, minimax};
 
 use crate::Failure;
 use crate::jobs::default_ledger;
@@ -303,26 +303,80 @@ fn scope_of(provider: Provider, account: Option<&str>) -> Scope {
     }
 }
 
-/// The sum of `available` over the provider's accounts.
-fn free_slots(useapi: Option<&UseApi>, provider: Provider) -> vidapi::Result<i64> {
-    let Some(useapi) = useapi else {
-        return Ok(HOURONE_SLOTS);
-    };
-    let (listed, free) = match provider {
-        Provider::MiniMax => {
+/// A provider's free capacity from one `scheduler/available` read: the
+/// sum of `available` over its accounts, and each account's own.
+#[derive(Debug, Default)]
+struct Capacity {
+    total: i64,
+    accounts: HashMap<String, i64>,
+}
+
+impl Capacity {
+    /// The free slots left for a job on `account` (`None`: any account).
+    fn slots(&mut self, account: Option<&str>) -> &mut i64 {
+        match account {
+            None => &mut self.total,
+            // An account the scheduler does not list: one at a time (its
+            // create says what is wrong with it).
+            Some(a) => self.accounts.entry(a.to_owned()).or_insert(1),
+        }
+    }
+}
+
+fn free_slots(useapi: Option<&UseApi>, provider: Provider) -> vidapi::Result<Capacity> {
+    let listed: Vec<(Option<String>, i64)> = match (useapi, provider) {
+        (Some(useapi), Provider::MiniMax) => {
             let a = useapi.minimax().scheduler_available()?.available;
-            let a = a.unwrap_or_default();
-            (a.len(), a.iter().filter_map(|a| a.free()).sum::<i64>())
+            a.unwrap_or_default()
+                .iter()
+                .map(|a| {
+                    (
+                        a.account
+                            .as_ref()
+                            .and_then(|t| t.non_empty())
+                            .map(str::to_owned),
+                        a.free().unwrap_or(0),
+                    )
+                })
+                .collect()
         }
-        Provider::PixVerse => {
+        (Some(useapi), Provider::PixVerse) => {
             let a = useapi.pixverse().scheduler_available()?.available;
-            let a = a.unwrap_or_default();
-            (a.len(), a.iter().filter_map(|a| a.free()).sum::<i64>())
+            a.unwrap_or_default()
+                .iter()
+                .map(|a| {
+                    (
+                        a.email
+                            .as_ref()
+                            .and_then(|t| t.non_empty())
+                            .map(str::to_owned),
+                        a.free().unwrap_or(0),
+                    )
+                })
+                .collect()
         }
-        _ => return Ok(HOURONE_SLOTS),
+        _ => {
+            return Ok(Capacity {
+                total: HOURONE_SLOTS,
+                ..Capacity::default()
+            });
+        }
     };
-    // No account listed: useapi.net places the job itself; one at a time.
-    Ok(if listed == 0 { 1 } else { free.max(0) })
+    if listed.is_empty() {
+        // No account listed: useapi.net places the job itself; one at a time.
+        return Ok(Capacity {
+            total: 1,
+            ..Capacity::default()
+        });
+    }
+    let mut capacity = Capacity::default();
+    for (account, free) in listed {
+        capacity.total += free.max(0);
+        if let Some(account) = account {
+            capacity.accounts.insert(account, free.max(0));
+        }
+    }
+    Ok(capacity)
 }
 
 /// SHA-256 and size of the file at `path`.
@@ -424,7 +478,13 @@ pub fn run(args: &BatchArgs, json_out: bool, dry_run: bool) -> Result<(), Failur
         );
     }
     let plans: HashMap<&str, &Plan> = lines.iter().map(|l| (l.plan.key(), &l.plan)).collect();
-    let mut generator = Generator::new();
+    // A 429 is waited out briefly (so Ctrl-C is heard within seconds),
+    // then the job goes back to `planned` for a later round.
+    let mut generator = Generator::new().backoff(Backoff {
+        initial: Duration::from_millis(500),
+        max: Duration::from_secs(2),
+        deadline: Duration::from_secs(4),
+    });
     if let Some(useapi) = &accounts.useapi {
         generator = generator.useapi(useapi);
     }
@@ -596,20 +656,22 @@ fn pipeline(
         // whose provider is full waits for it (and the lines after it).
         let mut next: Vec<&Job> = jobs.iter().filter(|j| j.state == State::Planned).collect();
         next.sort_by_key(|j| j.line);
-        let mut free: HashMap<Provider, i64> = HashMap::new();
+        let mut free: HashMap<Provider, Capacity> = HashMap::new();
         for job in next {
             if interrupted.load(Ordering::SeqCst) {
                 return Ok(());
             }
             let provider = provider_of(job);
-            let slots = match free.get_mut(&provider) {
-                Some(slots) => slots,
+            let capacity = match free.get_mut(&provider) {
+                Some(capacity) => capacity,
                 None => {
                     let read =
                         free_slots(accounts.useapi.as_ref(), provider).map_err(|e| err(&e))?;
                     free.entry(provider).or_insert(read)
                 }
             };
+            // A line that names its account waits for that account.
+            let slots = capacity.slots(job.account.as_deref());
             if *slots <= 0 {
                 break;
             }
@@ -708,9 +770,14 @@ fn submit_one(
             let job = ledger.unknown(job.id, &why).map_err(err)?;
             events.emit("unknown", &job, json!({"error": why}));
         }
+        Err(e) if e.create_refusal() == Some(CreateRefusal::NoCapacity) => {
+            // 429 past the short wait: nothing was made; a later round
+            // sends it when capacity frees.
+            let job = ledger.reconciled_absent(job.id).map_err(err)?;
+            events.emit("no capacity", &job, json!({"error": "429: planned again"}));
+        }
         Err(e) if e.create_refusal().is_some() => {
-            // Refused (out of credits, on hold, no capacity past the
-            // deadline): nothing was made.
+            // Refused (out of credits, on hold): nothing was made.
             let job = ledger.failed(job.id, &e.to_string()).map_err(err)?;
             events.emit("failed", &job, json!({"error": e.to_string()}));
         }

@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 
 use common::{run, vidapi, vidapi_process};
 use serde_json::Value;
-use vidapi::emulator::{AfterAccept, Emulator, Generation, media_bytes};
+use vidapi::Provider;
+use vidapi::emulator::{Account, AfterAccept, Emulator, Generation, media_bytes};
 
 fn folder(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("vidapi-batch-{name}-{}", std::process::id()));
@@ -379,5 +380,32 @@ fn a_run_killed_after_its_create_was_accepted_is_reconciled_not_resent() {
     );
     assert_eq!(create_calls(&emulator), 3, "line 1 was not sent again");
     assert_complete(&emulator, Path::new(&out), 3);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn lines_naming_a_small_account_wait_for_its_capacity_without_a_429() {
+    let emulator = Emulator::start().unwrap();
+    let one_at_a_time = Account {
+        max_jobs: 1,
+        ..Account::default()
+    };
+    emulator.set_account(Provider::MiniMax, "second", one_at_a_time);
+    let dir = folder("small");
+    let mut text = String::new();
+    for i in 1..=3 {
+        text.push_str(&format!(
+            "{{\"provider\": \"minimax\", \"prompt\": \"a kite {i}\", \"account\": \"second\"}}\n"
+        ));
+    }
+    let file = dir.join("small.jsonl");
+    std::fs::write(&file, text).unwrap();
+    let out = format!("{}/videos/", dir.display());
+    let done = run(&mut vidapi(&emulator), &batch_args(&file, &out));
+    assert_eq!(done.code, 0, "{done:?}");
+    // The default account's free slots are not spent on "second": one
+    // create at a time there, none refused with 429.
+    assert_eq!(create_calls(&emulator), 3, "{}", done.stderr);
+    assert_eq!(emulator.creates_on(Provider::MiniMax, "second"), 3);
     let _ = std::fs::remove_dir_all(&dir);
 }
