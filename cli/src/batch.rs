@@ -172,6 +172,15 @@ fn line_job(raw: &str, base: &Path) -> Result<GenJob, (String, String)> {
     })
 }
 
+/// The line of another job of the ledger that holds video `id`.
+fn owner(ledger: &SqliteLedger, id: &str, except: i64) -> crate::ledger::Result<Option<u64>> {
+    Ok(ledger
+        .jobs(&Filter::default())?
+        .into_iter()
+        .find(|j| j.id != except && j.video_id.as_deref() == Some(id))
+        .map(|j| j.line.unwrap_or_default()))
+}
+
 /// Says what happened, on stderr, or as one JSON object a line on stdout.
 struct Events {
     json: bool,
@@ -502,6 +511,18 @@ pub fn run(args: &BatchArgs, json_out: bool, dry_run: bool) -> Result<(), Failur
             .unwrap_or_else(|_| SystemTime::now());
         let account = job.account.clone().or(plan.account().map(str::to_owned));
         match generator.reconcile(plan, account.as_deref(), sent) {
+            Reconciled::Found { id, how } if owner(&ledger, &id, job.id)?.is_some() => {
+                // Matched by prompt to a video another job (an identical
+                // line) already owns: not this job's. Whether this one was
+                // accepted too cannot be told apart; never resent.
+                let other = owner(&ledger, &id, job.id)?.unwrap_or_default();
+                let why = format!(
+                    "reconciliation found {id} ({how}), but that is line {other}'s video; \
+                     whether this line was created too cannot be decided"
+                );
+                let job = ledger.unknown(job.id, &why)?;
+                events.emit("unknown", &job, json!({"error": why}));
+            }
             Reconciled::Found { id, how } => {
                 let account = account_of(plan.provider(), &id)
                     .or(account)

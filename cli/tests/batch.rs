@@ -409,3 +409,64 @@ fn lines_naming_a_small_account_wait_for_its_capacity_without_a_429() {
     assert_eq!(emulator.creates_on(Provider::MiniMax, "second"), 3);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[cfg(unix)]
+#[test]
+fn an_identical_line_never_takes_its_twin_s_video_on_reconciliation() {
+    let emulator = Emulator::start().unwrap();
+    emulator.set_account(
+        Provider::MiniMax,
+        "account",
+        Account {
+            max_jobs: 1,
+            ..Account::default()
+        },
+    );
+    emulator.set_generation(Generation {
+        queued: Duration::from_millis(100),
+        generating: Duration::from_millis(4000),
+    });
+    let dir = folder("twins");
+    // Lines 1 and 2 are the same job text: two jobs.
+    let file = batch_file(&dir, 2);
+    let out = format!("{}/videos/", dir.display());
+    let mut child = vidapi_process(&emulator)
+        .args(batch_args(&file, &out))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while emulator.created().is_empty() && started.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // Let line 1's answer be recorded; line 2 waits for capacity.
+    std::thread::sleep(Duration::from_millis(300));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // As if the run had been killed after line 2's intent, before its create.
+    let db = rusqlite::Connection::open(Path::new(&out).join(".vidapi/ledger.sqlite")).unwrap();
+    let moved = db
+        .execute(
+            "UPDATE jobs SET state = 'submitting' WHERE line = 2 AND state = 'planned'",
+            [],
+        )
+        .unwrap();
+    assert_eq!(moved, 1);
+    drop(db);
+    let done = run(&mut vidapi(&emulator), &batch_args(&file, &out));
+    // Line 1's video has the same prompt: it is not taken for line 2's.
+    let jobs = ledger_jobs(&emulator, Path::new(&out));
+    assert_eq!(jobs[0]["state"], "downloaded", "{jobs:#?}");
+    assert_eq!(jobs[1]["state"], "unknown", "{jobs:#?}");
+    assert_ne!(jobs[0]["video_id"], jobs[1]["video_id"]);
+    assert!(
+        jobs[1]["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("line 1's video")
+    );
+    assert_eq!(done.code, 1, "{done:?}");
+    assert_eq!(create_calls(&emulator), 1, "line 2 not sent on a guess");
+    let _ = std::fs::remove_dir_all(&dir);
+}
