@@ -767,6 +767,19 @@ fn submit_one(
 ) -> Result<(), String> {
     let err = |e: crate::ledger::LedgerError| e.to_string();
     match generator.submit(plan) {
+        Ok(Submitted::Created(made))
+            if made.reconciled && owner(ledger, &made.id, job.id).map_err(err)?.is_some() =>
+        {
+            // Found by prompt after an ambiguous answer, but it is an
+            // identical line's video: this one's fate cannot be told.
+            let why = format!(
+                "the create ended ambiguously and the video found for it ({}) belongs to another \
+                 line with the same prompt; whether this line was created cannot be decided",
+                made.id
+            );
+            let job = ledger.unknown(job.id, &why).map_err(err)?;
+            events.emit("unknown", &job, json!({"error": why}));
+        }
         Ok(Submitted::Created(made)) => {
             let account = made
                 .account
