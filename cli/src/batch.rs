@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use clap::Args;
 use serde_json::{Map, Value, json};
@@ -59,6 +59,8 @@ pub struct BatchArgs {
 const HOURONE_SLOTS: i64 = 2;
 /// How long the pipeline rests when a round changed nothing.
 const ROUND: Duration = Duration::from_millis(250);
+/// How long a provider that kept answering 429 is left alone.
+const COOL_DOWN: Duration = Duration::from_secs(5);
 /// Files fetched at once.
 const DOWNLOADERS: usize = 4;
 
@@ -665,6 +667,9 @@ fn pipeline(
         batch: Some(batch.to_owned()),
     };
     let mut queued: HashSet<i64> = HashSet::new();
+    // A provider that answered 429 past the short wait is left alone a
+    // while, rather than asked again every round.
+    let mut cooling: HashMap<Provider, Instant> = HashMap::new();
     let err = |e: &dyn std::fmt::Display| e.to_string();
     loop {
         if interrupted.load(Ordering::SeqCst) {
@@ -683,6 +688,12 @@ fn pipeline(
                 return Ok(());
             }
             let provider = provider_of(job);
+            if cooling
+                .get(&provider)
+                .is_some_and(|until| Instant::now() < *until)
+            {
+                break;
+            }
             let capacity = match free.get_mut(&provider) {
                 Some(capacity) => capacity,
                 None => {
@@ -706,7 +717,9 @@ fn pipeline(
                     .map_err(|e| err(&e))?;
                 continue;
             };
-            submit_one(ledger, generator, plan, job, events)?;
+            if submit_one(ledger, generator, plan, job, events)? == Sent::NoCapacity {
+                cooling.insert(provider, Instant::now() + COOL_DOWN);
+            }
         }
         // Look up what is being made (one list page per account); queue
         // what is finished.
@@ -756,6 +769,15 @@ fn pipeline(
     }
 }
 
+/// What became of a claimed job.
+#[derive(Debug, PartialEq, Eq)]
+enum Sent {
+    /// Its answer is recorded.
+    Done,
+    /// 429 past the short wait: planned again.
+    NoCapacity,
+}
+
 /// Creates one claimed job (its intent already committed) and records the
 /// answer.
 fn submit_one(
@@ -764,7 +786,7 @@ fn submit_one(
     plan: &Plan,
     job: Job,
     events: &Events,
-) -> Result<(), String> {
+) -> Result<Sent, String> {
     let err = |e: crate::ledger::LedgerError| e.to_string();
     match generator.submit(plan) {
         Ok(Submitted::Created(made))
@@ -809,6 +831,7 @@ fn submit_one(
             // sends it when capacity frees.
             let job = ledger.reconciled_absent(job.id).map_err(err)?;
             events.emit("no capacity", &job, json!({"error": "429: planned again"}));
+            return Ok(Sent::NoCapacity);
         }
         Err(e) if e.create_refusal().is_some() => {
             // Refused (out of credits, on hold): nothing was made.
@@ -822,7 +845,7 @@ fn submit_one(
             return Err(format!("line {}: {e}", job.line.unwrap_or_default()));
         }
     }
-    Ok(())
+    Ok(Sent::Done)
 }
 
 /// Each account's first list page, by the ids its videos are looked up by.

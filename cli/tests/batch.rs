@@ -470,3 +470,37 @@ fn an_identical_line_never_takes_its_twin_s_video_on_reconciliation() {
     assert_eq!(create_calls(&emulator), 1, "line 2 not sent on a guess");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_429_past_the_short_wait_puts_the_job_back_to_planned_and_it_is_sent_later() {
+    let emulator = Emulator::start().unwrap();
+    // Capacity says 3 free, but the create answers 429 to all but one
+    // request in any 2.6 s (refusals count): the second line's retries
+    // within its 4 s are all refused, it goes back to `planned`, the
+    // provider is left alone 5 s, and the line is sent then.
+    emulator.rate_limit("/v1/minimax/videos/create", 1, Duration::from_millis(2600));
+    let dir = folder("429");
+    let file = batch_file(&dir, 2);
+    let out = format!("{}/videos/", dir.display());
+    let done = run(&mut vidapi(&emulator), &batch_args(&file, &out));
+    assert_eq!(done.code, 0, "{done:?}");
+    assert!(
+        done.stderr.contains("line 2: no capacity"),
+        "{}",
+        done.stderr
+    );
+    let refused = emulator
+        .requests()
+        .iter()
+        .filter(|r| r.rate_limited)
+        .count();
+    assert!(refused >= 2, "{refused} refusals");
+    assert_eq!(
+        done.stderr.matches("line 2: no capacity").count(),
+        1,
+        "left alone after a 429, not asked every round: {}",
+        done.stderr
+    );
+    assert_complete(&emulator, Path::new(&out), 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
