@@ -175,7 +175,7 @@ fn line_job(raw: &str, base: &Path) -> Result<GenJob, (String, String)> {
 }
 
 /// The line of another job of the ledger that holds video `id`.
-fn owner(ledger: &SqliteLedger, id: &str, except: i64) -> crate::ledger::Result<Option<u64>> {
+fn owner(ledger: &dyn Ledger, id: &str, except: i64) -> crate::ledger::Result<Option<u64>> {
     Ok(ledger
         .jobs(&Filter::default())?
         .into_iter()
@@ -652,7 +652,7 @@ pub fn run(args: &BatchArgs, json_out: bool, dry_run: bool) -> Result<(), Failur
 #[allow(clippy::too_many_arguments, reason = "the pipeline's shared parts")]
 fn pipeline(
     accounts: &Accounts,
-    ledger: &SqliteLedger,
+    ledger: &dyn Ledger,
     generator: &mut Generator<'_>,
     plans: &HashMap<&str, &Plan>,
     batch: &str,
@@ -781,7 +781,7 @@ enum Sent {
 /// Creates one claimed job (its intent already committed) and records the
 /// answer.
 fn submit_one(
-    ledger: &SqliteLedger,
+    ledger: &dyn Ledger,
     generator: &mut Generator<'_>,
     plan: &Plan,
     job: Job,
@@ -940,7 +940,7 @@ fn file_for(accounts: &Accounts, job: &Job, out: &Path) -> Option<PathBuf> {
 #[allow(clippy::too_many_arguments, reason = "the pipeline's shared parts")]
 fn look_up(
     accounts: &Accounts,
-    ledger: &SqliteLedger,
+    ledger: &dyn Ledger,
     listed: &Pages,
     job: &Job,
     out: &Path,
@@ -994,7 +994,7 @@ fn look_up(
 /// Fetches queued files until the pipeline is done (or Ctrl-C).
 fn download_worker(
     accounts: &Accounts,
-    ledger: &SqliteLedger,
+    ledger: &dyn Ledger,
     queue: &Mutex<VecDeque<Fetch>>,
     busy: &AtomicUsize,
     done: &AtomicBool,
@@ -1039,7 +1039,7 @@ fn download_worker(
 
 /// Fetches one file (unless a killed run already renamed it into place:
 /// files appear under their name only whole) and records it.
-fn fetch_one(accounts: &Accounts, ledger: &SqliteLedger, fetch: &Fetch) -> Result<Job, String> {
+fn fetch_one(accounts: &Accounts, ledger: &dyn Ledger, fetch: &Fetch) -> Result<Job, String> {
     let job = &fetch.job;
     let provider = provider_of(job);
     if !fetch.path.is_file() {
