@@ -61,6 +61,9 @@ const HOURONE_SLOTS: i64 = 2;
 const ROUND: Duration = Duration::from_millis(250);
 /// How long a provider that kept answering 429 is left alone.
 const COOL_DOWN: Duration = Duration::from_secs(5);
+/// Rounds (of at least 250 ms) a submitted video may be missing before its
+/// job ends failed.
+const MISSING_ROUNDS: u32 = 40;
 /// Files fetched at once.
 const DOWNLOADERS: usize = 4;
 
@@ -670,6 +673,8 @@ fn pipeline(
     // A provider that answered 429 past the short wait is left alone a
     // while, rather than asked again every round.
     let mut cooling: HashMap<Provider, Instant> = HashMap::new();
+    // Rounds in which a submitted job's video was not found, by job.
+    let mut missing: HashMap<i64, u32> = HashMap::new();
     let err = |e: &dyn std::fmt::Display| e.to_string();
     loop {
         if interrupted.load(Ordering::SeqCst) {
@@ -741,6 +746,7 @@ fn pipeline(
                         out,
                         queue,
                         &mut queued,
+                        &mut missing,
                         events,
                     )?;
                 }
@@ -946,6 +952,7 @@ fn look_up(
     out: &Path,
     queue: &Mutex<VecDeque<Fetch>>,
     queued: &mut HashSet<i64>,
+    missing: &mut HashMap<i64, u32>,
     events: &Events,
 ) -> Result<(), String> {
     let provider = provider_of(job);
@@ -960,10 +967,23 @@ fn look_up(
         // Not on the account's first page: one lookup.
         None => match accounts.find_in(provider, id, &scope_of(provider, job.account.as_deref())) {
             Ok(Some(video)) => video,
-            // Not there yet (or for now): looked up again next round.
-            Ok(None) | Err(_) => return Ok(()),
+            Ok(None) => {
+                // Gone (MiniMax removes moderated videos): after a while
+                // the job ends failed rather than being waited for forever.
+                let rounds = missing.entry(job.id).or_default();
+                *rounds += 1;
+                if *rounds >= MISSING_ROUNDS {
+                    let why = "the provider no longer lists or finds the video";
+                    let job = ledger.failed(job.id, why).map_err(|e| e.to_string())?;
+                    events.emit("failed", &job, json!({"error": why}));
+                }
+                return Ok(());
+            }
+            // Not readable for now: looked up again next round.
+            Err(_) => return Ok(()),
         },
     };
+    missing.remove(&job.id);
     if !video.is_final {
         return Ok(());
     }

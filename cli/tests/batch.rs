@@ -504,3 +504,88 @@ fn a_429_past_the_short_wait_puts_the_job_back_to_planned_and_it_is_sent_later()
     assert_complete(&emulator, Path::new(&out), 2);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn failed_and_moderated_lines_end_failed_with_why_and_the_others_complete() {
+    use vidapi::emulator::{MARK_FAILED, MARK_MODERATED, MARK_REFUSED};
+    let emulator = Emulator::start().unwrap();
+    let dir = folder("failures");
+    let prompts = [
+        "a kite".to_owned(),
+        format!("a kite {MARK_FAILED}"),
+        format!("a kite {MARK_REFUSED}"),
+        format!("a kite {MARK_MODERATED}"),
+    ];
+    let text: String = prompts
+        .iter()
+        .map(|p| {
+            format!(
+                "{}\n",
+                serde_json::json!({"provider": "minimax", "prompt": p})
+            )
+        })
+        .collect();
+    let file = dir.join("mixed.jsonl");
+    std::fs::write(&file, text).unwrap();
+    let out = format!("{}/videos/", dir.display());
+    let done = run(&mut vidapi(&emulator), &batch_args(&file, &out));
+    assert_eq!(done.code, 1, "{done:?}");
+    let jobs = ledger_jobs(&emulator, Path::new(&out));
+    let states: Vec<&str> = jobs.iter().map(|j| j["state"].as_str().unwrap()).collect();
+    assert_eq!(
+        states,
+        ["downloaded", "failed", "failed", "failed"],
+        "{jobs:#?}"
+    );
+    assert!(
+        jobs[2]["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("moderated")
+    );
+    assert!(
+        done.stdout.contains("1 downloaded, 3 failed"),
+        "{}",
+        done.stdout
+    );
+    // Rerunning sends nothing: failed jobs stay failed until `jobs retry`.
+    let creates = create_calls(&emulator);
+    let again = run(&mut vidapi(&emulator), &batch_args(&file, &out));
+    assert_eq!(again.code, 1, "{again:?}");
+    assert_eq!(create_calls(&emulator), creates);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_submitted_video_the_provider_no_longer_has_ends_failed_not_waited_for_forever() {
+    let emulator = Emulator::start().unwrap();
+    let dir = folder("gone");
+    let file = batch_file(&dir, 2);
+    let out = format!("{}/videos/", dir.display());
+    let done = run(&mut vidapi(&emulator), &batch_args(&file, &out));
+    assert_eq!(done.code, 0, "{done:?}");
+    // As if line 2's video had been removed at the provider while it was
+    // being made.
+    let db = rusqlite::Connection::open(Path::new(&out).join(".vidapi/ledger.sqlite")).unwrap();
+    let moved = db
+        .execute(
+            "UPDATE jobs SET state = 'submitted', path = NULL, size = NULL, sha256 = NULL, \
+             video_id = 'user:1-minimax:account-video:7777777' WHERE line = 2",
+            [],
+        )
+        .unwrap();
+    assert_eq!(moved, 1);
+    drop(db);
+    let again = run(&mut vidapi(&emulator), &batch_args(&file, &out));
+    assert_eq!(again.code, 1, "{again:?}");
+    let jobs = ledger_jobs(&emulator, Path::new(&out));
+    assert_eq!(jobs[1]["state"], "failed", "{jobs:#?}");
+    assert!(
+        jobs[1]["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("no longer")
+    );
+    assert_eq!(create_calls(&emulator), 2, "never resent");
+    let _ = std::fs::remove_dir_all(&dir);
+}
