@@ -589,3 +589,35 @@ fn a_submitted_video_the_provider_no_longer_has_ends_failed_not_waited_for_forev
     assert_eq!(create_calls(&emulator), 2, "never resent");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn an_image_named_by_several_lines_is_uploaded_once_per_account() {
+    let emulator = Emulator::start().unwrap();
+    let dir = folder("image");
+    // A PNG by its first bytes, beside the batch file (its paths are read
+    // from the batch file's folder).
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend_from_slice(&[0; 64]);
+    std::fs::write(dir.join("cat.png"), &png).unwrap();
+    let text: String = (1..=3)
+        .map(|i| {
+            format!(
+                "{}\n",
+                serde_json::json!({"provider": "minimax", "prompt": format!("a cat {i}"),
+                    "image": "cat.png", "account": "account", "model": "I2V-01"})
+            )
+        })
+        .collect();
+    let file = dir.join("cats.jsonl");
+    std::fs::write(&file, text).unwrap();
+    let out = format!("{}/videos/", dir.display());
+    let elsewhere = std::env::temp_dir();
+    let done = run(
+        vidapi(&emulator).current_dir(&elsewhere),
+        &batch_args(&file, &out),
+    );
+    assert_eq!(done.code, 0, "{done:?}");
+    assert_eq!(emulator.uploads_on(Provider::MiniMax, "account"), 1);
+    assert_complete(&emulator, Path::new(&out), 3);
+    let _ = std::fs::remove_dir_all(&dir);
+}
