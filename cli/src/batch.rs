@@ -730,6 +730,7 @@ fn pipeline(
         // what is finished.
         let listed = first_pages(accounts, &ledger.jobs(&filter).map_err(|e| err(&e))?);
         let mut waiting = 0;
+        let mut freed = false;
         for job in ledger.jobs(&filter).map_err(|e| err(&e))? {
             if interrupted.load(Ordering::SeqCst) {
                 return Ok(());
@@ -738,7 +739,7 @@ fn pipeline(
                 State::Planned | State::Submitting => waiting += 1,
                 State::Submitted => {
                     waiting += 1;
-                    look_up(
+                    freed |= look_up(
                         accounts,
                         ledger,
                         &listed,
@@ -771,7 +772,10 @@ fn pipeline(
         if waiting == 0 && fetching == 0 {
             return Ok(());
         }
-        std::thread::sleep(ROUND);
+        // A slot that just freed is refilled now, not a round later.
+        if !freed {
+            std::thread::sleep(ROUND);
+        }
     }
 }
 
@@ -954,10 +958,10 @@ fn look_up(
     queued: &mut HashSet<i64>,
     missing: &mut HashMap<i64, u32>,
     events: &Events,
-) -> Result<(), String> {
+) -> Result<bool, String> {
     let provider = provider_of(job);
     let Some(id) = job.video_id.as_deref() else {
-        return Ok(());
+        return Ok(false);
     };
     let video = match listed
         .get(&(provider, job.account.clone()))
@@ -976,16 +980,17 @@ fn look_up(
                     let why = "the provider no longer lists or finds the video";
                     let job = ledger.failed(job.id, why).map_err(|e| e.to_string())?;
                     events.emit("failed", &job, json!({"error": why}));
+                    return Ok(true);
                 }
-                return Ok(());
+                return Ok(false);
             }
             // Not readable for now: looked up again next round.
-            Err(_) => return Ok(()),
+            Err(_) => return Ok(false),
         },
     };
     missing.remove(&job.id);
     if !video.is_final {
-        return Ok(());
+        return Ok(false);
     }
     let err = |e: crate::ledger::LedgerError| e.to_string();
     if video.stage.is_failed() || video.file_url.is_none() {
@@ -998,7 +1003,7 @@ fn look_up(
         );
         let job = ledger.failed(job.id, &why).map_err(err)?;
         events.emit("failed", &job, json!({"error": why}));
-        return Ok(());
+        return Ok(true);
     }
     let job = ledger.finished(job.id).map_err(err)?;
     events.emit("finished", &job, json!({}));
@@ -1008,7 +1013,7 @@ fn look_up(
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .push_back(Fetch { job, path });
-    Ok(())
+    Ok(true)
 }
 
 /// Fetches queued files until the pipeline is done (or Ctrl-C).
