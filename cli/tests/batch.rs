@@ -328,6 +328,25 @@ fn each_malformed_line_exits_2_naming_the_line_and_sends_nothing() {
         assert!(refused.stderr.contains(field), "{bad}: {}", refused.stderr);
         assert!(!dir.join("videos").exists(), "nothing written for {bad}");
     }
+    // Usage: --batch needs --out, and takes no provider or prompt of its own.
+    let file = dir.join("bad.jsonl");
+    let no_out = run(
+        &mut vidapi(&emulator),
+        &["generate", "--batch", file.to_str().unwrap()],
+    );
+    assert_eq!(no_out.code, 2, "{no_out:?}");
+    let both = run(
+        &mut vidapi(&emulator),
+        &[
+            "generate",
+            "minimax",
+            "--batch",
+            file.to_str().unwrap(),
+            "--out",
+            "x/",
+        ],
+    );
+    assert_eq!(both.code, 2, "{both:?}");
     assert!(emulator.requests().is_empty(), "nothing sent");
     let _ = std::fs::remove_dir_all(&dir);
 }
