@@ -177,6 +177,50 @@ fn line_job(raw: &str, base: &Path) -> Result<GenJob, (String, String)> {
     })
 }
 
+/// Reconciles a killed run's job. The account it went to is known when
+/// its line names one; otherwise it may be any of the provider's accounts,
+/// so each one `scheduler/available` lists is asked: found on one is
+/// found, undecidable on one (and found on none) is unknown, and only
+/// absent from all of them is absent.
+fn reconcile_anywhere(
+    generator: &Generator<'_>,
+    useapi: Option<&UseApi>,
+    plan: &Plan,
+    account: Option<&str>,
+    sent: SystemTime,
+) -> Reconciled {
+    let candidates: Vec<Option<String>> = match account {
+        Some(a) => vec![Some(a.to_owned())],
+        None => match free_slots(useapi, plan.provider()) {
+            Ok(capacity) if !capacity.accounts.is_empty() => {
+                let mut names: Vec<String> = capacity.accounts.into_keys().collect();
+                names.sort();
+                names.into_iter().map(Some).collect()
+            }
+            Ok(_) => vec![None],
+            Err(e) => {
+                return Reconciled::Unknown(vec![format!(
+                    "the accounts it may have gone to could not be read: {e}"
+                )]);
+            }
+        },
+    };
+    let mut unknown: Option<Vec<String>> = None;
+    for candidate in candidates {
+        match generator.reconcile(plan, candidate.as_deref(), sent) {
+            found @ Reconciled::Found { .. } => return found,
+            Reconciled::Unknown(mut seen) => {
+                if let Some(a) = &candidate {
+                    seen.insert(0, format!("account {a}:"));
+                }
+                unknown.get_or_insert_with(Vec::new).extend(seen);
+            }
+            Reconciled::Absent => {}
+        }
+    }
+    unknown.map_or(Reconciled::Absent, Reconciled::Unknown)
+}
+
 /// The line of another job of the ledger that holds video `id`.
 fn owner(ledger: &dyn Ledger, id: &str, except: i64) -> crate::ledger::Result<Option<u64>> {
     Ok(ledger
@@ -515,7 +559,13 @@ pub fn run(args: &BatchArgs, json_out: bool, dry_run: bool) -> Result<(), Failur
             .map(SystemTime::from)
             .unwrap_or_else(|_| SystemTime::now());
         let account = job.account.clone().or(plan.account().map(str::to_owned));
-        match generator.reconcile(plan, account.as_deref(), sent) {
+        match reconcile_anywhere(
+            &generator,
+            accounts.useapi.as_ref(),
+            plan,
+            account.as_deref(),
+            sent,
+        ) {
             Reconciled::Found { id, how } if owner(&ledger, &id, job.id)?.is_some() => {
                 // Matched by prompt to a video another job (an identical
                 // line) already owns: not this job's. Whether this one was

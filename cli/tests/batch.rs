@@ -652,3 +652,59 @@ fn an_image_named_by_several_lines_is_uploaded_once_per_account() {
     assert_complete(&emulator, Path::new(&out), 3);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_killed_create_on_another_account_is_found_there_not_resent() {
+    let emulator = Emulator::start().unwrap();
+    // Two PixVerse accounts; the second has more room, so an unnamed line
+    // goes there. Its create is accepted, its answer held back, the run
+    // killed; the video finishes before the rerun.
+    emulator.set_account(
+        Provider::PixVerse,
+        "second@example.com",
+        Account {
+            max_jobs: 9,
+            ..Account::default()
+        },
+    );
+    emulator.after_accept(1, AfterAccept::Stall(Duration::from_secs(30)));
+    let dir = folder("elsewhere");
+    let file = dir.join("one.jsonl");
+    std::fs::write(
+        &file,
+        "{\"provider\": \"pixverse\", \"prompt\": \"a kite far away\"}\n",
+    )
+    .unwrap();
+    let out = format!("{}/videos/", dir.display());
+    let mut child = vidapi_process(&emulator)
+        .args(batch_args(&file, &out))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while emulator.created().is_empty() && started.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(emulator.created()[0].account, "second@example.com");
+    std::thread::sleep(Duration::from_millis(1000)); // finished by now
+    let done = run(&mut vidapi(&emulator), &batch_args(&file, &out));
+    assert_eq!(done.code, 0, "{done:?}");
+    assert!(
+        done.stderr.contains("line 1: reconciled"),
+        "{}",
+        done.stderr
+    );
+    assert_eq!(
+        create_calls(&emulator),
+        1,
+        "found on its account, not sent again"
+    );
+    let jobs = ledger_jobs(&emulator, Path::new(&out));
+    assert_eq!(jobs[0]["state"], "downloaded", "{jobs:#?}");
+    assert_eq!(jobs[0]["account"], "second@example.com");
+    let _ = std::fs::remove_dir_all(&dir);
+}
