@@ -587,6 +587,23 @@ fn failed_and_moderated_lines_end_failed_with_why_and_the_others_complete() {
     let again = run(&mut vidapi(&emulator), &batch_args(&file, &out));
     assert_eq!(again.code, 1, "{again:?}");
     assert_eq!(create_calls(&emulator), creates);
+    // `vidapi jobs retry --failed` requeues them; the same command sends
+    // those three again (and only those).
+    let ledger = Path::new(&out).join(".vidapi/ledger.sqlite");
+    let retry = run(
+        &mut vidapi(&emulator),
+        &[
+            "jobs",
+            "retry",
+            "--failed",
+            "--ledger",
+            ledger.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(retry.code, 0, "{retry:?}");
+    let third = run(&mut vidapi(&emulator), &batch_args(&file, &out));
+    assert_eq!(third.code, 1, "{third:?}");
+    assert_eq!(create_calls(&emulator), creates + 3);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
