@@ -10,9 +10,10 @@
 //! sent: found → `submitted`, absent → `planned` again, undecidable →
 //! `unknown` (never resent by this command). Then, until every job is
 //! settled: jobs are claimed (the intent committed before the create) as
-//! far as the accounts' free capacity goes, submitted jobs are looked up,
-//! and finished videos are downloaded by worker threads while others are
-//! still being made, each file recorded with its size and SHA-256.
+//! far as the accounts' free capacity goes, submitted jobs are polled
+//! (one list page per account per round, a lookup only for a job not on
+//! it), and finished videos are downloaded by worker threads while others
+//! are still being made, each file recorded with its size and SHA-256.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::Read;
