@@ -728,3 +728,41 @@ fn a_killed_create_on_another_account_is_found_there_not_resent() {
     assert_eq!(jobs[0]["account"], "second@example.com");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn hour_one_lines_complete_too() {
+    let emulator = Emulator::start().unwrap();
+    let dir = folder("hourone");
+    let text: String = (1..=3)
+        .map(|i| {
+            format!(
+                "{}\n",
+                serde_json::json!({"provider": "hourone", "prompt": format!("a talk {i}"),
+                    "source_draft_id": "draft_1"})
+            )
+        })
+        .collect();
+    let file = dir.join("talks.jsonl");
+    std::fs::write(&file, text).unwrap();
+    let out = format!("{}/videos/", dir.display());
+    let done = run(&mut vidapi(&emulator), &batch_args(&file, &out));
+    assert_eq!(done.code, 0, "{done:?}");
+    assert!(
+        done.stdout.contains("3 jobs: 3 downloaded"),
+        "{}",
+        done.stdout
+    );
+    let creates = emulator
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == "/videos")
+        .count();
+    assert_eq!(creates, 3, "one create a line");
+    for job in ledger_jobs(&emulator, Path::new(&out)) {
+        let size = std::fs::metadata(job["path"].as_str().unwrap())
+            .unwrap()
+            .len();
+        assert_eq!(Some(size), job["size"].as_u64());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
