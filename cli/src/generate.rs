@@ -43,11 +43,11 @@ impl From<Maker> for Provider {
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
     /// The provider: minimax, pixverse or hourone.
-    #[arg(value_enum)]
-    provider: Maker,
+    #[arg(value_enum, required_unless_present = "batch")]
+    provider: Option<Maker>,
     /// What the video shows (Hour One: the video's name).
-    #[arg(long, value_name = "TEXT")]
-    prompt: String,
+    #[arg(long, value_name = "TEXT", required_unless_present = "batch")]
+    prompt: Option<String>,
     /// A local PNG, JPEG, WebP or GIF image, the first frame.
     #[arg(long, value_name = "FILE")]
     image: Option<PathBuf>,
@@ -79,6 +79,8 @@ pub struct GenerateArgs {
     /// used; send nothing.
     #[arg(long)]
     dry_run: bool,
+    #[command(flatten)]
+    batch: crate::batch::BatchArgs,
 }
 
 /// Polls quickly at first (a video of a few seconds is seen done within a
@@ -88,7 +90,10 @@ const FIRST_PHASE: Duration = Duration::from_secs(30);
 const LATER_INTERVAL: Duration = Duration::from_secs(5);
 
 fn job(args: &GenerateArgs) -> Result<Job, Failure> {
-    let provider = Provider::from(args.provider);
+    let maker = args
+        .provider
+        .ok_or_else(|| Failure::Usage("give a provider".into()))?;
+    let provider = Provider::from(maker);
     let account = match provider {
         Provider::MiniMax if args.email.is_some() => {
             return Err(Failure::Usage(
@@ -117,7 +122,7 @@ fn job(args: &GenerateArgs) -> Result<Job, Failure> {
     }
     Ok(Job {
         provider: Some(provider),
-        prompt: args.prompt.clone(),
+        prompt: args.prompt.clone().unwrap_or_default(),
         image: args.image.clone(),
         model: args.model.clone(),
         account,
@@ -127,6 +132,9 @@ fn job(args: &GenerateArgs) -> Result<Job, Failure> {
 }
 
 pub fn run(args: GenerateArgs, json_out: bool) -> Result<(), Failure> {
+    if args.batch.batch.is_some() {
+        return crate::batch::run(&args.batch, json_out, args.dry_run);
+    }
     let plan = job(&args)?.plan()?;
     let provider = plan.provider();
     if let Some(to) = &args.download {
@@ -165,7 +173,7 @@ pub fn run(args: GenerateArgs, json_out: bool) -> Result<(), Failure> {
                  {} capacity` or the account's videos: {}",
                 plan.key(),
                 args.provider
-                    .to_possible_value()
+                    .and_then(|p| p.to_possible_value())
                     .map(|v| v.get_name().to_owned())
                     .unwrap_or_default(),
                 evidence.join("; ")
@@ -182,7 +190,7 @@ pub fn run(args: GenerateArgs, json_out: bool) -> Result<(), Failure> {
         (Some(a), Provider::PixVerse) => format!(" --email {a}"),
         _ => String::new(),
     };
-    let maker = args.provider.to_possible_value();
+    let maker = args.provider.and_then(|p| p.to_possible_value());
     let maker = maker.as_ref().map_or("", |v| v.get_name());
     eprintln!(
         "{provider}: created {id}{} (replyRef {}{}); `vidapi wait {maker} '{id}'{resume}` waits for it",

@@ -2,6 +2,7 @@
 //! providers, a wait-until-done, and an offline demo against the emulator.
 
 mod args;
+mod batch;
 mod calls;
 mod commands;
 mod demo;

@@ -14,13 +14,6 @@
 //! [`Ledger`] is the contract; [`SqliteLedger`] is the one implementation
 //! (a single SQLite file in WAL mode). The trait is small on purpose, so a
 //! database shared by several machines can implement it later.
-// The batch half of the API (plan, claim, the create's states) is for
-// `vidapi generate --batch`, which lands with the generate issue; until
-// then only its tests use it.
-#![cfg_attr(
-    not(test),
-    allow(dead_code, reason = "the batch runner of `generate --batch` uses it")
-)]
 
 mod sqlite;
 

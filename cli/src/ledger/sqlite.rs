@@ -146,6 +146,7 @@ impl SqliteLedger {
     }
 
     /// The schema version of the file (`PRAGMA user_version`).
+    #[cfg_attr(not(test), allow(dead_code, reason = "the migration tests read it"))]
     pub fn schema_version(&self) -> Result<i64> {
         Ok(self
             .db()
