@@ -41,13 +41,17 @@ use crate::output::{Col, Rows};
 /// The batch options of `vidapi generate`.
 #[derive(Debug, Args)]
 pub struct BatchArgs {
-    /// A JSON Lines file, one job a line: {"provider": "minimax", "prompt":
+    /// Make every job of a JSON Lines file (needs --out)
+    ///
+    /// One job a line: {"provider": "minimax", "prompt":
     /// "…", "image": "cat.png", "account": "…", "model": "…", …} (any
     /// documented create field). Needs --out.
     #[arg(long, value_name = "FILE.jsonl", requires = "out",
           conflicts_with_all = ["provider", "prompt", "image", "model", "account", "email", "set", "wait", "download"])]
     pub batch: Option<PathBuf>,
-    /// With --batch: the folder the videos are downloaded into (created if
+    /// With --batch: the folder the videos go into
+    ///
+    /// The folder the videos are downloaded into (created if
     /// missing; the ledger is DIR/.vidapi/ledger.sqlite).
     #[arg(long, value_name = "DIR/", requires = "batch")]
     pub out: Option<PathBuf>,

@@ -51,7 +51,9 @@ pub struct GenerateArgs {
     /// A local PNG, JPEG, WebP or GIF image, the first frame.
     #[arg(long, value_name = "FILE")]
     image: Option<PathBuf>,
-    /// The model, as the provider's docs name it (MiniMax T2V-01, …; PixVerse v6, …).
+    /// The model, as the provider's docs name it
+    ///
+    /// For example MiniMax T2V-01, I2V-01; PixVerse v6, v5.6.
     #[arg(long, value_name = "M")]
     model: Option<String>,
     /// The MiniMax account to use (default: the one with most free capacity).
@@ -75,8 +77,10 @@ pub struct GenerateArgs {
     /// Wait, then download the file to DIR/ (the default name in it) or FILE.
     #[arg(long, value_name = "DIR/|FILE")]
     download: Option<PathBuf>,
-    /// Show the request that would be sent and the account that would be
-    /// used; send nothing.
+    /// Show the request and the account; send nothing
+    ///
+    /// Prints the request that would be sent and the account that would be
+    /// used, and sends nothing.
     #[arg(long)]
     dry_run: bool,
     #[command(flatten)]
