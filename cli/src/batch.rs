@@ -16,7 +16,6 @@
 //! are still being made, each file recorded with its size and SHA-256.
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::Mutex;
@@ -34,7 +33,7 @@ use vidapi::{CreateRefusal, Provider, UseApi, minimax};
 use crate::Failure;
 use crate::jobs::default_ledger;
 use crate::ledger::{
-    Change, FileRecord, Filter, Job, Ledger, NewJob, SqliteLedger, State, hex, line_key, sha256_hex,
+    Change, FileRecord, Filter, Job, Ledger, NewJob, SqliteLedger, State, line_key, sha256_hex,
 };
 use crate::output::{Col, Rows};
 
@@ -442,23 +441,6 @@ fn free_slots(useapi: Option<&UseApi>, provider: Provider) -> vidapi::Result<Cap
     Ok(capacity)
 }
 
-/// SHA-256 and size of the file at `path`.
-fn digest(path: &Path) -> std::io::Result<(u64, String)> {
-    let mut file = std::fs::File::open(path)?;
-    let mut context = ring::digest::Context::new(&ring::digest::SHA256);
-    let mut buffer = vec![0; 64 * 1024];
-    let mut size = 0;
-    loop {
-        let n = file.read(&mut buffer)?;
-        if n == 0 {
-            break;
-        }
-        size += n as u64;
-        context.update(&buffer[..n]);
-    }
-    Ok((size, hex(context.finish().as_ref())))
-}
-
 /// A finished video to fetch.
 struct Fetch {
     job: Job,
@@ -615,7 +597,7 @@ pub fn run(args: &BatchArgs, json_out: bool, dry_run: bool) -> Result<(), Failur
             continue;
         }
         let whole = job.path.as_deref().is_some_and(|p| {
-            digest(Path::new(p)).is_ok_and(|(size, sha)| {
+            crate::ledger::file_digest(Path::new(p)).is_ok_and(|(size, sha)| {
                 Some(size) == job.size && Some(&sha) == job.sha256.as_ref()
             })
         });
@@ -1128,8 +1110,8 @@ fn fetch_one(accounts: &Accounts, ledger: &dyn Ledger, fetch: &Fetch) -> Result<
             .download(provider, id, Some(&fetch.path), &Options::default(), |_| {})
             .map_err(|e| format!("{} {id}: {e}", provider.slug()))?;
     }
-    let (size, sha256) =
-        digest(&fetch.path).map_err(|e| format!("cannot read {}: {e}", fetch.path.display()))?;
+    let (size, sha256) = crate::ledger::file_digest(&fetch.path)
+        .map_err(|e| format!("cannot read {}: {e}", fetch.path.display()))?;
     let file = FileRecord {
         path: fetch.path.display().to_string(),
         size,

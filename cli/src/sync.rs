@@ -15,8 +15,7 @@
 //! behind is resumed.
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -32,7 +31,7 @@ use vidapi::{Provider, hourone, minimax, pixverse};
 use crate::Failure;
 use crate::args::ProviderArg;
 use crate::jobs::default_ledger;
-use crate::ledger::{Change, FileRecord, Job, Ledger, SqliteLedger, State, hex};
+use crate::ledger::{Change, FileRecord, Job, Ledger, SqliteLedger, State, file_digest};
 use crate::output::{Col, Rows, count, json};
 use crate::raw;
 
@@ -193,23 +192,6 @@ fn items_as_sent(provider: Provider) -> HashMap<String, Sent> {
     found
 }
 
-/// SHA-256 and size of the file at `path`, read 64 KiB at a time.
-fn digest(path: &Path) -> std::io::Result<(u64, String)> {
-    let mut file = std::fs::File::open(path)?;
-    let mut context = ring::digest::Context::new(&ring::digest::SHA256);
-    let mut buffer = vec![0; 64 * 1024];
-    let mut size = 0;
-    loop {
-        let n = file.read(&mut buffer)?;
-        if n == 0 {
-            break;
-        }
-        size += n as u64;
-        context.update(&buffer[..n]);
-    }
-    Ok((size, hex(context.finish().as_ref())))
-}
-
 /// Writes the provider's JSON of the video beside its file, whole or not
 /// at all.
 fn write_meta(task: &Task) -> std::io::Result<()> {
@@ -224,7 +206,7 @@ fn write_meta(task: &Task) -> std::io::Result<()> {
 /// Records a file in place (fetched now, or found ahead of its ledger row).
 fn record(ledger: &dyn Ledger, task: &Task) -> Result<(), String> {
     let (size, sha256) =
-        digest(&task.path).map_err(|e| format!("cannot read {}: {e}", task.path.display()))?;
+        file_digest(&task.path).map_err(|e| format!("cannot read {}: {e}", task.path.display()))?;
     write_meta(task).map_err(|e| format!("cannot write {}: {e}", task.meta_path.display()))?;
     let file = FileRecord {
         path: task.path.display().to_string(),
