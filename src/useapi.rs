@@ -3,6 +3,7 @@
 
 crate::generated!("useapi");
 
+use crate::error::Provider;
 use crate::minimax::MiniMax;
 use crate::pixverse::PixVerse;
 use crate::transport::{AuthScheme, Transport};
@@ -54,4 +55,27 @@ fn error_body(body: &[u8]) -> Option<(Option<String>, String)> {
     let parsed: ErrorBody = serde_json::from_slice(body).ok()?;
     let message = parsed.error?.into_string();
     Some((parsed.code.map(|c| c.to_string()), message))
+}
+
+/// The two parts of useapi.net's composite video id
+/// (`user:<n>-minimax:<account>-video:<id>`, `user:<n>-pixverse:<email>-video:<id>`):
+/// the account it was made on and the provider's own id. `None` for any
+/// other id, or another provider.
+///
+/// ```
+/// use vidapi::{Provider, useapi::split_video_id};
+/// let id = "user:1-minimax:studio-video:9";
+/// assert_eq!(split_video_id(Provider::MiniMax, id), Some(("studio", "9")));
+/// assert_eq!(split_video_id(Provider::PixVerse, id), None);
+/// assert_eq!(split_video_id(Provider::MiniMax, "video_id_#2"), None);
+/// ```
+pub fn split_video_id(provider: Provider, id: &str) -> Option<(&str, &str)> {
+    let marker = match provider {
+        Provider::MiniMax => "-minimax:",
+        Provider::PixVerse => "-pixverse:",
+        _ => return None,
+    };
+    let (_, rest) = id.split_once(marker)?;
+    let (account, own) = rest.rsplit_once("-video:")?;
+    (!account.trim().is_empty() && !own.is_empty()).then_some((account, own))
 }

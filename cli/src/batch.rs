@@ -27,6 +27,7 @@ use serde_json::{Map, Value, json};
 use vidapi::accounts::{Accounts, Scope};
 use vidapi::download::{Options, default_file_name};
 use vidapi::generate::{Backoff, Generator, Job as GenJob, Plan, Reconciled, Submitted};
+use vidapi::useapi::split_video_id;
 use vidapi::view::{ProviderVideo, Video};
 use vidapi::{CreateRefusal, Provider, UseApi, minimax};
 
@@ -332,14 +333,7 @@ impl Events {
 
 /// The useapi.net account in a composite id (`…-minimax:<account>-video:…`).
 fn account_of(provider: Provider, id: &str) -> Option<String> {
-    let marker = match provider {
-        Provider::MiniMax => "-minimax:",
-        Provider::PixVerse => "-pixverse:",
-        _ => return None,
-    };
-    let (_, rest) = id.split_once(marker)?;
-    let (account, _) = rest.rsplit_once("-video:")?;
-    (!account.is_empty()).then(|| account.to_owned())
+    split_video_id(provider, id).map(|(account, _)| account.to_owned())
 }
 
 fn provider_of(job: &Job) -> Provider {
@@ -965,7 +959,7 @@ fn first_pages(accounts: &Accounts, jobs: &[Job]) -> Pages {
 /// by its line and the provider's file name.
 fn file_name(job: &Job, url: &str) -> String {
     let id = job.video_id.as_deref().unwrap_or("video");
-    let short = id.rsplit_once("-video:").map_or(id, |(_, s)| s);
+    let short = split_video_id(provider_of(job), id).map_or(id, |(_, own)| own);
     format!(
         "{:04}-{}",
         job.line.unwrap_or_default(),

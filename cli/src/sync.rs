@@ -24,6 +24,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use vidapi::accounts::{Accounts, Scope};
 use vidapi::download::{Options, default_file_name};
+use vidapi::useapi::split_video_id;
 use vidapi::view::Stage;
 use vidapi::view::Video;
 use vidapi::{Provider, hourone, minimax, pixverse};
@@ -114,20 +115,6 @@ struct Task {
     meta_path: PathBuf,
     meta: Option<Box<serde_json::value::RawValue>>,
     tally: usize,
-}
-
-/// The useapi.net account in a composite id
-/// (`user:<n>-minimax:<account>-video:<id>`, `…-pixverse:<email>-video:<n>`)
-/// and the video's own short id.
-fn composite(provider: Provider, id: &str) -> Option<(&str, &str)> {
-    let marker = match provider {
-        Provider::MiniMax => "-minimax:",
-        Provider::PixVerse => "-pixverse:",
-        _ => return None,
-    };
-    let (_, rest) = id.split_once(marker)?;
-    let (account, short) = rest.rsplit_once("-video:")?;
-    (!account.is_empty() && !short.is_empty()).then_some((account, short))
 }
 
 /// A name safe as one folder: letters, digits, `-`, `_`, `.`, `@`, the rest
@@ -331,7 +318,7 @@ pub fn sync(
                 let lookup = sent
                     .and_then(|s| s.lookup.clone())
                     .unwrap_or_else(|| video.id.clone());
-                let account = composite(provider, &lookup).map_or_else(
+                let account = split_video_id(provider, &lookup).map_or_else(
                     || {
                         let named = scope.minimax_account.as_deref();
                         named
@@ -343,7 +330,7 @@ pub fn sync(
                 // The file is named by the video's own id in its account's
                 // folder (the account part of a composite id left out).
                 let short =
-                    composite(provider, &video.id).map_or(video.id.as_str(), |(_, own)| own);
+                    split_video_id(provider, &video.id).map_or(video.id.as_str(), |(_, own)| own);
                 let (account, short) = (account.to_owned(), short.to_owned());
                 let tally = match tallies
                     .iter()
