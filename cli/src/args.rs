@@ -167,7 +167,8 @@ const RETRY_JSON: &str = "Print how many jobs were requeued as one JSON object";
 const SYNC_JSON: &str = "Print the summary as one JSON object";
 const LIST_JSON: &str = "Print vidapi's cross-provider records as one JSON array";
 const DOWNLOAD_JSON: &str = "Print the download's report as one JSON object";
-const GENERATE_JSON: &str = "Print one JSON object: provider, id, account, status, path";
+const GENERATE_JSON: &str =
+    "Print one JSON object: provider, id, account, status, path (--batch: one event a line)";
 
 /// The grammar as completion scripts offer it: no command is offered a flag
 /// it refuses. Completion generators list hidden flags too, so here
