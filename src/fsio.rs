@@ -15,9 +15,12 @@
 //! them. The new file keeps the old one's mode, owner and extended
 //! attributes (ACLs among them).
 
+use std::collections::HashMap;
+use std::ffi::OsString;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// How many temporary names are tried before giving up. Each is random, so a
 /// clash means something is planting files at our names.
@@ -184,20 +187,82 @@ fn is_temporary_of(file: &str, name: &str) -> bool {
         .is_some_and(|hex| hex.len() == 16 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
+/// The temporary-looking files (`.X.<16 hex>.tmp`) found in each folder
+/// this process has written to, by the folder's device and inode: a folder
+/// is listed once, not once per file written into it (a mirror of
+/// thousands of files would otherwise list thousands of names per write).
+/// A temporary left after that listing, by another process killed mid-
+/// write, is removed by the next process that writes there.
+static FOUND_TEMPORARIES: Mutex<Option<HashMap<FolderId, Vec<OsString>>>> = Mutex::new(None);
+
+/// A folder's device, inode and creation time: an inode number alone is
+/// reused by a folder made after another was removed.
+type FolderId = (u64, u64, std::time::SystemTime);
+
+/// Whether `file` looks like a name [`create_temporary`] gives.
+fn is_temporary(file: &str) -> bool {
+    file.starts_with('.')
+        && file.strip_suffix(".tmp").is_some_and(|rest| {
+            rest.rsplit_once('.').is_some_and(|(_, hex)| {
+                hex.len() == 16 && hex.bytes().all(|b| b.is_ascii_hexdigit())
+            })
+        })
+}
+
+/// The folder's identity, for [`FOUND_TEMPORARIES`]; `None` where the
+/// file system keeps no creation time (the folder is then listed on every
+/// write, as it always was).
+fn folder_id(dir: &Path) -> Option<FolderId> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let meta = fs::metadata(dir).ok()?;
+        Some((meta.dev(), meta.ino(), meta.created().ok()?))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        None
+    }
+}
+
 /// Removes the temporary files of `name` that a writer killed before its
 /// rename left in `dir` (called under the folder's lock, so none is being
 /// written). Only regular files with one name go: a symbolic link or
 /// anything else planted at such a name is left alone.
 fn remove_stale_temporaries(dir: &Path, name: &str) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
+    let list = || -> Vec<OsString> {
+        fs::read_dir(dir)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .map(|e| e.file_name())
+                    .filter(|f| is_temporary(&f.to_string_lossy()))
+                    .collect()
+            })
+            .unwrap_or_default()
     };
-    for entry in entries.flatten() {
-        let file = entry.file_name();
-        if !is_temporary_of(&file.to_string_lossy(), name) {
-            continue;
+    let stale: Vec<OsString> = match folder_id(dir) {
+        Some(id) => {
+            let mut found = FOUND_TEMPORARIES.lock().unwrap_or_else(|e| e.into_inner());
+            let files = found
+                .get_or_insert_with(HashMap::new)
+                .entry(id)
+                .or_insert_with(list);
+            let (mine, others): (Vec<_>, Vec<_>) = std::mem::take(files)
+                .into_iter()
+                .partition(|f| is_temporary_of(&f.to_string_lossy(), name));
+            *files = others;
+            mine
         }
-        let Ok(meta) = fs::symlink_metadata(entry.path()) else {
+        None => list()
+            .into_iter()
+            .filter(|f| is_temporary_of(&f.to_string_lossy(), name))
+            .collect(),
+    };
+    for file in stale {
+        let path = dir.join(file);
+        let Ok(meta) = fs::symlink_metadata(&path) else {
             continue;
         };
         #[cfg(unix)]
@@ -208,7 +273,7 @@ fn remove_stale_temporaries(dir: &Path, name: &str) {
         #[cfg(not(unix))]
         let single = true;
         if meta.is_file() && single {
-            let _ = fs::remove_file(entry.path());
+            let _ = fs::remove_file(&path);
         }
     }
 }
@@ -652,6 +717,20 @@ mod tests {
         assert!(other.exists() && odd.exists());
         assert!(is_temporary_of(".a.json.0123456789ABCDEF.tmp", "a.json"));
         assert!(!is_temporary_of(".a.json.0123.tmp", "a.json"));
+    }
+
+    #[test]
+    fn a_folder_made_where_another_was_removed_is_listed_afresh() {
+        let parent = tempfile::tempdir().unwrap();
+        let dir = parent.path().join("mirror");
+        for round in 0..20 {
+            fs::create_dir(&dir).unwrap();
+            let stale = dir.join(format!(".a.json.{:016x}.tmp", round));
+            fs::write(&stale, "half").unwrap();
+            write_atomic(&dir.join("a.json"), b"new").unwrap();
+            assert!(!stale.exists(), "round {round}");
+            fs::remove_dir_all(&dir).unwrap();
+        }
     }
 
     #[test]

@@ -112,3 +112,52 @@ fn the_emulator_modules_form_a_tree() {
     let data = uses.iter().find(|(n, _)| n == "data").unwrap();
     assert!(!data.1.contains(&"routes".to_owned()), "{data:?}");
 }
+
+/// A raw `POST` to the emulator's controls: the status and body.
+fn control(emulator: &Emulator, path_and_query: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let addr = emulator.base_url().trim_start_matches("http://").to_owned();
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        stream,
+        "POST {path_and_query} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut text = String::new();
+    stream.read_to_string(&mut text).unwrap();
+    let status = text[9..12].parse().unwrap();
+    let body = text
+        .split_once("\r\n\r\n")
+        .map_or("", |(_, b)| b)
+        .to_owned();
+    (status, body)
+}
+
+#[test]
+fn a_shell_sets_the_pixverse_library_size_and_the_media_latency() {
+    let emulator = Emulator::start().unwrap();
+    let config = Config::new().base_url(emulator.base_url());
+    let useapi = UseApi::with_config(USEAPI_TOKEN, config).unwrap();
+    let count = |useapi: &UseApi| useapi.pixverse().videos_iter(None).count();
+    assert_ne!(count(&useapi), 130);
+    let (status, body) = control(&emulator, "/emulator/videos?provider=pixverse&count=130");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(count(&useapi), 130);
+    assert_eq!(
+        control(&emulator, "/emulator/videos?provider=pixverse").0,
+        400
+    );
+
+    let (status, body) = control(&emulator, "/emulator/media?latency_ms=400");
+    assert_eq!(status, 200, "{body}");
+    let started = std::time::Instant::now();
+    let media = format!("{}/media/pixverse/1001.mp4", emulator.base_url());
+    let dir = tempfile::tempdir().unwrap();
+    vidapi::download::Downloader::new(vidapi::Provider::PixVerse, &Config::new())
+        .unwrap()
+        .fetch(&media, &dir.path().join("v.mp4"), |_| {})
+        .unwrap();
+    // A lower bound only: the answer cannot come before the latency set.
+    assert!(started.elapsed() >= std::time::Duration::from_millis(400));
+    assert_eq!(control(&emulator, "/emulator/media?latency_ms=soon").0, 400);
+}

@@ -1098,14 +1098,24 @@ fn download_worker(
 fn fetch_one(accounts: &Accounts, ledger: &dyn Ledger, fetch: &Fetch) -> Result<Job, String> {
     let job = &fetch.job;
     let provider = provider_of(job);
+    let mut digest = None;
     if !fetch.path.is_file() {
         let id = job.video_id.as_deref().unwrap_or_default();
-        accounts
-            .download(provider, id, Some(&fetch.path), &Options::default(), |_| {})
+        // Hashed as it is written, not read back.
+        let options = Options {
+            sha256: true,
+            ..Options::default()
+        };
+        let done = accounts
+            .download(provider, id, Some(&fetch.path), &options, |_| {})
             .map_err(|e| format!("{} {id}: {e}", provider.slug()))?;
+        digest = done.sha256.map(|sha| (done.bytes, sha));
     }
-    let (size, sha256) = crate::ledger::file_digest(&fetch.path)
-        .map_err(|e| format!("cannot read {}: {e}", fetch.path.display()))?;
+    let (size, sha256) = match digest {
+        Some(digest) => digest,
+        None => crate::ledger::file_digest(&fetch.path)
+            .map_err(|e| format!("cannot read {}: {e}", fetch.path.display()))?,
+    };
     let file = FileRecord {
         path: fetch.path.display().to_string(),
         size,

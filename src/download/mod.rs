@@ -121,6 +121,17 @@ pub struct Options {
     /// `Last-Modified` to prove it by) is removed with its sidecar, and the
     /// [`Error::File`] says which.
     pub cancel: Option<Cancel>,
+    /// Compute the file's SHA-256 as its bytes are written
+    /// ([`Downloaded::sha256`]), so it need not be read back to be hashed.
+    /// A partial file resumed from an earlier run is read once, to hash
+    /// what it already holds. Off by default.
+    pub sha256: bool,
+    /// Once the whole file is on disk, advise the kernel that its pages
+    /// need not stay cached (Linux `POSIX_FADV_DONTNEED`; nothing elsewhere):
+    /// mirroring thousands of files then neither fills the page cache nor
+    /// pushes out what other programs use. Off by default, since a file
+    /// just downloaded is often opened next.
+    pub drop_cache: bool,
 }
 
 /// A flag that stops a download ([`Options::cancel`]); clones share it.
@@ -167,6 +178,8 @@ impl Default for Options {
             deadline: None,
             max_requests: Some(DEFAULT_MAX_REQUESTS),
             cancel: None,
+            sha256: false,
+            drop_cache: false,
         }
     }
 }
@@ -200,6 +213,9 @@ pub struct Downloaded {
     /// Bytes kept from an earlier run's partial file (0 when none was
     /// resumed).
     pub resumed_from: u64,
+    /// The file's SHA-256 in lowercase hex, when [`Options::sha256`] asked
+    /// for it.
+    pub sha256: Option<String>,
 }
 
 /// Fetches media files over a credential-free connection; see the
@@ -231,8 +247,12 @@ enum Stop {
 /// the whole.
 struct State {
     part: Part,
-    /// What the sidecar says now.
+    /// What the sidecar says now (or will, once written).
     record: Sidecar,
+    /// Whether the sidecar on disk is `record`. A fresh partial file's is
+    /// written with the answer's validators, before its first byte: one
+    /// write, not one before the request and another after.
+    recorded: bool,
     written: u64,
     resumed: u32,
     restarted: u32,
@@ -259,7 +279,9 @@ impl State {
         let length = self.record.length;
         self.record = Sidecar::new(&self.record.url);
         self.record.length = length;
-        self.part.record(&self.record)
+        self.part.record(&self.record)?;
+        self.recorded = true;
+        Ok(())
     }
 }
 
@@ -343,22 +365,32 @@ impl Downloader {
         let mut state = State {
             part,
             record: Sidecar::new(&shown),
+            recorded: false,
             written: 0,
             resumed: 0,
             restarted: 0,
             resumed_from: 0,
             started: Instant::now(),
         };
-        if let Err(e) = self.take_over(&mut state, found) {
+        let taken = self.take_over(&mut state, found).and_then(|()| {
+            if self.options.sha256 {
+                state.part.start_digest()
+            } else {
+                Ok(())
+            }
+        });
+        if let Err(e) = taken {
             state.part.discard();
             return Err(e);
         }
         match self.fetch_into(url, &mut state, &mut progress) {
             Ok(()) => {
                 let bytes = state.written;
+                let sha256 = state.part.sha256();
                 let check = || check_target(path, overwrite);
                 let part_file = state.part.path.clone();
-                if let Err(e) = state.part.finish(path, check) {
+                let drop_cache = self.options.drop_cache;
+                if let Err(e) = state.part.finish(path, drop_cache, check) {
                     let _ = std::fs::remove_file(&part_file);
                     Sidecar::remove(&part_file);
                     return Err(e);
@@ -370,6 +402,7 @@ impl Downloader {
                     resumed: state.resumed,
                     restarted: state.restarted,
                     resumed_from: state.resumed_from,
+                    sha256,
                 })
             }
             Err(Stop::Retry(e) | Stop::Restart(e) | Stop::Halt(e))
@@ -422,8 +455,10 @@ impl Downloader {
 
     /// Decides what to do with what was at `PATH.part`: resume it (a vidapi
     /// partial download of the same URL, with a validator to prove it by),
-    /// or start it over. Writes the sidecar before any request, so a run
-    /// killed at any point leaves a partial file a later run recognises.
+    /// or start it over. A partial file that keeps bytes has its sidecar
+    /// before any request; an empty one gets it with the answer, before its
+    /// first byte ([`Downloader::note_file`]), so a run killed at any point
+    /// leaves either an empty partial file or one a later run recognises.
     fn take_over(&self, state: &mut State, found: Found) -> Result<()> {
         if let Found::Existing { len, sidecar } = found {
             match sidecar {
@@ -451,6 +486,7 @@ impl Downloader {
                     state.written = len;
                     state.resumed_from = len;
                     state.record = record;
+                    state.recorded = true;
                     return Ok(());
                 }
                 Some(_) if len > 0 => {
@@ -461,7 +497,8 @@ impl Downloader {
                 _ => state.part.truncate()?,
             }
         }
-        state.part.record(&state.record)
+        // An empty partial file: its sidecar comes with the answer.
+        Ok(())
     }
 
     fn fetch_into(
@@ -535,7 +572,8 @@ impl Downloader {
             }
             failures += 1;
         }
-        state.part.sync().map_err(Stop::Fatal)
+        // Synced once, by `Part::finish`, before the rename.
+        Ok(())
     }
 
     fn check_cancel(&self) -> std::result::Result<(), Stop> {
@@ -766,7 +804,8 @@ impl Downloader {
     }
 
     /// Records the file's validators and length in the sidecar when they
-    /// are new, before any of its bytes are written.
+    /// are new (or no sidecar was written yet), before any of its bytes are
+    /// written.
     ///
     /// `Last-Modified` is kept only when it is a strong validator (RFC 9110
     /// §8.8.2.2): `Date` at least one second later. A file changed within
@@ -784,9 +823,10 @@ impl Downloader {
         record.etag = etag;
         record.last_modified = strong_date(last_modified, date.as_deref());
         record.length = length.or(record.length);
-        if record != state.record {
+        if !state.recorded || record != state.record {
             state.part.record(&record).map_err(Stop::Fatal)?;
             state.record = record;
+            state.recorded = true;
         }
         Ok(())
     }

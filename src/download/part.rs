@@ -9,7 +9,7 @@
 //! truncated, removed or renamed by the process holding its lock.
 
 use std::fs::File;
-use std::io::{Seek, SeekFrom, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -23,6 +23,18 @@ use super::sidecar::{self, Sidecar};
 pub(super) struct Part {
     pub path: PathBuf,
     file: File,
+    /// The SHA-256 of everything the file holds, kept up as it is written,
+    /// once [`Part::start_digest`] asked for it.
+    digest: Option<Digest>,
+}
+
+/// A running SHA-256 of the partial file's bytes, from its first.
+struct Digest(ring::digest::Context);
+
+impl std::fmt::Debug for Digest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Digest(SHA-256)")
+    }
 }
 
 /// What was at `PATH.part` when it was taken.
@@ -47,6 +59,7 @@ impl Part {
                     let taken = Part {
                         path: part.to_owned(),
                         file,
+                        digest: None,
                     };
                     return Ok((taken, Found::Fresh));
                 }
@@ -88,6 +101,7 @@ impl Part {
             let taken = Part {
                 path: part.to_owned(),
                 file,
+                digest: None,
             };
             return Ok((
                 taken,
@@ -105,7 +119,11 @@ impl Part {
         self.file
             .set_len(0)
             .and_then(|()| self.file.seek(SeekFrom::Start(0)).map(drop))
-            .map_err(|e| file_error(&self.path, "cannot restart", e))
+            .map_err(|e| file_error(&self.path, "cannot restart", e))?;
+        if self.digest.is_some() {
+            self.digest = Some(Digest(ring::digest::Context::new(&ring::digest::SHA256)));
+        }
+        Ok(())
     }
 
     /// Cuts the file to its first `len` bytes and moves to its end.
@@ -113,7 +131,46 @@ impl Part {
         self.file
             .set_len(len)
             .and_then(|()| self.file.seek(SeekFrom::End(0)).map(drop))
-            .map_err(|e| file_error(&self.path, "cannot resume", e))
+            .map_err(|e| file_error(&self.path, "cannot resume", e))?;
+        if self.digest.is_some() {
+            self.start_digest()?;
+        }
+        Ok(())
+    }
+
+    /// Keeps a SHA-256 of the file from now on: what it already holds (a
+    /// resumed partial file, read back once) and every byte written after.
+    /// The file must be at its end, as it is after taking it over.
+    pub fn start_digest(&mut self) -> Result<()> {
+        let mut context = ring::digest::Context::new(&ring::digest::SHA256);
+        let cannot = |e| file_error(&self.path, "cannot read", e);
+        let end = self.file.stream_position().map_err(cannot)?;
+        if end > 0 {
+            self.file.seek(SeekFrom::Start(0)).map_err(cannot)?;
+            let mut buffer = vec![0; 64 * 1024];
+            let mut left = end;
+            while left > 0 {
+                let want = buffer
+                    .len()
+                    .min(usize::try_from(left).unwrap_or(usize::MAX));
+                let n = self.file.read(&mut buffer[..want]).map_err(cannot)?;
+                if n == 0 {
+                    break;
+                }
+                context.update(&buffer[..n]);
+                left -= n as u64;
+            }
+            self.file.seek(SeekFrom::Start(end)).map_err(cannot)?;
+        }
+        self.digest = Some(Digest(context));
+        Ok(())
+    }
+
+    /// The SHA-256 of the whole file, in lowercase hex, when
+    /// [`Part::start_digest`] was called.
+    pub fn sha256(&self) -> Option<String> {
+        let digest = self.digest.as_ref()?.0.clone().finish();
+        Some(digest.as_ref().iter().map(|b| format!("{b:02x}")).collect())
     }
 
     /// Moves to the end of the file, to append.
@@ -127,7 +184,11 @@ impl Part {
     pub fn write(&mut self, bytes: &[u8]) -> Result<()> {
         self.file
             .write_all(bytes)
-            .map_err(|e| file_error(&self.path, "cannot write", e))
+            .map_err(|e| file_error(&self.path, "cannot write", e))?;
+        if let Some(Digest(context)) = &mut self.digest {
+            context.update(bytes);
+        }
+        Ok(())
     }
 
     /// Records `sidecar` beside the file.
@@ -147,8 +208,19 @@ impl Part {
     /// Renames the whole file to `target` (after `check` passes, just
     /// before), removes the sidecar and syncs the folder; the lock is
     /// released when the file closes.
-    pub fn finish(self, target: &Path, check: impl Fn() -> Result<()>) -> Result<()> {
+    ///
+    /// With `drop_cache`, the kernel is told, once the file is on disk,
+    /// that its pages need not stay in memory (Linux: `POSIX_FADV_DONTNEED`).
+    pub fn finish(
+        self,
+        target: &Path,
+        drop_cache: bool,
+        check: impl Fn() -> Result<()>,
+    ) -> Result<()> {
         self.sync()?;
+        if drop_cache {
+            release_cache(&self.file);
+        }
         check()?;
         std::fs::rename(&self.path, target)
             .map_err(|e| file_error(target, "cannot move into place", e))?;
@@ -203,6 +275,18 @@ fn busy(part: &Path) -> Error {
                   file's lock); nothing was touched"
             .to_owned(),
     }
+}
+
+/// Advises the kernel that `file`'s cached pages (all clean after a sync)
+/// will not be read soon: a mirror of thousands of files then leaves the
+/// page cache to what else the machine is doing, and a new file's writes
+/// reuse the memory the last one freed. Advice only: an error changes
+/// nothing.
+fn release_cache(file: &File) {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    let _ = rustix::fs::fadvise(file, 0, None, rustix::fs::Advice::DontNeed);
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let _ = file;
 }
 
 /// Syncs the folder holding `path`, so a rename in it survives a crash.

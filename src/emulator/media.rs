@@ -66,6 +66,23 @@ pub(crate) fn validators(name: &str, generation: u32) -> (String, String) {
     )
 }
 
+/// `POST /emulator/media?latency_ms=N`: how long each media answer waits
+/// before its first byte, for a shell script's benchmark (a test in the
+/// same process calls [`Emulator::set_media_latency`](super::Emulator::set_media_latency)).
+pub(crate) fn control(host: &Mutex<MediaHost>, request: &RecordedRequest) -> Answer {
+    let Some(ms) = request
+        .query_param("latency_ms")
+        .and_then(|v| v.parse::<u64>().ok())
+    else {
+        return Answer::json(
+            400,
+            &serde_json::json!({"error": "media takes latency_ms=N", "code": 400}),
+        );
+    };
+    super::lock(host).latency = Duration::from_millis(ms);
+    Answer::json(200, &serde_json::json!({"latency_ms": ms}))
+}
+
 /// Answers a media request on `stream`; whether the connection stays usable.
 pub(crate) fn serve(
     host: &Mutex<MediaHost>,

@@ -476,6 +476,13 @@ fn serve_connection(stream: TcpStream, shared: &Shared, stop: &AtomicBool) {
             fault::Outcome::Answered => true,
             fault::Outcome::Close => false,
             fault::Outcome::Answer
+                if recorded.method == "POST" && recorded.path == "/emulator/media" =>
+            {
+                media::control(&shared.media, &recorded)
+                    .write_to(&mut writer, close)
+                    .is_ok()
+            }
+            fault::Outcome::Answer
                 if recorded.method == "GET" && recorded.path.starts_with("/media/") =>
             {
                 let name = routes::decoded(&recorded.path["/media/".len()..]);

@@ -511,7 +511,10 @@ fn hourone(data: &Data, base: &str, request: &RecordedRequest, method: &str, pat
 /// `POST /emulator/after-accept?status=502&times=1` (or `?cut=1`),
 /// `POST /emulator/generation?queued_ms=…&generating_ms=…`,
 /// `POST /emulator/account?provider=minimax&name=…&max_jobs=…&credits=…&hold=true`,
-/// and `GET /emulator/created` (every accepted create).
+/// `POST /emulator/videos?provider=pixverse&count=N` (how many videos the
+/// PixVerse account lists), `POST /emulator/media?latency_ms=N` (answered
+/// beside the media host) and `GET /emulator/created` (every accepted
+/// create).
 fn control(data: &Data, method: &str, what: &str, request: &RecordedRequest) -> Answer {
     use super::jobs::{Account, AfterAccept, Generation};
     let number = |name: &str| {
@@ -562,6 +565,13 @@ fn control(data: &Data, method: &str, what: &str, request: &RecordedRequest) -> 
             };
             data.jobs.set_account(provider, name, account);
             Answer::json(200, &json!({"account": name}))
+        }
+        ("POST", "videos") if provider == Provider::PixVerse => {
+            let Some(count) = number("count") else {
+                return bad_request("videos takes provider=pixverse&count=N");
+            };
+            data.pixverse.set_count(count as usize);
+            Answer::json(200, &json!({"provider": "pixverse", "count": count}))
         }
         ("GET", "created") => {
             let created: Vec<Value> = data

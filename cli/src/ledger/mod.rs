@@ -252,6 +252,17 @@ impl From<rusqlite::Error> for LedgerError {
 /// A ledger call's outcome.
 pub type Result<T> = std::result::Result<T, LedgerError>;
 
+/// A finished video found on a provider by `sync` ([`Ledger::found_all`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FoundVideo {
+    /// Its key: `sync:<provider>:<account>:<id>`.
+    pub key: String,
+    /// The provider's slug.
+    pub provider: String,
+    pub account: String,
+    pub video_id: String,
+}
+
 /// Which jobs [`Ledger::jobs`] lists.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Filter {
@@ -289,10 +300,11 @@ pub trait Ledger: Send + Sync {
     /// `include_unknown`) back to `planned`; how many moved.
     fn retry(&self, include_unknown: bool) -> Result<u64>;
 
-    /// A finished video found on a provider (by `sync`): written as a
-    /// `final` job under `key` when the key is new; the job as it is
-    /// otherwise.
-    fn found(&self, key: &str, provider: &str, account: &str, video_id: &str) -> Result<Job>;
+    /// Finished videos found on a provider (by `sync`), all in one
+    /// transaction: each written as a `final` job under its key when the
+    /// key is new; each job as it is, in the order given. (One commit for a
+    /// listing of thousands, not one each.)
+    fn found_all(&self, videos: &[FoundVideo]) -> Result<Vec<Job>>;
 
     /// The jobs left `submitting` (by a killed run), to reconcile with the
     /// provider before anything is sent again.
@@ -317,6 +329,12 @@ pub trait Ledger: Send + Sync {
     fn finished(&self, id: i64) -> Result<Job> {
         self.transition(id, State::Final, Change::default())
     }
+
+    /// Files on disk, whole: each job `final` → `downloaded`, all in one
+    /// transaction (a commit per group of finished downloads, not one
+    /// each). The outer error is the transaction's (nothing was written);
+    /// each inner result is one job's move, in the order given.
+    fn downloaded_all(&self, files: Vec<(i64, FileRecord)>) -> Result<Vec<Result<Job>>>;
 
     /// The file is on disk, whole: `final` → `downloaded`.
     fn downloaded(&self, id: i64, file: FileRecord) -> Result<Job> {

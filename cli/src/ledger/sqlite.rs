@@ -7,7 +7,8 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 use super::{
-    Change, Filter, Job, Ledger, LedgerError, NewJob, Planned, Result, State, redact_request,
+    Change, FileRecord, Filter, FoundVideo, Job, Ledger, LedgerError, NewJob, Planned, Result,
+    State, redact_request,
 };
 
 /// The schema, one step per version: `PRAGMA user_version` says how many
@@ -159,6 +160,49 @@ impl SqliteLedger {
             .optional()?;
         Ok(state.as_deref().and_then(State::parse))
     }
+
+    /// Moves job `id` to `to` within `db` (a connection or an open
+    /// transaction).
+    fn transition_in(db: &Connection, id: i64, to: State, change: Change) -> Result<Job> {
+        let sql = format!(
+            "UPDATE jobs SET state = ?2, updated_at = ?3,
+                 account = COALESCE(?4, account),
+                 video_id = COALESCE(?5, video_id),
+                 last_error = COALESCE(?6, last_error),
+                 path = COALESCE(?7, path),
+                 size = COALESCE(?8, size),
+                 sha256 = COALESCE(?9, sha256)
+             WHERE id = ?1 AND state IN ({})
+             RETURNING {COLUMNS}",
+            sql_list(to.allowed_from())
+        );
+        let file = change.file.as_ref();
+        let moved = db
+            .prepare_cached(&sql)?
+            .query_row(
+                params![
+                    id,
+                    to.as_str(),
+                    now(),
+                    change.account,
+                    change.video_id,
+                    change.error,
+                    file.map(|f| &f.path),
+                    file.map(|f| i64::try_from(f.size).unwrap_or(i64::MAX)),
+                    file.map(|f| &f.sha256),
+                ],
+                job,
+            )
+            .optional()?;
+        match moved {
+            Some(job) => Ok(job),
+            None => Err(LedgerError::Transition {
+                id,
+                from: Self::state_of(db, id)?,
+                to,
+            }),
+        }
+    }
 }
 
 impl Ledger for SqliteLedger {
@@ -212,45 +256,24 @@ impl Ledger for SqliteLedger {
     }
 
     fn transition(&self, id: i64, to: State, change: Change) -> Result<Job> {
-        let sql = format!(
-            "UPDATE jobs SET state = ?2, updated_at = ?3,
-                 account = COALESCE(?4, account),
-                 video_id = COALESCE(?5, video_id),
-                 last_error = COALESCE(?6, last_error),
-                 path = COALESCE(?7, path),
-                 size = COALESCE(?8, size),
-                 sha256 = COALESCE(?9, sha256)
-             WHERE id = ?1 AND state IN ({})
-             RETURNING {COLUMNS}",
-            sql_list(to.allowed_from())
-        );
-        let db = self.db();
-        let file = change.file.as_ref();
-        let moved = db
-            .prepare_cached(&sql)?
-            .query_row(
-                params![
-                    id,
-                    to.as_str(),
-                    now(),
-                    change.account,
-                    change.video_id,
-                    change.error,
-                    file.map(|f| &f.path),
-                    file.map(|f| i64::try_from(f.size).unwrap_or(i64::MAX)),
-                    file.map(|f| &f.sha256),
-                ],
-                job,
-            )
-            .optional()?;
-        match moved {
-            Some(job) => Ok(job),
-            None => Err(LedgerError::Transition {
-                id,
-                from: Self::state_of(&db, id)?,
-                to,
-            }),
-        }
+        Self::transition_in(&self.db(), id, to, change)
+    }
+
+    fn downloaded_all(&self, files: Vec<(i64, FileRecord)>) -> Result<Vec<Result<Job>>> {
+        let mut db = self.db();
+        let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let moved = files
+            .into_iter()
+            .map(|(id, file)| {
+                let change = Change {
+                    file: Some(file),
+                    ..Change::default()
+                };
+                Self::transition_in(&tx, id, State::Downloaded, change)
+            })
+            .collect();
+        tx.commit()?;
+        Ok(moved)
     }
 
     fn note_error(&self, id: i64, error: &str) -> Result<()> {
@@ -304,21 +327,26 @@ impl Ledger for SqliteLedger {
         Ok(self.db().execute(&sql, [now()])? as u64)
     }
 
-    fn found(&self, key: &str, provider: &str, account: &str, video_id: &str) -> Result<Job> {
+    fn found_all(&self, videos: &[FoundVideo]) -> Result<Vec<Job>> {
         let mut db = self.db();
         let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let at = now();
-        tx.prepare_cached(
-            "INSERT INTO jobs (key, batch, provider, state, account, video_id,
-                               created_at, updated_at)
-             VALUES (?1, 'sync', ?2, 'final', ?3, ?4, ?5, ?5)
-             ON CONFLICT (key) DO NOTHING",
-        )?
-        .execute(params![key, provider, account, video_id, at])?;
-        let found = tx
-            .prepare_cached(&format!("SELECT {COLUMNS} FROM jobs WHERE key = ?1"))?
-            .query_row([key], job)?;
+        let mut jobs = Vec::with_capacity(videos.len());
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO jobs (key, batch, provider, state, account, video_id,
+                                   created_at, updated_at)
+                 VALUES (?1, 'sync', ?2, 'final', ?3, ?4, ?5, ?5)
+                 ON CONFLICT (key) DO NOTHING",
+            )?;
+            let mut select =
+                tx.prepare_cached(&format!("SELECT {COLUMNS} FROM jobs WHERE key = ?1"))?;
+            for v in videos {
+                insert.execute(params![v.key, v.provider, v.account, v.video_id, at])?;
+                jobs.push(select.query_row([&v.key], job)?);
+            }
+        }
         tx.commit()?;
-        Ok(found)
+        Ok(jobs)
     }
 }

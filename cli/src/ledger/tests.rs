@@ -372,3 +372,100 @@ fn fastrand_ms(round: u64) -> u64 {
         .unwrap_or(0);
     (seed ^ (round * 7919)) % 400
 }
+
+fn sync_video(n: u64) -> FoundVideo {
+    FoundVideo {
+        key: format!("sync:pixverse:me@example.com:{n}"),
+        provider: "pixverse".to_owned(),
+        account: "me@example.com".to_owned(),
+        video_id: n.to_string(),
+    }
+}
+
+#[test]
+fn found_videos_are_written_once_in_one_transaction_and_keep_their_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = open(dir.path());
+    let videos: Vec<FoundVideo> = (1..=500).map(sync_video).collect();
+    let jobs = ledger.found_all(&videos).unwrap();
+    assert_eq!(jobs.len(), 500);
+    assert!(jobs.iter().all(|j| j.state == State::Final));
+    assert!(
+        jobs.iter()
+            .zip(&videos)
+            .all(|(j, v)| j.key == v.key && j.video_id.as_deref() == Some(v.video_id.as_str()))
+    );
+    let file = |n: i64| FileRecord {
+        path: format!("/mirror/{n}.mp4"),
+        size: 3,
+        sha256: "ab".repeat(32),
+    };
+    let first = jobs[0].id;
+    ledger.downloaded(first, file(first)).unwrap();
+    // Found again (a second sync): nothing new, and a downloaded job stays
+    // downloaded.
+    let again = ledger.found_all(&videos).unwrap();
+    assert_eq!(
+        again.iter().map(|j| j.id).collect::<Vec<_>>(),
+        jobs.iter().map(|j| j.id).collect::<Vec<_>>()
+    );
+    assert_eq!(again[0].state, State::Downloaded);
+    assert_eq!(ledger.jobs(&Filter::default()).unwrap().len(), 500);
+}
+
+#[test]
+fn downloaded_all_moves_each_job_it_may_and_refuses_the_others_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = open(dir.path());
+    let jobs = ledger
+        .found_all(&(1..=3).map(sync_video).collect::<Vec<_>>())
+        .unwrap();
+    // The second job is a batch's, still submitted: it cannot become
+    // downloaded, and that must not stop the others.
+    force(&ledger, jobs[1].id, State::Submitted);
+    let file = |n: i64| FileRecord {
+        path: format!("/mirror/{n}.mp4"),
+        size: n as u64,
+        sha256: format!("{n:064x}"),
+    };
+    let moved = ledger
+        .downloaded_all(jobs.iter().map(|j| (j.id, file(j.id))).collect())
+        .unwrap();
+    assert_eq!(moved.len(), 3);
+    assert!(
+        moved[0]
+            .as_ref()
+            .is_ok_and(|j| j.state == State::Downloaded)
+    );
+    assert!(
+        matches!(
+            &moved[1],
+            Err(LedgerError::Transition {
+                from: Some(State::Submitted),
+                ..
+            })
+        ),
+        "{:?}",
+        moved[1]
+    );
+    let third = moved[2].as_ref().unwrap();
+    assert_eq!(third.size, Some(jobs[2].id as u64));
+    assert_eq!(
+        third.sha256.as_deref(),
+        Some(format!("{:064x}", jobs[2].id).as_str())
+    );
+    // Committed: another connection sees it.
+    let other = open(dir.path());
+    let states: Vec<State> = other
+        .jobs(&Filter::default())
+        .unwrap()
+        .iter()
+        .map(|j| j.state)
+        .collect();
+    assert_eq!(
+        states,
+        [State::Downloaded, State::Submitted, State::Downloaded]
+    );
+    // Nothing at all: no transaction needed, nothing moved.
+    assert!(ledger.downloaded_all(Vec::new()).unwrap().is_empty());
+}
