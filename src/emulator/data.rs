@@ -280,9 +280,7 @@ fn items(value: Value) -> Vec<Value> {
 }
 
 impl Data {
-    /// The data served from `base` (`http://127.0.0.1:<port>`), which the
-    /// media URLs of finished videos point at.
-    pub fn load(base: &str) -> Data {
+    pub fn load() -> Data {
         let files = items(parse(MINIMAX_FILES));
         let minimax_files: Vec<Value> = (0..MINIMAX_FILE_COUNT)
             .map(|i| {
@@ -314,15 +312,6 @@ impl Data {
                     video["videoId"] = json!(format!("user:user_id-minimax:account-video:{id}"));
                     video["id"] = json!(id);
                     video["desc"] = json!(format!("prompt #{}", i + 1));
-                }
-                // The docs' sample holds placeholders (`<generated video
-                // url>`, `<cover url>`): a finished video's list item
-                // points at the emulator's own media host instead, as its
-                // lookup's `downloadURL` does.
-                if video["status"] == 2 {
-                    let name = super::http::media_segment(video["id"].as_str().unwrap_or_default());
-                    video["videoURL"] = json!(format!("{base}/media/minimax/{name}.mp4"));
-                    video["coverURL"] = json!(format!("{base}/media/minimax/{name}.jpg"));
                 }
                 video
             })
@@ -506,7 +495,7 @@ mod tests {
 
     #[test]
     fn a_precomputed_pixverse_page_is_the_page_serialised() {
-        let data = Data::load("http://127.0.0.1:9");
+        let data = Data::load();
         for (email, offset, limit) in [
             ("me@example.com", 0, 40),
             ("q\"uote\\back/slash-ü\n", 50, 10),
@@ -529,7 +518,7 @@ mod tests {
 
     #[test]
     fn a_pixverse_video_is_found_by_its_listed_id() {
-        let data = Data::load("http://127.0.0.1:9");
+        let data = Data::load();
         let id = |number: &str| format!("user:<userid>-pixverse:me@example.com-video:{number}");
         let (index, video) = data.pixverse.find(&id("1054")).unwrap();
         assert_eq!(index, 54);

@@ -186,7 +186,7 @@ impl Emulator {
         let base_url = format!("http://{addr}");
         let shared = Arc::new(Shared {
             base_url: base_url.clone(),
-            data: data::Data::load(&base_url),
+            data: data::Data::load(),
             faults: Mutex::new(VecDeque::new()),
             requests: Mutex::new(Vec::new()),
             connections: AtomicUsize::new(0),
