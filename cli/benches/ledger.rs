@@ -5,8 +5,9 @@
 //! - `jobs/100k rows`: `vidapi jobs` (table, and `--json`) over a ledger of
 //!   100,000 rows, the whole process, output to /dev/null. Target: under 1 s.
 //! - `sync/1000 videos`: `vidapi sync` of 1,000 finished emulator videos
-//!   whose media host answers after 20 ms, at the default concurrency (16)
-//!   and one at a time (`--concurrency 1`). Target: at least 6 × faster.
+//!   whose media host answers after 20 ms, then 50 ms, at the default
+//!   concurrency (16) and one at a time (`--concurrency 1`). Target: at
+//!   least 6 × faster.
 //!   Each sync takes seconds, so it is timed directly (3 runs each, the
 //!   median), not through criterion's sampling.
 //! - `generate --batch/200 jobs`: 200 jobs over 4 emulator accounts
@@ -216,27 +217,34 @@ fn sync_1000() {
     // About half of the emulator's PixVerse videos are finished: list
     // enough to make 1,000 to fetch (checked by `one_sync`).
     emulator.set_pixverse_video_count(count_for_1000(&emulator));
-    // VIDAPI_BENCH_MEDIA_LATENCY_MS: another latency than 20 ms.
-    let latency: u64 = std::env::var("VIDAPI_BENCH_MEDIA_LATENCY_MS")
+    // VIDAPI_BENCH_MEDIA_LATENCY_MS: other latencies than 20 and 50 ms
+    // (comma-separated).
+    let latencies: Vec<u64> = std::env::var("VIDAPI_BENCH_MEDIA_LATENCY_MS")
         .ok()
-        .and_then(|ms| ms.parse().ok())
-        .unwrap_or(20);
-    emulator.set_media_latency(Duration::from_millis(latency));
+        .map(|ms| {
+            ms.split(',')
+                .filter_map(|m| m.trim().parse().ok())
+                .collect()
+        })
+        .unwrap_or_else(|| vec![20, 50]);
     // VIDAPI_BENCH_SYNC_CONCURRENCY: another than the command's default.
     let chosen = std::env::var("VIDAPI_BENCH_SYNC_CONCURRENCY").ok();
-    let concurrent = median(
-        (0..3)
-            .map(|_| one_sync(&emulator, chosen.as_deref()))
-            .collect(),
-    );
-    let sequential = median((0..3).map(|_| one_sync(&emulator, Some("1"))).collect());
-    println!(
-        "sync/1000 videos, {latency} ms media latency: concurrency {} {:.2} s, one at a time {:.2} s: {:.1} × faster",
-        chosen.as_deref().unwrap_or("default"),
-        concurrent.as_secs_f64(),
-        sequential.as_secs_f64(),
-        sequential.as_secs_f64() / concurrent.as_secs_f64()
-    );
+    for latency in latencies {
+        emulator.set_media_latency(Duration::from_millis(latency));
+        let concurrent = median(
+            (0..3)
+                .map(|_| one_sync(&emulator, chosen.as_deref()))
+                .collect(),
+        );
+        let sequential = median((0..3).map(|_| one_sync(&emulator, Some("1"))).collect());
+        println!(
+            "sync/1000 videos, {latency} ms media latency: concurrency {} {:.2} s, one at a time {:.2} s: {:.1} × faster",
+            chosen.as_deref().unwrap_or("default"),
+            concurrent.as_secs_f64(),
+            sequential.as_secs_f64(),
+            sequential.as_secs_f64() / concurrent.as_secs_f64()
+        );
+    }
 }
 
 /// `vidapi generate --batch` of 200 one-line MiniMax jobs over 4 emulator
