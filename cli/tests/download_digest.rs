@@ -15,7 +15,7 @@ use vidapi::emulator::{Emulator, Fault, MEDIA_SIZE, media_bytes};
 use vidapi::{Config, Provider};
 
 mod common;
-use common::{run, vidapi, vidapi_process};
+use common::{cut, files, run, vidapi, vidapi_process};
 
 const PIXVERSE_COMPLETED: &str = "user:<userid>-pixverse:me@example.com-video:1001";
 const PIXVERSE_FILE: &str = "pixverse/1001.mp4";
@@ -43,28 +43,6 @@ fn sha256(bytes: &[u8]) -> String {
 
 fn url(emulator: &Emulator, name: &str) -> String {
     format!("{}/media/{name}", emulator.base_url())
-}
-
-/// A 200 for `name` with the emulator's validators that promises `length`
-/// bytes, sends `body`, and closes.
-fn cut(emulator: &Emulator, name: &str, length: usize, body: &[u8]) -> Fault {
-    let (etag, modified) = emulator.media_validators(name);
-    let mut raw = format!(
-        "HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\nContent-Length: {length}\r\n\
-         ETag: {etag}\r\nLast-Modified: {modified}\r\n\r\n"
-    )
-    .into_bytes();
-    raw.extend_from_slice(body);
-    Fault::Raw(raw)
-}
-
-fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 #[test]
@@ -157,13 +135,13 @@ fn a_partial_file_from_an_earlier_run_is_read_back_once_into_the_digest() {
         .unwrap()
         .fetch(&url(&emulator, "p.mp4"), &target, |_| {});
     assert!(first.is_err());
-    assert_eq!(names(dir.path()), ["p.mp4.part", "p.mp4.part.json"]);
+    assert_eq!(files(dir.path()), ["p.mp4.part", "p.mp4.part.json"]);
     let done = hashing(&emulator, 0)
         .fetch(&url(&emulator, "p.mp4"), &target, |_| {})
         .unwrap();
     assert_eq!(done.resumed_from, 2_000_001);
     assert_eq!(done.sha256.as_deref(), Some(sha256(&whole).as_str()));
-    assert_eq!(names(dir.path()), ["p.mp4"]);
+    assert_eq!(files(dir.path()), ["p.mp4"]);
 }
 
 #[test]
@@ -292,7 +270,7 @@ fn a_download_killed_before_the_answer_leaves_an_empty_part_the_next_run_takes_o
     }
     // Waiting on the answer: an empty partial file and no sidecar yet.
     std::thread::sleep(Duration::from_millis(300));
-    assert_eq!(names(dir.path()), ["early.mp4.part"]);
+    assert_eq!(files(dir.path()), ["early.mp4.part"]);
     assert_eq!(std::fs::metadata(&part).unwrap().len(), 0);
     child.kill().unwrap();
     child.wait().unwrap();
@@ -310,5 +288,5 @@ fn a_download_killed_before_the_answer_leaves_an_empty_part_the_next_run_takes_o
     );
     assert_eq!(again.code, 0, "{}", again.stderr);
     assert!(std::fs::read(&target).unwrap() == media_bytes(PIXVERSE_FILE));
-    assert_eq!(names(dir.path()), ["early.mp4"]);
+    assert_eq!(files(dir.path()), ["early.mp4"]);
 }

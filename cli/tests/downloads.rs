@@ -4,7 +4,6 @@
 //! nothing left behind on failure, and the `download` / `wait --download`
 //! commands.
 
-use std::path::Path;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -17,7 +16,7 @@ use vidapi::emulator::{
 use vidapi::{Config, Error, HourOne, Memories, Provider, UseApi};
 
 mod common;
-use common::{run, vidapi};
+use common::{cut, files, run, vidapi};
 
 const MINIMAX_COMPLETED: &str = "user:user_id-minimax:account-video:video_id_#2";
 const MINIMAX_PROCESSING: &str = "user:user_id-minimax:account-video:video_id_#1";
@@ -38,30 +37,6 @@ fn accounts(emulator: &Emulator) -> Accounts {
         hourone: Some(HourOne::with_config(HOURONE_KEY, config(emulator, 2)).unwrap()),
         memories: Some(Memories::with_config(MEMORIES_KEY, config(emulator, 2)).unwrap()),
     }
-}
-
-/// The raw head of a 200 for media file `name` (with the emulator's
-/// validators for it, so that a resume can be proven) that promises
-/// `length` bytes, then `body`, then the connection closes.
-fn cut(emulator: &Emulator, name: &str, length: usize, body: &[u8]) -> Fault {
-    let (etag, modified) = emulator.media_validators(name);
-    let mut raw = format!(
-        "HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\nContent-Length: {length}\r\n\
-         ETag: {etag}\r\nLast-Modified: {modified}\r\n\r\n"
-    )
-    .into_bytes();
-    raw.extend_from_slice(body);
-    Fault::Raw(raw)
-}
-
-/// Every file name in `dir`, sorted.
-fn files(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 fn media_requests(emulator: &Emulator) -> Vec<RecordedRequest> {

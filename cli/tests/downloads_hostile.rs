@@ -20,7 +20,7 @@ use vidapi::emulator::{
 use vidapi::{Config, Error, Provider, RetryPolicy, UseApi};
 
 mod common;
-use common::{run, vidapi, vidapi_process};
+use common::{cut_with, files, run, vidapi, vidapi_process};
 
 const PIXVERSE_COMPLETED: &str = "user:<userid>-pixverse:me@example.com-video:1001";
 const PIXVERSE_FILE: &str = "pixverse/1001.mp4";
@@ -44,34 +44,12 @@ fn url(emulator: &Emulator, name: &str) -> String {
     format!("{}/media/{name}", emulator.base_url())
 }
 
-/// A 200 for media `name` with these validators that promises the whole
-/// file and sends only `body`, then closes.
-fn cut_with(etag: &str, modified: &str, length: usize, body: &[u8]) -> Fault {
-    let mut raw = format!(
-        "HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\nContent-Length: {length}\r\n\
-         ETag: {etag}\r\nLast-Modified: {modified}\r\n\r\n"
-    )
-    .into_bytes();
-    raw.extend_from_slice(body);
-    Fault::Raw(raw)
-}
-
 fn media_requests(emulator: &Emulator) -> Vec<RecordedRequest> {
     emulator
         .requests()
         .into_iter()
         .filter(|r| r.path.starts_with("/media/"))
         .collect()
-}
-
-/// Every file name in `dir`, sorted.
-fn files(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 fn part(path: &Path) -> PathBuf {

@@ -109,3 +109,32 @@ pub fn say(what: &str) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr(), "    (slow test) {what}");
 }
+
+/// A media answer cut short: a 200 for media file `name` with the
+/// emulator's validators for it (so a resume can be proven) that promises
+/// `length` bytes, sends `body`, then closes the connection.
+pub fn cut(emulator: &Emulator, name: &str, length: usize, body: &[u8]) -> vidapi::emulator::Fault {
+    let (etag, modified) = emulator.media_validators(name);
+    cut_with(&etag, &modified, length, body)
+}
+
+/// [`cut`] with these validators.
+pub fn cut_with(etag: &str, modified: &str, length: usize, body: &[u8]) -> vidapi::emulator::Fault {
+    let mut raw = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\nContent-Length: {length}\r\n\
+         ETag: {etag}\r\nLast-Modified: {modified}\r\n\r\n"
+    )
+    .into_bytes();
+    raw.extend_from_slice(body);
+    vidapi::emulator::Fault::Raw(raw)
+}
+
+/// Every file name in `dir`, sorted.
+pub fn files(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
