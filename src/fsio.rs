@@ -188,7 +188,7 @@ fn is_temporary_of(file: &str, name: &str) -> bool {
 }
 
 /// The temporary-looking files (`.X.<16 hex>.tmp`) found in each folder
-/// this process has written to, by the folder's device and inode: a folder
+/// this process has written to, by [`FolderId`]: a folder
 /// is listed once, not once per file written into it (a mirror of
 /// thousands of files would otherwise list thousands of names per write).
 /// A temporary left after that listing, by another process killed mid-

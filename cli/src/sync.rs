@@ -512,10 +512,12 @@ const GROUP: usize = 256;
 
 /// Writes each fetched file's metadata beside it, then moves its job to
 /// `downloaded`, committing whatever has arrived since the last commit in
-/// one transaction. A file is in place before its row says so, and a run
-/// killed in between leaves a file the next run adopts by hashing it (no
-/// media request): so one commit per group of files, not one per file.
-/// Each task's tally and outcome, when the workers are done.
+/// one transaction; returns each task's tally and outcome once the workers
+/// are done.
+///
+/// One commit per group, not per file, is safe: a file is in place before
+/// its row says so, and a run killed in between leaves a file the next run
+/// adopts by hashing it, without a media request.
 fn record_all(
     ledger: &dyn Ledger,
     fetched: mpsc::Receiver<Fetched>,
@@ -578,13 +580,10 @@ fn fetch(accounts: &Accounts, task: &Task) -> Result<(u64, String), String> {
     let done = accounts
         .download(provider, &task.lookup, Some(&task.path), &options, |_| {})
         .map_err(|e| format!("{} {}: {e}", task.video.provider.slug(), task.video.id))?;
-    match done.sha256 {
-        Some(sha256) => Ok((done.bytes, sha256)),
-        // Computed when asked for; should it ever be missing, read it back.
-        None => {
-            file_digest(&task.path).map_err(|e| format!("cannot read {}: {e}", task.path.display()))
-        }
-    }
+    let sha256 = done
+        .sha256
+        .ok_or_else(|| format!("{}: the download gave no SHA-256", task.path.display()))?;
+    Ok((done.bytes, sha256))
 }
 
 const COLUMNS: &[Col] = &[

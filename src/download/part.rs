@@ -147,18 +147,14 @@ impl Part {
         let end = self.file.stream_position().map_err(cannot)?;
         if end > 0 {
             self.file.seek(SeekFrom::Start(0)).map_err(cannot)?;
+            let mut prefix = (&self.file).take(end);
             let mut buffer = vec![0; 64 * 1024];
-            let mut left = end;
-            while left > 0 {
-                let want = buffer
-                    .len()
-                    .min(usize::try_from(left).unwrap_or(usize::MAX));
-                let n = self.file.read(&mut buffer[..want]).map_err(cannot)?;
+            loop {
+                let n = prefix.read(&mut buffer).map_err(cannot)?;
                 if n == 0 {
                     break;
                 }
                 context.update(&buffer[..n]);
-                left -= n as u64;
             }
             self.file.seek(SeekFrom::Start(end)).map_err(cannot)?;
         }
